@@ -1,0 +1,5 @@
+import sys
+
+from pubkit.cli import main
+
+sys.exit(main())

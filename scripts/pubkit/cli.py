@@ -1,0 +1,72 @@
+"""The command line: ``python -m pubkit check|build|dictionary [PACKAGE_DIR]``.
+
+A thin layer: it calls the stage modules and turns their findings into one line
+each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pubkit.findings import CheckFailed, PubkitError, render, to_json
+
+REPORT_URL = "the project's issue tracker"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except CheckFailed as failed:
+        print(to_json(failed.findings) if getattr(args, "json", False) else render(failed.findings))
+        return 1
+    except PubkitError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # an internal error: one line, never a traceback
+        print(f"internal error: {type(err).__name__}: {err} (please report it to {REPORT_URL})", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pubkit", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    for name, function, help_text in (
+        ("check", _check, "validate the sources and verify dist/ against them"),
+        ("build", _build, "validate, then write the release of the current version into dist/"),
+        ("dictionary", _dictionary, "print the data dictionary (Markdown) generated from the schemas"),
+    ):
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("package", nargs="?", default=".", help="package directory (default: .)")
+        command.set_defaults(command=function)
+        if name == "check":
+            command.add_argument("--json", action="store_true", help="print every finding as JSON")
+    return parser
+
+
+def _check(args) -> int:
+    from pubkit import descriptor, validate, verify
+
+    pkg = descriptor.run(args.package)
+    findings = validate.run(pkg)
+    if not findings:
+        findings = verify.run(pkg)
+    if findings:
+        raise CheckFailed(findings)
+    print(f"ok: {pkg.release_name}: sources valid, dist/ verified")
+    return 0
+
+
+def _build(args) -> int:
+    from pubkit import release
+
+    outcome = release.run(args.package)
+    print(outcome)
+    return 0
+
+
+def _dictionary(args) -> int:
+    from pubkit import descriptor, dictionary
+
+    print(dictionary.markdown(descriptor.run(args.package)), end="")
+    return 0

@@ -1,0 +1,181 @@
+"""Rules a Table Schema cannot say: across fields of a row, and across tables.
+
+Each rule is vectorised (``passes`` returns one boolean per row) and runs as a
+pandera check; ``message`` explains a failing row in the user's terms. Foreign
+keys come from the schemas themselves; the other rules apply to tables that have
+this package's names, so any package laid out this way gets them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from pubkit.descriptor import DataPackage
+from pubkit.findings import quoted
+
+Frames = dict[str, pd.DataFrame]
+BOUND_OF = {
+    "more_than": "lower_bound", "at_least": "lower_bound",
+    "nearly": "upper_bound", "less_than": "upper_bound", "at_most": "upper_bound",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # shown in parentheses after the message
+    field: str  # the column a person should look at
+    passes: Callable[[Frames], pd.Series]
+    message: Callable[[pd.Series], str]
+
+    @property
+    def key(self) -> str:
+        """Unique within a table: several rules share a name (one foreign key per field)."""
+        return f"{self.name} [{self.field}]"
+
+
+def for_table(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
+    table_rules = _foreign_keys(pkg, name, frames)
+    if name == "observations":
+        table_rules += OBSERVATION_RULES
+        if "indicators" in frames:
+            table_rules.append(PERCENT_RANGE)
+    if name == "area_memberships" and "areas" in frames:
+        table_rules.append(MEMBERSHIP_TYPES)
+    if name == "areas" and "area_memberships" in frames:
+        table_rules.append(PROVINCE_IN_ONE_REGION)
+    return table_rules
+
+
+def show(value) -> str:
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return "empty"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# Foreign keys, from the schemas -------------------------------------------------
+
+def _foreign_keys(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
+    rules = []
+    for fk in pkg.table(name).schema.get("foreignKeys", []):
+        parent = fk["reference"]["resource"] or name
+        if parent not in frames or len(fk["fields"]) != 1:
+            continue
+        field, parent_field = fk["fields"][0], fk["reference"]["fields"][0]
+        rules.append(Rule(
+            "foreign key", field,
+            lambda f, field=field, parent=parent, pf=parent_field: f[name][field].isin(f[parent][pf]) | f[name][field].isna(),
+            lambda row, field=field, parent=parent, pf=parent_field: foreign_key_message(row[field], parent, pf),
+        ))
+    return rules
+
+
+def foreign_key_message(value, parent: str, parent_field: str) -> str:
+    return f"{quoted(value)} is not found in {parent}.{parent_field}"
+
+
+# Observations ----------------------------------------------------------------------
+
+def period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last day of each stated period: 2021, 2022-H1, 2012/2021."""
+    parts = period.str.extract(r"^(?P<y1>\d{4})(?:-H(?P<half>[12])|/(?P<y2>\d{4}))?$")
+    last_year = parts["y2"].fillna(parts["y1"])
+    start_month = parts["half"].map({"1": "01", "2": "07"}).fillna("01")
+    end_day = parts["half"].map({"1": "06-30", "2": "12-31"}).fillna("12-31")
+    start = pd.to_datetime(parts["y1"] + "-" + start_month + "-01", errors="coerce")
+    end = pd.to_datetime(last_year + "-" + end_day, errors="coerce")
+    return start.astype("datetime64[ns]"), end.astype("datetime64[ns]")
+
+
+def _period_dates_pass(f: Frames) -> pd.Series:
+    obs = f["observations"]
+    start, end = period_bounds(obs["period"])
+    stated = obs["period"].notna()
+    agree = (obs["period_start"] == start) & (obs["period_end"] == end)
+    return agree.where(stated, obs["period_start"].isna() & obs["period_end"].isna()).fillna(False)
+
+
+def _period_dates_message(row: pd.Series) -> str:
+    if pd.isna(row["period"]):
+        return "period is empty, so period_start and period_end must be empty too"
+    start, end = period_bounds(pd.Series([row["period"]]))
+    return (f"period {row['period']} runs from {show(start[0])} to {show(end[0])}, "
+            f"but period_start is {show(row['period_start'])} and period_end is {show(row['period_end'])}")
+
+
+def _bounds_pass(f: Frames) -> pd.Series:
+    obs = f["observations"]
+    expected = obs["value_qualifier"].map(BOUND_OF)
+    lower_ok = (obs["lower_bound"] == obs["value"]).where(expected == "lower_bound", obs["lower_bound"].isna())
+    upper_ok = (obs["upper_bound"] == obs["value"]).where(expected == "upper_bound", obs["upper_bound"].isna())
+    return lower_ok & upper_ok
+
+
+def _bounds_message(row: pd.Series) -> str:
+    bound = BOUND_OF.get(row["value_qualifier"])
+    wants = f"{bound} equal to value ({show(row['value'])}) and the other bound empty" if bound else "both bounds empty"
+    return (f"{row['value_qualifier']} needs {wants}, but lower_bound is {show(row['lower_bound'])} "
+            f"and upper_bound is {show(row['upper_bound'])}")
+
+
+OBSERVATION_RULES = [
+    Rule("period dates", "period_start", _period_dates_pass, _period_dates_message),
+    Rule(
+        "period order", "period_end",
+        lambda f: ~(f["observations"]["period_start"] > f["observations"]["period_end"]),
+        lambda row: f"period_end {show(row['period_end'])} is before period_start {show(row['period_start'])}",
+    ),
+    Rule(
+        "no period without a note", "note",
+        lambda f: f["observations"]["period"].notna() | f["observations"]["note"].notna(),
+        lambda row: "period is empty, so note must say that the document states no period",
+    ),
+    Rule("bounds match qualifier", "value_qualifier", _bounds_pass, _bounds_message),
+    Rule(
+        "bounds order", "lower_bound",
+        lambda f: ~(f["observations"]["lower_bound"] > f["observations"]["upper_bound"]),
+        lambda row: f"lower_bound {show(row['lower_bound'])} is greater than upper_bound {show(row['upper_bound'])}",
+    ),
+    Rule(
+        "quote offsets order", "quote_end",
+        lambda f: f["observations"]["quote_start"] < f["observations"]["quote_end"],
+        lambda row: f"quote_end {show(row['quote_end'])} is not after quote_start {show(row['quote_start'])}",
+    ),
+]
+
+
+def _percent_pass(f: Frames) -> pd.Series:
+    obs = f["observations"]
+    units = obs["indicator_id"].map(f["indicators"].set_index("indicator_id")["unit"])
+    in_range = obs["value"].between(0, 100)
+    return in_range | (units != "percent")
+
+
+PERCENT_RANGE = Rule(
+    "percent range", "value", _percent_pass,
+    lambda row: f"{show(row['value'])} is a percent ({row['indicator_id']}), so it must lie within 0–100",
+)
+
+
+# Areas -----------------------------------------------------------------------------
+
+def _area_types(f: Frames) -> pd.Series:
+    return f["areas"].set_index("area_id")["area_type"]
+
+
+MEMBERSHIP_TYPES = Rule(
+    "membership types", "region_id",
+    lambda f: (f["area_memberships"]["region_id"].map(_area_types(f)) == "macro_region")
+    & (f["area_memberships"]["member_id"].map(_area_types(f)) == "province_level"),
+    lambda row: f"{row['region_id']} must be a macro_region and {row['member_id']} a province_level area",
+)
+PROVINCE_IN_ONE_REGION = Rule(
+    "macro-region membership", "area_id",
+    lambda f: (f["areas"]["area_type"] != "province_level") | f["areas"]["area_id"].isin(f["area_memberships"]["member_id"]),
+    lambda row: f"{row['area_id']} is a province_level area but belongs to no macro-region in area_memberships",
+)

@@ -1,0 +1,108 @@
+"""Everything derived from a Table Schema: pandera schemas, Arrow schemas, messages.
+
+The schema JSON in ``schemas/`` is the single source of truth; this module is the
+toolkit's own mapping from it (pandera's ``from_frictionless_schema`` mis-reads
+booleans and dates and ignores missing values and foreign keys).
+"""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from pubkit.descriptor import Table
+from pubkit.findings import quoted
+
+ARROW_TYPES = {
+    "string": pyarrow.string(),
+    "number": pyarrow.float64(),
+    "integer": pyarrow.int64(),
+    "boolean": pyarrow.bool_(),
+    "date": pyarrow.date32(),
+    "datetime": pyarrow.timestamp("s", tz="UTC"),
+}
+PANDAS_DTYPES = {
+    "string": "string",
+    "number": "float64",
+    "integer": "Int64",
+    "boolean": "boolean",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns, UTC]",
+}
+
+
+def pandera_schema(table: Table, checks: list[pa.Check] = ()) -> pa.DataFrameSchema:
+    """A lazy-checkable pandera schema with one column per schema field, in order."""
+    columns = {f["name"]: _column(f) for f in table.fields}
+    key = table.schema.get("primaryKey", [])
+    return pa.DataFrameSchema(
+        columns,
+        checks=list(checks),
+        unique=key if len(key) > 1 else None,
+        report_duplicates="exclude_first",
+        strict=True,
+        ordered=True,
+        name=table.name,
+    )
+
+
+def _column(field: dict) -> pa.Column:
+    constraints = field.get("constraints", {})
+    kind = field.get("type", "string")
+    checks = []
+    if "enum" in constraints:
+        checks.append(pa.Check.isin(constraints["enum"], error="enum"))
+    if "pattern" in constraints:
+        checks.append(pa.Check.str_matches(f"(?:{constraints['pattern']})\\Z", error="pattern"))
+    for name, check in (("minimum", pa.Check.ge), ("maximum", pa.Check.le)):
+        if name in constraints:
+            bound = constraints[name]
+            checks.append(check(pd.Timestamp(bound) if kind in ("date", "datetime") else bound, error=name))
+    if "minLength" in constraints:
+        checks.append(pa.Check.str_length(min_value=constraints["minLength"], error="minLength"))
+    if "maxLength" in constraints:
+        checks.append(pa.Check.str_length(max_value=constraints["maxLength"], error="maxLength"))
+    return pa.Column(
+        PANDAS_DTYPES[kind],
+        checks=checks,
+        nullable=not constraints.get("required", False),
+        unique=bool(constraints.get("unique", False)),
+        report_duplicates="exclude_first",
+        title=field.get("title"),
+        description=field.get("description"),
+    )
+
+
+def constraint_message(field: dict, constraint: str, value: str) -> str:
+    """The user's words for a broken constraint; shared by every engine."""
+    limits = field.get("constraints", {})
+    if constraint == "required":
+        return "is empty, but a value is required"
+    if constraint == "unique":
+        return f"{quoted(value)} is not unique"
+    if constraint == "enum":
+        return f"{quoted(value)} is not one of: {', '.join(map(str, limits['enum']))}"
+    if constraint == "pattern":
+        return f"{quoted(value)} does not match the pattern {limits['pattern']}"
+    if constraint == "minimum":
+        return f"{quoted(value)} is less than the minimum {limits['minimum']}"
+    if constraint == "maximum":
+        return f"{quoted(value)} is more than the maximum {limits['maximum']}"
+    if constraint in ("minLength", "maxLength"):
+        return f"{quoted(value)} has {len(value)} characters, outside the {constraint} {limits[constraint]}"
+    return f"{quoted(value)} breaks the constraint {constraint}"
+
+
+def arrow_schema(table: Table) -> pyarrow.Schema:
+    """Arrow types and per-field metadata (title, description, unit) from the schema."""
+    return pyarrow.schema([
+        pyarrow.field(
+            f["name"],
+            ARROW_TYPES[f.get("type", "string")],
+            nullable=not f.get("constraints", {}).get("required", False),
+            metadata={k: str(f[k]) for k in ("title", "description", "unit") if k in f},
+        )
+        for f in table.fields
+    ], metadata={"table_schema": json.dumps(table.schema, ensure_ascii=False, sort_keys=True)})

@@ -1,0 +1,190 @@
+"""Check a package's sources: reads ``sources/*.csv`` and the archive, writes nothing.
+
+Each table goes through frictionless (encoding, header, blank rows, types,
+constraints, primary and foreign keys) and pandera (the same constraints, plus the
+cross-field and cross-table rules of ``rules``); then ``provenance`` re-checks every
+figure against the archived documents. Every finding is kept; none stops the others.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from datetime import date, timedelta
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pubkit import provenance, read, rules, tableschema
+from pubkit.descriptor import DataPackage
+from pubkit.findings import CheckFailed, Finding, dedupe, quoted
+
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def run(pkg: DataPackage) -> list[Finding]:
+    """Every problem in the sources of ``pkg``, from every engine, one finding per cell."""
+    raws, findings = {}, []
+    for table in pkg.tables:
+        try:
+            raws[table.name] = read.run(pkg, table)
+        except CheckFailed as failed:
+            findings += failed.findings
+    findings += _frictionless_findings(pkg, raws)
+    frames = {name: read.frame(raw) for name, raw in raws.items() if raw.header_ok}
+    findings += _pandera_findings(pkg, raws, frames)
+    findings += provenance.run(pkg, raws, frames)
+    return sorted(dedupe(findings), key=lambda f: (f.path, f.line or 0))
+
+
+# Frictionless -------------------------------------------------------------------
+
+def _frictionless_findings(pkg: DataPackage, raws: dict[str, read.RawTable]) -> list[Finding]:
+    import frictionless  # slow to import; only this engine needs it
+
+    descriptor = {**pkg.descriptor, "resources": [
+        r for r in pkg.descriptor["resources"] if r.get("name") in raws
+    ]}
+    package = frictionless.Package(descriptor, basepath=str(pkg.root))
+    report = package.validate(limit_errors=sys.maxsize)
+    findings = []
+    for task in report.tasks:
+        raw = raws[task.name]
+        blank_rows = {e.row_number for e in task.errors if e.type == "blank-row"}
+        for error in task.errors:
+            if error.type == "primary-key" and error.row_number in blank_rows:
+                continue  # a blank row has no key; the blank row itself is reported
+            findings.append(_from_frictionless(raw, error))
+    return findings
+
+
+def _from_frictionless(raw: read.RawTable, error) -> Finding:
+    table = raw.table
+    row = getattr(error, "row_number", None)
+    line = raw.line_of_record(row) if row else (1 if "label" in error.type else None)
+    name = getattr(error, "field_name", None) or getattr(error, "label", None) or None
+    cell = getattr(error, "cell", None)
+    if error.type == "type-error":
+        field = table.field(name)
+        return Finding(table.path, line, name, _type_message(cell, field), f"type {field['type']}", cell)
+    if error.type == "constraint-error":
+        constraint = re.search(r'constraint "(\w+)"', error.note).group(1)
+        message = tableschema.constraint_message(table.field(name), constraint, cell)
+        return Finding(table.path, line, name, message + _spaces_hint(cell), f"constraint {constraint}", cell)
+    if error.type in ("unique-error", "primary-key"):
+        first = re.search(r"position (\d+)", error.note)
+        key = table.schema["primaryKey"] if error.type == "primary-key" else [name]
+        cells = [raw.cell(line, k) for k in key]
+        repeats = f"line {raw.line_of_record(int(first.group(1)))}" if first else "an earlier line"
+        rule = "primary key" if error.type == "primary-key" else "constraint unique"
+        return Finding(table.path, line, ", ".join(key), f"{_show_key(cells)} repeats {repeats}", rule)
+    if error.type == "foreign-key":
+        fk = re.search(r'for "([^"]+)": values "([^"]*)" not found in the lookup table "([^"]*)" as "([^"]+)"', error.note)
+        field, value, parent, parent_field = fk.groups() if fk else (None, "", "", "")
+        return Finding(table.path, line, field, _fk_message(value, parent or table.name, parent_field), "foreign key", value)
+    return Finding(table.path, line, name, _structure_message(raw, error), error.type.replace("-", " "))
+
+
+def _structure_message(raw: read.RawTable, error) -> str:
+    messages = {
+        "blank-row": "the row is blank; delete it",
+        "extra-cell": f"the row has more cells than the header's {len(raw.header)}",
+        "missing-cell": f"the row has fewer cells than the header's {len(raw.header)}",
+        "blank-label": "a column has no name in the header",
+        "duplicate-label": "this column name appears twice in the header",
+        "incorrect-label": f"the header does not match the schema: expected {', '.join(raw.table.field_names)}",
+        "missing-label": "the header lacks this column of the schema",
+        "extra-label": "the header has a column the schema does not define",
+    }
+    return messages.get(error.type, error.message)
+
+
+def _show_key(cells: list[str]) -> str:
+    return ", ".join(quoted(c) for c in cells)
+
+
+def _fk_message(value: str, parent: str, parent_field: str) -> str:
+    return rules.foreign_key_message(value, parent, parent_field)
+
+
+def _type_message(cell: str, field: dict) -> str:
+    kind = field.get("type", "string")
+    return f"{quoted(cell)} is not a {kind}{_type_hint(cell, kind)}"
+
+
+def _type_hint(cell: str, kind: str) -> str:
+    """Where the intended value is obvious, say what to write; the file is never rewritten."""
+    cell = cell or ""
+    if kind in ("number", "integer"):
+        guess = unicodedata.normalize("NFKC", cell).strip().replace(",", "").removesuffix("%")
+        if guess != cell and NUMBER.fullmatch(guess) and (kind == "number" or guess.lstrip("+-").isdigit()):
+            return f"; write {guess} instead" + (" (values are in percent already)" if cell.endswith("%") else "")
+    if kind == "date" and cell.isdigit() and 20000 <= int(cell) <= 80000:
+        day = EXCEL_EPOCH + timedelta(days=int(cell))
+        return f"; it looks like a spreadsheet's date serial: write {day.isoformat()} instead"
+    if kind == "date":
+        return "; write dates as YYYY-MM-DD"
+    return ""
+
+
+def _spaces_hint(cell: str | None) -> str:
+    if cell and cell != cell.strip():
+        return "; it has leading or trailing spaces"
+    return ""
+
+
+# Pandera ------------------------------------------------------------------------
+
+def _pandera_findings(pkg: DataPackage, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    findings = []
+    for name, frame in frames.items():
+        table_rules = rules.for_table(pkg, name, frames)
+        checks = [pa.Check(_vectorised(rule, frames), error=rule.key) for rule in table_rules]
+        schema = tableschema.pandera_schema(raws[name].table, checks)
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            cases = errors.failure_cases
+            findings += _from_pandera(raws[name], frame, cases, {r.key: r for r in table_rules})
+    return findings
+
+
+def _vectorised(rule: rules.Rule, frames: dict[str, pd.DataFrame]):
+    return lambda frame: rule.passes(frames).fillna(True).astype(bool)
+
+
+def _from_pandera(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by_name: dict) -> list[Finding]:
+    table = raw.table
+    findings = []
+    for case in cases.drop_duplicates(["check", "index", "column"]).itertuples():
+        line = int(case.index)
+        if case.check in by_name:
+            rule = by_name[case.check]
+            if case.column == rule.field:
+                findings.append(Finding(table.path, line, rule.field, rule.message(frame.loc[line]), rule.name))
+            continue
+        findings.append(_column_finding(raw, frame, case.check, case.column, line))
+    return findings
+
+
+def _column_finding(raw: read.RawTable, frame: pd.DataFrame, check: str, column: str, line: int) -> Finding:
+    table = raw.table
+    if check == "multiple_fields_uniqueness":
+        key = table.schema["primaryKey"]
+        return Finding(table.path, line, ", ".join(key), _repeat_message(raw, frame, key, line), "primary key")
+    cell = raw.cell(line, column)
+    field = table.field(column)
+    if check == "not_nullable" and cell:
+        return Finding(table.path, line, column, _type_message(cell, field), f"type {field['type']}", cell)
+    if check == "field_uniqueness":
+        return Finding(table.path, line, column, _repeat_message(raw, frame, [column], line), "constraint unique", cell)
+    constraint = {"not_nullable": "required"}.get(check, check)
+    message = tableschema.constraint_message(field, constraint, cell) + _spaces_hint(cell)
+    return Finding(table.path, line, column, message, f"constraint {constraint}", cell)
+
+
+def _repeat_message(raw: read.RawTable, frame: pd.DataFrame, key: list[str], line: int) -> str:
+    same = (frame[key] == frame.loc[line, key]).all(axis=1)
+    first = int(same[same].index.min())
+    return f"{_show_key([raw.cell(line, k) for k in key])} repeats line {first}"
