@@ -58,9 +58,9 @@ def _check(args) -> int:
 
 
 def _build(args) -> int:
-    from pubkit import release
+    from pubkit import build
 
-    outcome = release.run(args.package)
+    outcome = build.run(args.package)
     print(outcome)
     return 0
 

@@ -1,0 +1,157 @@
+"""Verify ``dist/``: reads the release folders and the sources, writes nothing.
+
+- every file of every release matches ``SHA256SUMS`` and the release descriptor;
+- CSV, Parquet and Excel of each table hold the same values, cell by cell;
+- the current version's release is exactly what the sources build now.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from pubkit import buildinfo, descriptor, export, read
+from pubkit.descriptor import DataPackage
+from pubkit.findings import CheckFailed, Finding
+
+DIST = "dist"
+SUMS = "SHA256SUMS"
+
+
+def run(pkg: DataPackage) -> list[Finding]:
+    findings = []
+    for folder in releases(pkg):
+        findings += release_folder(folder, pkg.root)
+    return findings + _current_is_fresh(pkg)
+
+
+def releases(pkg: DataPackage) -> list[Path]:
+    return sorted(p for p in (pkg.root / DIST).glob(f"{pkg.name}-*") if p.is_dir())
+
+
+def release_folder(folder: Path, root: Path | None = None) -> list[Finding]:
+    """Integrity first; the values of the formats are compared only when every byte is as recorded."""
+    shown = folder.relative_to(root).as_posix() if root else folder.name
+    findings = integrity(folder, shown)
+    return findings or formats_agree(folder, shown)
+
+
+def integrity(folder: Path, shown: str) -> list[Finding]:
+    sums = folder / SUMS
+    if not sums.is_file():
+        return [Finding(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified", "checksum")]
+    recorded = dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines() if line)
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {SUMS}
+    findings = [Finding(f"{shown}/{p}", None, None, "is listed in SHA256SUMS but missing: a file was removed", "checksum")
+                for p in sorted(set(recorded) - present)]
+    findings += [Finding(f"{shown}/{p}", None, None, "is not listed in SHA256SUMS: a file was added", "checksum")
+                 for p in sorted(present - set(recorded))]
+    for path in sorted(present & set(recorded)):
+        actual = buildinfo.sha256_file(folder / path)
+        if actual != recorded[path]:
+            message = f"has sha256 {actual}, but SHA256SUMS records {recorded[path]}: the file was changed"
+            findings.append(Finding(f"{shown}/{path}", None, None, message, "checksum"))
+    return findings or _descriptor_integrity(folder, shown)
+
+
+def _descriptor_integrity(folder: Path, shown: str) -> list[Finding]:
+    findings = []
+    for resource in descriptor.load_json(folder, descriptor.DESCRIPTOR)["resources"]:
+        path = folder / resource["path"]
+        actual = (path.stat().st_size, f"sha256:{buildinfo.sha256_file(path)}")
+        if actual != (resource.get("bytes"), resource.get("hash")):
+            message = f"has {actual[0]} bytes and {actual[1]}, but datapackage.json records {resource.get('bytes')} and {resource.get('hash')}"
+            findings.append(Finding(f"{shown}/{resource['path']}", None, None, message, "checksum"))
+    return findings
+
+
+def formats_agree(folder: Path, shown: str) -> list[Finding]:
+    """Read each table back from CSV, Parquet and Excel and compare every cell, types respected."""
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    try:
+        release = descriptor.run(folder)
+    except CheckFailed as failed:
+        return failed.findings
+    workbook = load_workbook(folder / f"{release.release_name}.xlsx", read_only=True)
+    findings = []
+    for table in release.tables:
+        typed = read.frame(read.run(release, table))
+        kinds = {f["name"]: f.get("type", "string") for f in table.fields}
+        parquet = pq.read_table(folder / "parquet" / f"{table.name}.parquet")
+        excel = _sheet_rows(workbook, export.excel_sheet_names(table, len(typed)))
+        if list(excel[0]) != table.field_names or parquet.schema.names != table.field_names:
+            findings.append(Finding(f"{shown}/{release.release_name}.xlsx", None, table.name,
+                                    "the columns differ between CSV, Parquet and Excel", "formats agree"))
+            continue
+        for i, name in enumerate(table.field_names):
+            want = [_norm(kinds[name], v) for v in typed[name]]
+            for label, got in (("parquet/" + table.name + ".parquet", parquet[name].to_pylist()),
+                               (f"{release.release_name}.xlsx", [row[i] if i < len(row) else None for row in excel[1:]])):
+                findings += _differences(f"{shown}/{label}", typed.index, name, want, [_norm(kinds[name], v) for v in got])
+    workbook.close()
+    return findings
+
+
+def _sheet_rows(workbook, names: list[str]) -> list[tuple]:
+    rows = []
+    for n, name in enumerate(names):
+        sheet_rows = list(workbook[name].iter_rows(values_only=True))
+        rows += sheet_rows if n == 0 else sheet_rows[1:]
+    return rows
+
+
+def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:
+    if len(want) != len(got):
+        return [Finding(path, None, name, f"has {len(got)} rows, but the CSV has {len(want)}", "formats agree")]
+    return [
+        Finding(path, line, name, f"{g!r} here, but {w!r} in the CSV", "formats agree")
+        for line, w, g in zip(lines, want, got) if w != g
+    ]
+
+
+def _norm(kind: str, value):
+    """One comparable Python value per cell, whatever format it was read from."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if kind == "number":
+        return float(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return bool(value)
+    if kind == "date":
+        return value.isoformat()[:10]
+    if kind == "datetime":
+        moment = pd.Timestamp(value)
+        return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
+    return str(value)
+
+
+def same_files(a: Path, b: Path) -> bool:
+    return not differing_files(a, b)
+
+
+def differing_files(a: Path, b: Path) -> list[str]:
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    return sorted(p for p in files_a | files_b
+                  if p not in files_a or p not in files_b or (a / p).read_bytes() != (b / p).read_bytes())
+
+
+def _current_is_fresh(pkg: DataPackage) -> list[Finding]:
+    from pubkit import build  # build imports this module
+
+    shown = f"{DIST}/{pkg.release_name}"
+    target = pkg.root / shown
+    if not target.is_dir():
+        return [Finding(shown, None, None, "does not exist: run `make` to build it", "stale release")]
+    with tempfile.TemporaryDirectory(prefix="pubkit-check-") as scratch:
+        differing = differing_files(build.write_release(pkg, Path(scratch)), target)
+    if not differing:
+        return []
+    listed = ", ".join(differing[:5]) + (f" and {len(differing) - 5} more" if len(differing) > 5 else "")
+    message = f"is stale: it differs from what the sources build now ({listed}); run `make` to rebuild it"
+    return [Finding(shown, None, None, message, "stale release")]
