@@ -51,7 +51,7 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
-        key = (finding.path, finding.line, finding.field) if finding.line else finding
+        key = (finding.path, finding.line, finding.field or finding.message) if finding.line else finding
         if key not in seen:
             seen.add(key)
             kept.append(finding)

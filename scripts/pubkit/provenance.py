@@ -153,8 +153,12 @@ def _ignored_findings(raw: RawTable, ignored: pd.DataFrame, texts: dict, obs: pd
 
 
 def _restatement_findings(raw: RawTable, line: int, row: pd.Series, values: pd.DataFrame | None) -> list[Finding]:
-    if pd.isna(row["observation_id"]) or values is None or row["observation_id"] not in values.index:
+    if values is None:
+        return []  # the observations table is unreadable, and reported
+    if pd.isna(row["observation_id"]):
         return [Finding(raw.table.path, line, "observation_id", "a restatement must name the observation it repeats", "restatement")]
+    if row["observation_id"] not in values.index or values.loc[row["observation_id"]].isna().any():
+        return []  # a dangling key or a bad value is reported by its own check
     target = values.loc[row["observation_id"]]
     try:
         parsed = quantity.parse(row["text"])

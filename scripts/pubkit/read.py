@@ -81,9 +81,13 @@ def frame(raw: RawTable) -> pd.DataFrame:
     cells = [(row + [""] * width)[:width] for row in raw.rows]
     text = pd.DataFrame(cells, columns=raw.header, index=pd.Index(raw.lines, name="line"), dtype=object)
     missing = raw.table.schema.get("missingValues", [""])
-    return pd.DataFrame({
+    typed = pd.DataFrame({
         f["name"]: cast(text[f["name"]], f, missing) for f in raw.table.fields
     }, index=text.index)
+    bad = (typed.isna() & ~text.isin(missing)).any(axis=1)
+    # Rules skip these rows: their type errors are reported, and would only echo.
+    typed.attrs["rows_with_bad_cells"] = set(bad[bad].index)
+    return typed
 
 
 def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:

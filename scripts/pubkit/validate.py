@@ -31,6 +31,9 @@ def run(pkg: DataPackage) -> list[Finding]:
             raws[table.name] = read.run(pkg, table)
         except CheckFailed as failed:
             findings += failed.findings
+            continue
+        if not raws[table.name].rows:
+            findings.append(Finding(table.path, 1, None, "the file has a header but no rows", "no rows"))
     findings += _frictionless_findings(pkg, raws)
     frames = {name: read.frame(raw) for name, raw in raws.items() if raw.header_ok}
     findings += _pandera_findings(pkg, raws, frames)
@@ -43,10 +46,7 @@ def run(pkg: DataPackage) -> list[Finding]:
 def _frictionless_findings(pkg: DataPackage, raws: dict[str, read.RawTable]) -> list[Finding]:
     import frictionless  # slow to import; only this engine needs it
 
-    descriptor = {**pkg.descriptor, "resources": [
-        r for r in pkg.descriptor["resources"] if r.get("name") in raws
-    ]}
-    package = frictionless.Package(descriptor, basepath=str(pkg.root))
+    package = frictionless.Package(_readable_only(pkg, raws), basepath=str(pkg.root))
     report = package.validate(limit_errors=sys.maxsize)
     findings = []
     for task in report.tasks:
@@ -55,8 +55,22 @@ def _frictionless_findings(pkg: DataPackage, raws: dict[str, read.RawTable]) -> 
         for error in task.errors:
             if error.type == "primary-key" and error.row_number in blank_rows:
                 continue  # a blank row has no key; the blank row itself is reported
+            if not raw.header_ok and getattr(error, "row_number", None):
+                continue  # cells under a wrong header are checked once the header is fixed
             findings.append(_from_frictionless(raw, error))
     return findings
+
+
+def _readable_only(pkg: DataPackage, raws: dict[str, read.RawTable]) -> dict:
+    """The descriptor without unreadable tables, nor foreign keys that point to them."""
+    resources = []
+    for table in pkg.tables:
+        if table.name not in raws:
+            continue
+        keys = [fk for fk in table.schema.get("foreignKeys", []) if fk["reference"]["resource"] in ("", *raws)]
+        resource = next(r for r in pkg.descriptor["resources"] if r["name"] == table.name)
+        resources.append({**resource, "schema": {**table.schema, "foreignKeys": keys}})
+    return {**pkg.descriptor, "resources": resources}
 
 
 def _from_frictionless(raw: read.RawTable, error) -> Finding:
@@ -64,6 +78,8 @@ def _from_frictionless(raw: read.RawTable, error) -> Finding:
     row = getattr(error, "row_number", None)
     line = raw.line_of_record(row) if row else (1 if "label" in error.type else None)
     name = getattr(error, "field_name", None) or getattr(error, "label", None) or None
+    if error.type == "incorrect-label":
+        name = None  # the message names both the label found and the field expected
     cell = getattr(error, "cell", None)
     if error.type == "type-error":
         field = table.field(name)
@@ -93,7 +109,8 @@ def _structure_message(raw: read.RawTable, error) -> str:
         "missing-cell": f"the row has fewer cells than the header's {len(raw.header)}",
         "blank-label": "a column has no name in the header",
         "duplicate-label": "this column name appears twice in the header",
-        "incorrect-label": f"the header does not match the schema: expected {', '.join(raw.table.field_names)}",
+        "incorrect-label": f"the header says {quoted(getattr(error, 'label', ''))} where the schema has "
+                           f"{quoted(getattr(error, 'field_name', ''))}; expected {', '.join(raw.table.field_names)}",
         "missing-label": "the header lacks this column of the schema",
         "extra-label": "the header has a column the schema does not define",
     }
@@ -161,7 +178,7 @@ def _from_pandera(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, 
         line = int(case.index)
         if case.check in by_name:
             rule = by_name[case.check]
-            if case.column == rule.field:
+            if case.column == rule.field and line not in frame.attrs["rows_with_bad_cells"]:
                 findings.append(Finding(table.path, line, rule.field, rule.message(frame.loc[line]), rule.name))
             continue
         findings.append(_column_finding(raw, frame, case.check, case.column, line))

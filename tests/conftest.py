@@ -1,0 +1,57 @@
+"""Shared helpers: a private copy of the package, and the CLI run as users run it."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pubkit import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+PACKAGE_PARTS = ("datapackage.json", "schemas", "sources", "dist")
+
+
+def copy_package(target: Path, with_dist: bool = True) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PACKAGE_PARTS:
+        source = ROOT / part
+        if part == "dist" and not with_dist:
+            continue
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A copy of this repository's package (sources and dist/) that a test may break."""
+    return copy_package(tmp_path / "package")
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``python -m pubkit`` in this process; return (exit code, stdout, stderr)."""
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_process(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 300):
+    """Run a command in a subprocess with the toolkit importable, as ``make`` runs it."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), **(env or {})}
+    return subprocess.run(args, cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout)
+
+
+def pubkit_process(*args: str, cwd: Path | None = None, env: dict | None = None):
+    return run_process(sys.executable, "-m", "pubkit", *args, cwd=cwd, env=env)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes, to prove that nothing changed."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
