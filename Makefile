@@ -45,7 +45,7 @@ test: $(INSTALLED) ## Run the test suite
 
 readme: $(INSTALLED) ## Regenerate the data dictionary in README.md from schemas/
 	@echo "==> Writing the data dictionary into README.md"
-	$(PY) -c 'import pathlib, pubkit.descriptor as d, pubkit.dictionary as m; p = pathlib.Path("README.md"); p.write_text(m.replace_in(p.read_text(), d.run(".")))'
+	$(PUBKIT) readme
 
 lock: ## Re-pin requirements.lock from requirements.in (needs the package index)
 	@echo "==> Pinning requirements.lock"

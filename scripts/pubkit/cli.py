@@ -1,4 +1,4 @@
-"""The command line: ``python -m pubkit check|build|dictionary [PACKAGE_DIR]``.
+"""The command line: ``python -m pubkit check|build|readme [PACKAGE_DIR]``.
 
 A thin layer: it calls the stage modules and turns their findings into one line
 each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error.
@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, function, help_text in (
         ("check", _check, "validate the sources and verify dist/ against them"),
         ("build", _build, "validate, then write the release of the current version into dist/"),
-        ("dictionary", _dictionary, "print the data dictionary (Markdown) generated from the schemas"),
+        ("readme", _readme, "rewrite the README's generated sections (data dictionary, examples)"),
     ):
         command = commands.add_parser(name, help=help_text, description=help_text)
         command.add_argument("package", nargs="?", default=".", help="package directory (default: .)")
@@ -65,8 +65,13 @@ def _build(args) -> int:
     return 0
 
 
-def _dictionary(args) -> int:
-    from pubkit import descriptor, dictionary
+def _readme(args) -> int:
+    from pathlib import Path
 
-    print(dictionary.markdown(descriptor.run(args.package)), end="")
+    from pubkit import descriptor, readme
+
+    pkg = descriptor.run(args.package)
+    path = Path(args.package) / "README.md"
+    path.write_text(readme.refresh(path.read_text(encoding="utf-8"), pkg), encoding="utf-8")
+    print(f"wrote the generated sections of {path}")
     return 0

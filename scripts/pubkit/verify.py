@@ -87,10 +87,10 @@ def formats_agree(folder: Path, shown: str) -> list[Finding]:
                                     "the columns differ between CSV, Parquet and Excel", "formats agree"))
             continue
         for i, name in enumerate(table.field_names):
-            want = [_norm(kinds[name], v) for v in typed[name]]
+            want = [normalise(kinds[name], v) for v in typed[name]]
             for label, got in (("parquet/" + table.name + ".parquet", parquet[name].to_pylist()),
                                (f"{release.release_name}.xlsx", [row[i] if i < len(row) else None for row in excel[1:]])):
-                findings += _differences(f"{shown}/{label}", typed.index, name, want, [_norm(kinds[name], v) for v in got])
+                findings += _differences(f"{shown}/{label}", typed.index, name, want, [normalise(kinds[name], v) for v in got])
     workbook.close()
     return findings
 
@@ -112,7 +112,7 @@ def _differences(path: str, lines, name: str, want: list, got: list) -> list[Fin
     ]
 
 
-def _norm(kind: str, value):
+def normalise(kind: str, value):
     """One comparable Python value per cell, whatever format it was read from."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None

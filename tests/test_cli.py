@@ -1,0 +1,45 @@
+"""The command line: exit codes, one-line errors, and the full list with --json."""
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, pubkit_process, run_cli
+from pubkit import validate
+
+
+def test_check_passes_on_this_repository(capsys):
+    assert run_cli(capsys, "check", str(ROOT)) == (0, "ok: china-manufacturing-regions-0.1.0: sources valid, dist/ verified\n", "")
+
+
+def test_an_internal_error_is_one_line_with_exit_code_2(package, capsys, monkeypatch):
+    def broken(pkg):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(validate, "run", broken)
+    assert run_cli(capsys, "check", str(package)) == (
+        2, "", "internal error: KeyError: 'boom' (please report it to the project's issue tracker)\n")
+
+
+def test_json_lists_every_finding(package, capsys):
+    observations = package / "sources" / "observations.csv"
+    text = observations.read_text(encoding="utf-8")
+    observations.write_text(text.replace(",exact,", ",exactly,"), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", "--json", str(package))
+    enum = [f for f in json.loads(out) if f["rule"] == "constraint enum"]
+    assert code == 1 and len(enum) == text.count(",exact,") > 20  # more than the screen shows
+    assert enum[0] == {
+        "path": "sources/observations.csv", "line": 2, "field": "value_qualifier",
+        "message": '"exactly" is not one of: exact, approx, nearly, more_than, at_least, less_than, at_most',
+        "rule": "constraint enum", "value": "exactly",
+    }
+
+
+def test_no_package_here_is_a_located_error(tmp_path):
+    result = pubkit_process("check", str(tmp_path))
+    assert (result.returncode, result.stdout) == (1, "datapackage.json: the file does not exist (missing-file)\n1 problem(s):\n  1 × missing-file\n")
+
+
+def test_usage_error_exits_2_without_a_traceback():
+    result = pubkit_process("frobnicate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "invalid choice: 'frobnicate'" in result.stderr
