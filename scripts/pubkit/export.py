@@ -37,7 +37,7 @@ def text_frame(table: Table, typed: pd.DataFrame, raw_text: pd.DataFrame) -> pd.
     for field in table.fields:
         name, kind = field["name"], field.get("type", "string")
         if kind in ("number", "integer"):
-            columns[name] = typed[name].map(format_number, na_action="ignore").fillna("")
+            columns[name] = typed[name].astype(object).map(lambda v: "" if pd.isna(v) else format_number(v))
         elif kind == "boolean":
             columns[name] = typed[name].map({True: "true", False: "false"}).fillna("")
         else:

@@ -107,8 +107,8 @@ def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:
         false = field.get("falseValues", ["false", "False", "FALSE", "0"])
         return cells.map(lambda c: True if c in true else False if c in false else pd.NA).astype("boolean")
     if kind == "date":
-        return pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        return pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
     if kind == "datetime":
         parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True)
-        return parsed.astype("datetime64[ns, UTC]")
+        return parsed.astype("datetime64[us, UTC]")
     raise ValueError(f"unsupported field type {kind!r}")  # descriptor.run() refuses these first

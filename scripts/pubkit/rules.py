@@ -36,7 +36,7 @@ class Rule:
 
 
 def for_table(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
-    table_rules = _foreign_keys(pkg, name, frames)
+    table_rules = _foreign_keys(pkg, name, frames) + _control_characters(pkg, name)
     if name == "observations":
         table_rules += OBSERVATION_RULES
         if "indicators" in frames:
@@ -79,6 +79,20 @@ def foreign_key_message(value, parent: str, parent_field: str) -> str:
     return f"{quoted(value)} is not found in {parent}.{parent_field}"
 
 
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so Excel, cannot store
+
+
+def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
+    return [
+        Rule(
+            "control character", field["name"],
+            lambda f, field=field["name"]: ~f[name][field].str.contains(CONTROL, regex=True).fillna(False),
+            lambda row, field=field["name"]: f"{quoted(row[field])} contains a control character, which Excel cannot store",
+        )
+        for field in pkg.table(name).fields if field.get("type", "string") == "string"
+    ]
+
+
 # Observations ----------------------------------------------------------------------
 
 def period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -89,7 +103,7 @@ def period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series]:
     end_day = parts["half"].map({"1": "06-30", "2": "12-31"}).fillna("12-31")
     start = pd.to_datetime(parts["y1"] + "-" + start_month + "-01", errors="coerce")
     end = pd.to_datetime(last_year + "-" + end_day, errors="coerce")
-    return start.astype("datetime64[ns]"), end.astype("datetime64[ns]")
+    return start.astype("datetime64[s]"), end.astype("datetime64[s]")
 
 
 def _period_dates_pass(f: Frames) -> pd.Series:

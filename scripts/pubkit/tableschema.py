@@ -21,15 +21,15 @@ ARROW_TYPES = {
     "integer": pyarrow.int64(),
     "boolean": pyarrow.bool_(),
     "date": pyarrow.date32(),
-    "datetime": pyarrow.timestamp("s", tz="UTC"),
+    "datetime": pyarrow.timestamp("us", tz="UTC"),
 }
 PANDAS_DTYPES = {
     "string": "string",
     "number": "float64",
     "integer": "Int64",
     "boolean": "boolean",
-    "date": "datetime64[ns]",
-    "datetime": "datetime64[ns, UTC]",
+    "date": "datetime64[s]",
+    "datetime": "datetime64[us, UTC]",
 }
 
 

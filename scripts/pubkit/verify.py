@@ -123,7 +123,7 @@ def normalise(kind: str, value):
     if kind == "boolean":
         return bool(value)
     if kind == "date":
-        return value.isoformat()[:10]
+        return (value if isinstance(value, str) else value.isoformat())[:10]
     if kind == "datetime":
         moment = pd.Timestamp(value)
         return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
