@@ -1,11 +1,13 @@
 """The command line: ``python -m pubkit check|build|readme [PACKAGE_DIR]``.
 
 A thin layer: it calls the stage modules and turns their findings into one line
-each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error.
+each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error
+(set PUBKIT_DEBUG=1 to see its traceback).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pubkit.findings import CheckFailed, PubkitError, render, to_json
@@ -23,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     except PubkitError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    except Exception as err:  # an internal error: one line, never a traceback
+    except Exception as err:  # an internal error: one line, never a traceback (PUBKIT_DEBUG=1 shows it)
+        if os.environ.get("PUBKIT_DEBUG"):
+            raise
         print(f"internal error: {type(err).__name__}: {err} (please report it to {REPORT_URL})", file=sys.stderr)
         return 2
 

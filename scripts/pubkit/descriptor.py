@@ -6,13 +6,21 @@ climb out with ``..`` are refused before any file is opened.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from pubkit.findings import CheckFailed, Finding, quoted
 
 DESCRIPTOR = "datapackage.json"
 FIELD_TYPES = ("string", "number", "integer", "boolean", "date", "datetime")
+PROPERTY_TYPES = {
+    "$schema": str, "name": str, "id": str, "title": str, "description": str, "version": str, "created": str,
+    "homepage": str, "licenses": list, "contributors": list, "sources": list, "keywords": list, "resources": list,
+}
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?")
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,9 @@ def run(root: Path | str = ".") -> DataPackage:
     """Load and vet the package at ``root``; raise ``CheckFailed`` with every problem found."""
     root = Path(root).resolve()
     descriptor = load_json(root, DESCRIPTOR)
-    problems: list[Finding] = []
-    for key in ("name", "version", "created", "resources"):
-        if key not in descriptor:
-            problems.append(_problem(DESCRIPTOR, f"the required property {quoted(key)} is missing"))
+    problems = _property_problems(descriptor)
+    if problems:
+        raise CheckFailed(problems)
     for i, source in enumerate(descriptor.get("sources", [])):
         if "path" in source:
             problems += _unsafe(root, source["path"], f"sources[{i}].path")
@@ -79,9 +86,37 @@ def run(root: Path | str = ".") -> DataPackage:
         problems += found
         if table:
             tables.append(table)
+    problems += _reference_problems(tables, {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)})
     if problems:
         raise CheckFailed(problems)
     return DataPackage(root, descriptor, tuple(tables))
+
+
+def _property_problems(descriptor) -> list[Finding]:
+    """The properties this toolkit relies on, with the kind of value each needs."""
+    if not isinstance(descriptor, dict):
+        return [_problem(DESCRIPTOR, "the descriptor is not a JSON object")]
+    problems = [_problem(DESCRIPTOR, f"the required property {quoted(key)} is missing")
+                for key in ("name", "version", "created", "resources") if key not in descriptor]
+    problems += [_problem(DESCRIPTOR, f"the property {quoted(key)} must be a {kind.__name__ if kind is str else 'list'}")
+                 for key, kind in PROPERTY_TYPES.items() if key in descriptor and not isinstance(descriptor[key], kind)]
+    if problems:
+        return problems
+    for key in ("licenses", "contributors", "sources"):
+        if not all(isinstance(item, dict) and all(isinstance(v, str) or k == "roles" for k, v in item.items())
+                   for item in descriptor.get(key, [])):
+            problems.append(_problem(DESCRIPTOR, f"every item of {quoted(key)} must be an object of text properties"))
+    if not all(isinstance(k, str) for k in descriptor.get("keywords", [])):
+        problems.append(_problem(DESCRIPTOR, "every keyword must be text"))
+    if not SEMVER.fullmatch(descriptor["version"]):
+        problems.append(_problem(DESCRIPTOR, f"version {quoted(descriptor['version'])} is not a semantic version such as 1.0.0"))
+    if not NAME.fullmatch(descriptor["name"]):
+        problems.append(_problem(DESCRIPTOR, f"name {quoted(descriptor['name'])} must be lower-case letters, digits, ., _ or -"))
+    try:
+        datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
+    except ValueError:
+        problems.append(_problem(DESCRIPTOR, f"created {quoted(descriptor['created'])} is not an ISO 8601 date and time"))
+    return problems
 
 
 def load_json(root: Path, relpath: str) -> dict:
@@ -100,6 +135,8 @@ def load_json(root: Path, relpath: str) -> dict:
 
 def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[Finding]]:
     where = f"resources[{i}]"
+    if not isinstance(resource, dict):
+        return None, [_problem(DESCRIPTOR, f"{where} is not an object")]
     name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
     if not (isinstance(name, str) and isinstance(path, str) and schema):
         return None, [_problem(DESCRIPTOR, f"{where} needs a name, a path and a schema")]
@@ -135,7 +172,55 @@ def _schema_problems(schema: dict, schema_path: str) -> list[Finding]:
                 f"field {quoted(name)} has the unknown type {quoted(field['type'])}; "
                 f"use one of {', '.join(FIELD_TYPES)}",
             ))
+        else:
+            problems += [_problem(schema_path, f"field {quoted(name)}: {p}") for p in _constraint_problems(field)]
+    if problems:
+        return problems
+    names = [f["name"] for f in fields]
+    missing = schema.get("missingValues", [""])
+    if not (isinstance(missing, list) and all(isinstance(m, str) for m in missing)):
+        problems.append(_problem(schema_path, "missingValues must be a list of strings"))
+    keys = [schema.get("primaryKey", [])] + [fk.get("fields") if isinstance(fk, dict) else None
+                                             for fk in _list(schema.get("foreignKeys", []))]
+    for key in keys:
+        if not (isinstance(key, list) and all(k in names for k in key)):
+            problems.append(_problem(schema_path, f"the key {json.dumps(key, ensure_ascii=False)} names fields the schema does not have"))
     return problems
+
+
+def _constraint_problems(field: dict) -> list[str]:
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return ["constraints must be an object"]
+    problems = []
+    kinds = {"required": bool, "unique": bool, "enum": list, "minLength": int, "maxLength": int, "pattern": str}
+    for name, value in constraints.items():
+        expected = kinds.get(name, (int, float, str) if name in ("minimum", "maximum") else None)
+        if expected is None:
+            problems.append(f"the constraint {quoted(name)} is not one this toolkit checks")
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            problems.append(f"the constraint {name} has the wrong kind of value {json.dumps(value, ensure_ascii=False)}")
+    if isinstance(constraints.get("pattern"), str):
+        try:
+            re.compile(constraints["pattern"])
+        except re.error as err:
+            problems.append(f"the pattern {quoted(constraints['pattern'])} is not a regular expression: {err}")
+    return problems
+
+
+def _reference_problems(tables: list[Table], names: set) -> list[Finding]:
+    problems = []
+    for table in tables:
+        for fk in table.schema.get("foreignKeys", []):
+            reference = fk.get("reference") if isinstance(fk, dict) else None
+            parent = reference.get("resource") if isinstance(reference, dict) else None
+            if not (isinstance(parent, str) and (parent == "" or parent in names) and isinstance(reference.get("fields"), list)):
+                problems.append(_problem(table.schema_path, f"the foreign key {json.dumps(fk, ensure_ascii=False)} points to no table of the package"))
+    return problems
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def _unsafe(root: Path, relpath: str, where: str) -> list[Finding]:

@@ -41,6 +41,8 @@ def run(pkg: DataPackage, raws: dict[str, RawTable], frames: dict[str, pd.DataFr
 def _archived_texts(pkg: DataPackage, raw: RawTable, docs: pd.DataFrame) -> tuple[dict, list[Finding]]:
     texts, findings = {}, []
     for line, doc in docs.iterrows():
+        if doc[["document_id", "sha256"]].isna().any():
+            continue  # the empty cell is reported already
         path = doc["archive_path"]
         if pd.isna(path) or path not in pkg.source_paths():
             message = f"{quoted(path)} is not listed in the sources of datapackage.json"
@@ -109,9 +111,9 @@ def _rederive(raw: RawTable, line: int, row: pd.Series, unit: str | None) -> lis
     findings = [
         Finding(raw.table.path, line, name, f"{show(_plain(got))} disagrees with stated_text {quoted(stated)}, "
                 f"which reads {show(_plain(want))}", "stated value")
-        for name, want, got in checks if want != got and pd.notna(got)
+        for name, want, got in checks if pd.notna(got) and want != got
     ]
-    if (status == "F") != (row["obs_status"] == "F"):
+    if pd.notna(row["obs_status"]) and (status == "F") != (row["obs_status"] == "F"):
         says = "says 预计 (expected), so F" if status == "F" else "has no 预计 (expected), so not F"
         findings.append(Finding(raw.table.path, line, "obs_status",
                                 f"{quoted(row['obs_status'])} disagrees with the quote, whose clause {says}", "stated status"))
@@ -147,7 +149,7 @@ def _ignored_findings(raw: RawTable, ignored: pd.DataFrame, texts: dict, obs: pd
         if text[start:end] != row["text"]:
             message = f"the archived text at {start}–{end} reads {quoted(text[start:end])}, not {quoted(row['text'])}"
             findings.append(Finding(raw.table.path, line, "text", message, "ignored span"))
-        elif row["kind"] == "restatement":
+        elif _or_empty(row["kind"]) == "restatement":
             findings += _restatement_findings(raw, line, row, values)
     return findings
 
@@ -176,8 +178,8 @@ def _coverage_findings(pkg: DataPackage, raws: dict, frames: dict, texts: dict) 
     obs, ignored = frames["observations"], frames["ignored_mentions"]
     findings = []
     for document_id, (path, text) in texts.items():
-        quotes = obs[obs["document_id"] == document_id]
-        spans_ignored = ignored[ignored["document_id"] == document_id]
+        quotes = obs[obs["document_id"] == document_id].dropna(subset=["quote_start", "quote_end"])
+        spans_ignored = ignored[ignored["document_id"] == document_id].dropna(subset=["span_start", "span_end"])
         spans = list(zip(quotes["quote_start"], quotes["quote_end"])) + list(zip(spans_ignored["span_start"], spans_ignored["span_end"]))
         for mention in coverage.uncovered(text, spans):
             message = (f"{quoted(mention.text)} at offset {mention.start} is in no observation's quote "

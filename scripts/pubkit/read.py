@@ -24,6 +24,7 @@ class RawTable:
     rows: list[list[str]]  # non-blank data records, as text
     lines: list[int]  # the editor line where each of ``rows`` starts
     record_lines: list[int]  # the editor line of every CSV record, blank ones included
+    header_line: int = 1
 
     def line_of_record(self, number: int) -> int:
         """Editor line of the ``number``-th CSV record (1 is the header), as frictionless counts rows."""
@@ -57,7 +58,7 @@ def run(pkg: DataPackage, table: Table) -> RawTable:
         raise CheckFailed([Finding(table.path, last_line + 1, None, f"the CSV cannot be parsed: {err}", "csv")]) from None
     if not records:
         raise CheckFailed([Finding(table.path, 1, None, "the file is empty: it needs a header row", "header")])
-    return RawTable(table, records[0], records[1:], lines[1:], record_lines)
+    return RawTable(table, records[0], records[1:], lines[1:], record_lines, lines[0])
 
 
 def decode(data: bytes, path: str) -> str:

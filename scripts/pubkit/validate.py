@@ -35,6 +35,7 @@ def run(pkg: DataPackage) -> list[Finding]:
         if not raws[table.name].rows:
             findings.append(Finding(table.path, 1, None, "the file has a header but no rows", "no rows"))
     findings += _frictionless_findings(pkg, raws)
+    findings += _header_findings(raws, findings)
     frames = {name: read.frame(raw) for name, raw in raws.items() if raw.header_ok}
     findings += _pandera_findings(pkg, raws, frames)
     findings += provenance.run(pkg, raws, frames)
@@ -46,8 +47,16 @@ def run(pkg: DataPackage) -> list[Finding]:
 def _frictionless_findings(pkg: DataPackage, raws: dict[str, read.RawTable]) -> list[Finding]:
     import frictionless  # slow to import; only this engine needs it
 
-    package = frictionless.Package(_readable_only(pkg, raws), basepath=str(pkg.root))
-    report = package.validate(limit_errors=sys.maxsize)
+    descriptor = _readable_only(pkg, raws)
+    try:
+        invalid = list(frictionless.Package.metadata_validate(descriptor))
+        if invalid:  # frictionless names the first problem of a descriptor only
+            return [Finding("datapackage.json", None, None, e.note, "descriptor") for e in invalid]
+        report = frictionless.Package(descriptor, basepath=str(pkg.root)).validate(limit_errors=sys.maxsize)
+    except frictionless.FrictionlessException as err:
+        return [Finding("datapackage.json", None, None, err.error.note or err.error.message, "descriptor")]
+    except Exception as err:  # frictionless trips over some malformed descriptors instead of reporting them
+        return [Finding("datapackage.json", None, None, f"frictionless cannot read the descriptor ({type(err).__name__}: {err})", "descriptor")]
     findings = []
     for task in report.tasks:
         raw = raws[task.name]
@@ -55,10 +64,20 @@ def _frictionless_findings(pkg: DataPackage, raws: dict[str, read.RawTable]) -> 
         for error in task.errors:
             if error.type == "primary-key" and error.row_number in blank_rows:
                 continue  # a blank row has no key; the blank row itself is reported
-            if not raw.header_ok and getattr(error, "row_number", None):
+            if not raw.header_ok and (getattr(error, "row_number", None) or 0) > 1:
                 continue  # cells under a wrong header are checked once the header is fixed
             findings.append(_from_frictionless(raw, error))
     return findings
+
+
+def _header_findings(raws: dict[str, read.RawTable], found: list[Finding]) -> list[Finding]:
+    """A wrong header is always reported, even where frictionless reads the file otherwise."""
+    reported = {f.path for f in found if f.line in (None, 1)}
+    return [
+        Finding(raw.table.path, raw.header_line, None,
+                f"the header is {', '.join(raw.header)}; the schema expects {', '.join(raw.table.field_names)}", "header")
+        for raw in raws.values() if not raw.header_ok and raw.table.path not in reported
+    ]
 
 
 def _readable_only(pkg: DataPackage, raws: dict[str, read.RawTable]) -> dict:
