@@ -16,7 +16,7 @@ RELEASE := dist/china-manufacturing-regions-$(VERSION)
 BUILT := .build/built-$(VERSION)
 INPUTS := datapackage.json $(wildcard schemas/*.json sources/*.csv sources/documents/* scripts/pubkit/*.py)
 
-.PHONY: help all check test readme lock clean
+.PHONY: help all check test release readme lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -43,7 +43,12 @@ test: $(INSTALLED) ## Run the test suite
 	@echo "==> Running the tests"
 	$(PY) -m pytest
 
-readme: $(INSTALLED) ## Regenerate the data dictionary in README.md from schemas/
+release: $(INSTALLED) ## Cut the version in datapackage.json as an immutable release (zip, index, CHANGELOG.md)
+	@echo "==> Releasing $(RELEASE)"
+	$(PUBKIT) release
+	$(PUBKIT) readme
+
+readme: $(INSTALLED) ## Regenerate README.md's generated sections (data dictionary, examples, latest release)
 	@echo "==> Writing the data dictionary into README.md"
 	$(PUBKIT) readme
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, copy_package, run_cli, snapshot
 from pubkit import build, descriptor
 
-RELEASE = "dist/china-manufacturing-regions-0.1.0"
+RELEASE = "dist/china-manufacturing-regions-1.0.0"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_build_writes_the_release_layout(fresh, capsys):
     files = sorted(snapshot(fresh / RELEASE))
     tables = ["area_memberships", "areas", "documents", "ignored_mentions", "indicators", "observations"]
     assert files == sorted([
-        "SHA256SUMS", "china-manufacturing-regions-0.1.0.xlsx", "datapackage.json",
+        "SHA256SUMS", "china-manufacturing-regions-1.0.0.xlsx", "datapackage.json",
         "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
         *[f"csv/{t}.csv" for t in tables], *[f"parquet/{t}.parquet" for t in tables],
     ])
@@ -69,7 +69,7 @@ def test_a_changed_number_makes_check_name_the_stale_release(package, capsys):
     assert code == 1
     assert out.splitlines()[0] == (
         f"{RELEASE}: is stale: it differs from what the sources build now (SHA256SUMS, "
-        "china-manufacturing-regions-0.1.0.xlsx, csv/areas.csv, datapackage.json, parquet/area_memberships.parquet "
+        "china-manufacturing-regions-1.0.0.xlsx, csv/areas.csv, datapackage.json, parquet/area_memberships.parquet "
         "and 5 more); run `make` to rebuild it (stale release)")
 
 
@@ -125,4 +125,4 @@ def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay):
     if after != old:  # the kill came after the atomic swap: the new release is complete
         new_release = package / RELEASE
         assert build.verify.release_folder(new_release, package) == []
-    assert sorted(p.name for p in (package / "dist").iterdir()) == ["china-manufacturing-regions-0.1.0"]
+    assert sorted(p.name for p in (package / "dist").iterdir()) == ["china-manufacturing-regions-1.0.0"]

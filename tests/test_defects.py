@@ -63,8 +63,8 @@ def test_a_defect_fails_the_command_line_with_exit_code_1(package):
 
 def test_mixed_line_endings_are_accepted(package, capsys):
     overlay(package, FIXTURES / "valid" / "mixed-line-endings")
-    assert run_cli(capsys, "build", str(package)) == (0, "rebuilt: dist/china-manufacturing-regions-0.1.0\n", "")
-    assert run_cli(capsys, "check", str(package)) == (0, "ok: china-manufacturing-regions-0.1.0: sources valid, dist/ verified\n", "")
+    assert run_cli(capsys, "build", str(package)) == (0, "rebuilt: dist/china-manufacturing-regions-1.0.0\n", "")
+    assert run_cli(capsys, "check", str(package)) == (0, "ok: china-manufacturing-regions-1.0.0: sources valid, dist/ verified\n", "")
 
 
 def test_every_fixture_has_an_expected_message():

@@ -14,13 +14,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pubkit import buildinfo, descriptor, export, read, validate, verify
+from pubkit import buildinfo, descriptor, export, index, metadata, read, validate, verify
 from pubkit.descriptor import DataPackage
-from pubkit.findings import CheckFailed
+from pubkit.findings import CheckFailed, PubkitError
 
 DIST = "dist"
 STAGING = ".build"
 SUMS = "SHA256SUMS"
+JSONLD = "dataset.jsonld"
 RELEASE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_PROPERTIES = ("name", "id", "title", "description", "version", "created", "homepage",
                       "licenses", "contributors", "keywords")
@@ -53,21 +54,25 @@ def write_release(pkg: DataPackage, parent: Path) -> Path:
     texts = {t.name: export.text_frame(t, typed[t.name], _raw_text(raws[t.name])) for t in pkg.tables}
     created = buildinfo.build_date(pkg)
     provenance = buildinfo.record(pkg)
-    core = _package_properties(pkg, created)
+    core = package_properties(pkg, created)
     # Save
     out = parent / pkg.release_name
     for folder in ("csv", "parquet", "documents"):
         (out / folder).mkdir(parents=True)
     for table in pkg.tables:
         export.write_csv(table, texts[table.name], out / "csv" / f"{table.name}.csv")
-        metadata = {"datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
-                    "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True)}
-        export.write_parquet(export.arrow_table(table, typed[table.name], metadata), out / "parquet" / f"{table.name}.parquet")
+        key_values = {"datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
+                      "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True)}
+        export.write_parquet(export.arrow_table(table, typed[table.name], key_values), out / "parquet" / f"{table.name}.parquet")
     sheets = [(t, typed[t.name], texts[t.name]) for t in pkg.tables]
     export.write_xlsx(sheets, _about(pkg, core, typed), out / f"{pkg.release_name}.xlsx", created)
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
+    rows = {name: len(frame) for name, frame in typed.items()}
+    (out / "PROVENANCE.md").write_text(metadata.provenance_markdown(core, provenance, rows, pkg.release_name), encoding="utf-8")
     _write_json(out / descriptor.DESCRIPTOR, _release_descriptor(pkg, core, provenance, out))
+    files = {p: ((out / p).stat().st_size, buildinfo.sha256_file(out / p)) for p in release_files(out)}
+    _write_json(out / JSONLD, metadata.jsonld(core, typed, files))
     write_sums(out)
     return out
 
@@ -93,7 +98,7 @@ def _raw_text(raw: read.RawTable):
     return pd.DataFrame([(r + [""] * width)[:width] for r in raw.rows], columns=raw.header, index=raw.lines)
 
 
-def _package_properties(pkg: DataPackage, created) -> dict:
+def package_properties(pkg: DataPackage, created) -> dict:
     core = {k: pkg.descriptor[k] for k in PACKAGE_PROPERTIES if k in pkg.descriptor}
     core["created"] = buildinfo.iso(created)
     core["sources"] = [
@@ -143,6 +148,8 @@ def _publish(pkg: DataPackage, built: Path) -> str:
     shown = f"{DIST}/{pkg.release_name}"
     if target.exists() and verify.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
+    if pkg.version in index.released_versions(pkg.root):
+        raise PubkitError(f"{shown} {index.bump_message(pkg)}")
     if target.exists():
         _exchange(built, target)  # the old release now sits in staging and goes with it
         return f"rebuilt: {shown}"

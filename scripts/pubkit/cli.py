@@ -1,4 +1,4 @@
-"""The command line: ``python -m pubkit check|build|readme [PACKAGE_DIR]``.
+"""The command line: ``python -m pubkit check|build|release|diff|readme [PACKAGE_DIR]``.
 
 A thin layer: it calls the stage modules and turns their findings into one line
 each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, function, help_text in (
         ("check", _check, "validate the sources and verify dist/ against them"),
         ("build", _build, "validate, then write the release of the current version into dist/"),
+        ("release", _release, "cut the current version as an immutable release (zip, index, changelog, citation)"),
         ("readme", _readme, "rewrite the README's generated sections (data dictionary, examples)"),
     ):
         command = commands.add_parser(name, help=help_text, description=help_text)
@@ -45,7 +46,31 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(command=function)
         if name == "check":
             command.add_argument("--json", action="store_true", help="print every finding as JSON")
+    diff = commands.add_parser("diff", help="print what changed between two release folders",
+                               description="print what changed between two release folders")
+    diff.add_argument("old", help="the older release folder")
+    diff.add_argument("new", help="the newer release folder")
+    diff.set_defaults(command=_diff)
     return parser
+
+
+def _release(args) -> int:
+    from pubkit import release
+
+    print(release.run(args.package))
+    return 0
+
+
+def _diff(args) -> int:
+    from pathlib import Path
+
+    from pubkit import diff
+
+    for folder in (args.old, args.new):
+        if not (Path(folder) / "datapackage.json").is_file():
+            raise PubkitError(f"{folder} is not a release folder: it has no datapackage.json")
+    print(diff.run(Path(args.old), Path(args.new)), end="")
+    return 0
 
 
 def _check(args) -> int:

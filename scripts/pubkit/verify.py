@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pubkit import buildinfo, descriptor, export, read
+from pubkit import buildinfo, descriptor, export, index, read
 from pubkit.descriptor import DataPackage
 from pubkit.findings import CheckFailed, Finding
 
@@ -23,7 +23,38 @@ def run(pkg: DataPackage) -> list[Finding]:
     findings = []
     for folder in releases(pkg):
         findings += release_folder(folder, pkg.root)
-    return findings + _current_is_fresh(pkg)
+    return findings + index_findings(pkg) + _current_is_fresh(pkg)
+
+
+def index_findings(pkg: DataPackage) -> list[Finding]:
+    """Every release in dist/releases.json is in dist/, byte for byte as indexed, zip included."""
+    import zipfile
+
+    catalogue = index.load(pkg.root)
+    findings = []
+    for entry in catalogue["releases"]:
+        folder = pkg.root / DIST / entry["folder"]
+        shown = f"{DIST}/{entry['folder']}"
+        if not folder.is_dir():
+            findings.append(Finding(shown, None, None, "is listed in dist/releases.json but missing", "release index"))
+            continue
+        recorded = {f["path"]: (f["bytes"], f["sha256"]) for f in entry["files"]}
+        actual = {p: ((folder / p).stat().st_size, buildinfo.sha256_file(folder / p)) for p in index.files_of(folder)}
+        findings += [Finding(f"{shown}/{p}", None, None, "differs from dist/releases.json: a released file changed", "release index")
+                     for p in sorted(set(recorded) | set(actual)) if recorded.get(p) != actual.get(p)]
+        archive = pkg.root / DIST / entry["zip"]["path"]
+        if not archive.is_file() or buildinfo.sha256_file(archive) != entry["zip"]["sha256"]:
+            findings.append(Finding(f"{DIST}/{entry['zip']['path']}", None, None,
+                                    "is missing or differs from dist/releases.json: a released file changed", "release index"))
+            continue
+        with zipfile.ZipFile(archive) as opened:
+            inside = {i.filename.removeprefix(f"{entry['folder']}/"): opened.read(i) for i in opened.infolist()}
+        if inside != {p: (folder / p).read_bytes() for p in actual}:
+            findings.append(Finding(f"{DIST}/{entry['zip']['path']}", None, None, f"does not hold exactly {shown}", "release index"))
+    versions = [e["version"] for e in catalogue["releases"]]
+    if versions and catalogue.get("latest") != versions[-1]:
+        findings.append(Finding(index.INDEX, None, None, f"names {catalogue.get('latest')} as latest, not {versions[-1]}", "release index"))
+    return findings
 
 
 def releases(pkg: DataPackage) -> list[Path]:
@@ -152,6 +183,8 @@ def _current_is_fresh(pkg: DataPackage) -> list[Finding]:
         differing = differing_files(build.write_release(pkg, Path(scratch)), target)
     if not differing:
         return []
+    if pkg.version in index.released_versions(pkg.root):
+        return [Finding(shown, None, None, index.bump_message(pkg), "released")]
     listed = ", ".join(differing[:5]) + (f" and {len(differing) - 5} more" if len(differing) > 5 else "")
     message = f"is stale: it differs from what the sources build now ({listed}); run `make` to rebuild it"
     return [Finding(shown, None, None, message, "stale release")]
