@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pubkit import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-PACKAGE_PARTS = ("datapackage.json", "schemas", "sources", "dist")
+PACKAGE_PARTS = ("datapackage.json", "schemas", "sources", "dist", "CHANGELOG.md", "CITATION.cff")
 
 
 def copy_package(target: Path, with_dist: bool = True) -> Path:
@@ -35,6 +36,13 @@ def package(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "package")
 
 
+def bump(package: Path, version: str) -> None:
+    """Set the package's version: changed sources need an unreleased one."""
+    path = package / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'"version": "[^"]+"', f'"version": "{version}"', text, count=1), encoding="utf-8")
+
+
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     """Run ``python -m pubkit`` in this process; return (exit code, stdout, stderr)."""
     code = cli.main(list(args))
@@ -50,6 +58,17 @@ def run_process(*args: str, cwd: Path | None = None, env: dict | None = None, ti
 
 def pubkit_process(*args: str, cwd: Path | None = None, env: dict | None = None):
     return run_process(sys.executable, "-m", "pubkit", *args, cwd=cwd, env=env)
+
+
+def require_program(name: str, debian_package: str) -> str:
+    """The program's path; without it, skip and name the package, or fail under CI."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"{name} is missing: install Debian's {debian_package} (apt-get install {debian_package})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

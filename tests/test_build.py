@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, copy_package, run_cli, snapshot
+from conftest import ROOT, bump, copy_package, run_cli, snapshot
 from pubkit import build, descriptor
 
 RELEASE = "dist/china-manufacturing-regions-1.0.0"
@@ -27,7 +27,7 @@ def test_build_writes_the_release_layout(fresh, capsys):
     files = sorted(snapshot(fresh / RELEASE))
     tables = ["area_memberships", "areas", "documents", "ignored_mentions", "indicators", "observations"]
     assert files == sorted([
-        "SHA256SUMS", "china-manufacturing-regions-1.0.0.xlsx", "datapackage.json",
+        "PROVENANCE.md", "SHA256SUMS", "china-manufacturing-regions-1.0.0.xlsx", "datapackage.json", "dataset.jsonld",
         "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
         *[f"csv/{t}.csv" for t in tables], *[f"parquet/{t}.parquet" for t in tables],
     ])
@@ -42,7 +42,7 @@ def test_a_second_build_changes_no_byte(fresh, capsys):
 
 def test_the_committed_release_is_what_the_sources_build(fresh, capsys):
     run_cli(capsys, "build", str(fresh))
-    assert snapshot(fresh / "dist") == snapshot(ROOT / "dist")
+    assert snapshot(fresh / RELEASE) == snapshot(ROOT / RELEASE)
 
 
 def test_build_date_comes_from_the_descriptor_or_source_date_epoch(fresh, capsys, monkeypatch):
@@ -62,15 +62,20 @@ def test_sums_cover_every_file_and_match_sha256sum(fresh, capsys):
     assert listed == sorted(set(snapshot(folder)) - {"SHA256SUMS"})
 
 
+UNRELEASED = "dist/china-manufacturing-regions-1.0.1"
+
+
 def test_a_changed_number_makes_check_name_the_stale_release(package, capsys):
+    bump(package, "1.0.1")
+    run_cli(capsys, "build", str(package))
     areas = package / "sources" / "areas.csv"
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")
     code, out, _ = run_cli(capsys, "check", str(package))
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{RELEASE}: is stale: it differs from what the sources build now (SHA256SUMS, "
-        "china-manufacturing-regions-1.0.0.xlsx, csv/areas.csv, datapackage.json, parquet/area_memberships.parquet "
-        "and 5 more); run `make` to rebuild it (stale release)")
+        f"{UNRELEASED}: is stale: it differs from what the sources build now (PROVENANCE.md, SHA256SUMS, "
+        "china-manufacturing-regions-1.0.1.xlsx, csv/areas.csv, datapackage.json and 7 more); "
+        "run `make` to rebuild it (stale release)")
 
 
 def _sha(data: bytes) -> str:
@@ -112,7 +117,9 @@ def test_check_writes_nothing(package, capsys):
 
 
 @pytest.mark.parametrize("delay", [0.2, 0.8, 1.4, 2.0, 2.6])
-def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay):
+def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
+    bump(package, "1.0.1")
+    run_cli(capsys, "build", str(package))
     areas = package / "sources" / "areas.csv"
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")
     old = snapshot(package / "dist")
@@ -123,6 +130,5 @@ def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay):
     process.wait()
     after = snapshot(package / "dist")
     if after != old:  # the kill came after the atomic swap: the new release is complete
-        new_release = package / RELEASE
-        assert build.verify.release_folder(new_release, package) == []
-    assert sorted(p.name for p in (package / "dist").iterdir()) == ["china-manufacturing-regions-1.0.0"]
+        assert build.verify.release_folder(package / UNRELEASED, package) == []
+    assert sorted(after) == sorted(old)

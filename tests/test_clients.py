@@ -11,7 +11,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from conftest import ROOT, run_process
+from conftest import ROOT, require_program, run_process
 from pubkit import descriptor
 from pubkit.verify import normalise
 
@@ -68,3 +68,43 @@ def test_frictionless_cli_validates_the_release_descriptor():
     result = run_process(frictionless, "validate", "--json", str(RELEASE / "datapackage.json"))
     report = json.loads(result.stdout)
     assert (result.returncode, report["valid"], len(report["tasks"])) == (0, True, len(TABLES))
+
+
+LIBREOFFICE_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"  # -1: every sheet
+
+
+def libreoffice_sheets(workbook: Path, scratch: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of ``workbook`` as LibreOffice Calc reads it, through its own CSV export."""
+    soffice = require_program("soffice", "libreoffice-calc-nogui")
+    result = run_process(soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{scratch}/profile",
+                         "--convert-to", LIBREOFFICE_CSV, "--outdir", str(scratch / "out"), str(workbook), timeout=180)
+    assert result.returncode == 0, result.stderr
+    sheets = {}
+    for path in (scratch / "out").glob(f"{workbook.stem}-*.csv"):
+        with path.open(encoding="utf-8", newline="") as stream:
+            sheets[path.stem.removeprefix(f"{workbook.stem}-")] = list(csv.reader(stream))
+    return sheets
+
+
+def test_libreoffice_calc_reads_every_sheet_as_the_csv(tmp_path):
+    sheets = libreoffice_sheets(RELEASE / f"{PKG.release_name}.xlsx", tmp_path)
+    assert sorted(sheets) == sorted(["About", "Fields", *TABLES])
+    for table in TABLES:
+        with (RELEASE / "csv" / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+            assert sheets[table] == list(csv.reader(stream)), table
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_libreoffice(tmp_path):
+    from pubkit import build
+
+    tricky = ["=1+1", "+86", "-5", "@home", "1/4", "007", "2022-09-23", "=SUM(A1:A2)", "TRUE"]
+    folder = tmp_path / "pkg"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "t.csv").write_text("text\n" + "".join(f'"{t}"\n' for t in tricky), encoding="utf-8")
+    (folder / "datapackage.json").write_text(json.dumps({
+        "name": "tricky", "version": "0.0.1", "created": "2026-01-01T00:00:00Z", "title": "t", "id": "t",
+        "resources": [{"name": "t", "path": "sources/t.csv", "schema": {"fields": [{"name": "text", "type": "string"}]}}],
+    }), encoding="utf-8")
+    release = build.write_release(descriptor.run(folder), tmp_path / "out-release")
+    sheets = libreoffice_sheets(release / "tricky-0.0.1.xlsx", tmp_path)
+    assert sheets["t"] == [["text"], *[[t] for t in tricky]]

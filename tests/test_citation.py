@@ -1,0 +1,72 @@
+"""Citation metadata: CITATION.cff (CFF 1.2.0) and the release's schema.org JSON-LD."""
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import yaml
+from pyld import jsonld
+
+from conftest import FIXTURES, ROOT
+from pubkit import build, buildinfo, descriptor, index, metadata
+
+PKG = descriptor.run(ROOT)
+RELEASE = ROOT / "dist" / PKG.release_name
+SCHEMA_ORG = "https://schema.org/"
+
+
+def test_citation_cff_is_valid_cff_1_2_0():
+    # The CFF 1.2.0 JSON Schema, as shipped by cffconvert, checked with the jsonschema package.
+    schema = json.loads((FIXTURES / "cff-1.2.0.schema.json").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    jsonschema.validate(_as_json(citation), schema)
+    assert (citation["type"], citation["version"], citation["license"]) == ("dataset", PKG.version, "CC-BY-4.0")
+
+
+def test_citation_cff_is_generated_from_the_latest_release():
+    latest = index.load(ROOT)["releases"][-1]
+    core = build.package_properties(PKG, buildinfo.build_date(PKG))
+    assert (ROOT / "CITATION.cff").read_text(encoding="utf-8") == metadata.citation_cff(core, latest["date"])
+
+
+def test_an_invalid_citation_fails_the_schema():
+    schema = json.loads((FIXTURES / "cff-1.2.0.schema.json").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    del citation["authors"]
+    try:
+        jsonschema.validate(_as_json(citation), schema)
+    except jsonschema.ValidationError as err:
+        assert err.message == "'authors' is a required property"
+    else:
+        raise AssertionError("a citation without authors passed")
+
+
+def _as_json(value):
+    return json.loads(json.dumps(value, default=str))  # YAML dates become ISO strings, as CFF expects
+
+
+def _local_schema_org(url, options=None):
+    # No network: schema.org's context is its vocabulary, so map it locally.
+    assert url.rstrip("/") + "/" == SCHEMA_ORG, url
+    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+            "document": {"@context": {"@vocab": SCHEMA_ORG}}}
+
+
+def test_release_jsonld_parses_and_holds_what_catalogues_need():
+    document = json.loads((RELEASE / "dataset.jsonld").read_text(encoding="utf-8"))
+    [dataset] = jsonld.expand(document, {"documentLoader": _local_schema_org})
+    s = lambda name: SCHEMA_ORG + name  # noqa: E731
+    assert dataset["@type"] == [s("Dataset")]
+    assert dataset[s("version")][0]["@value"] == PKG.version
+    assert dataset[s("license")][0]["@value"] == "https://spdx.org/licenses/CC-BY-4.0.html"
+    assert dataset[s("temporalCoverage")][0]["@value"] == "2012-01-01/2022-12-31"
+    assert dataset[s("creator")][0][s("name")][0]["@value"] == "china-manufacturing-regions maintainers"
+    assert dataset[s("spatialCoverage")][0][s("name")][0]["@value"] == "China"
+    for key in ("name", "description"):
+        assert dataset[s(key)][0]["@value"]
+    units = {v[s("propertyID")][0]["@value"]: v[s("unitText")][0]["@value"] for v in dataset[s("variableMeasured")]}
+    indicators = PKG.table("indicators")
+    assert len(units) == sum(1 for _ in open(ROOT / indicators.path, encoding="utf-8")) - 1
+    files = {d[s("contentUrl")][0]["@value"]: d[s("sha256")][0]["@value"] for d in dataset[s("distribution")]}
+    expected = {p: buildinfo.sha256_file(RELEASE / p) for p in index.files_of(RELEASE) if p not in ("SHA256SUMS", "dataset.jsonld")}
+    assert files == expected
