@@ -43,3 +43,18 @@ def test_usage_error_exits_2_without_a_traceback():
     result = pubkit_process("frobnicate")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_thousands_of_bad_cells_are_all_counted_and_listed_in_json(package, capsys):
+    memberships = package / "sources" / "area_memberships.csv"
+    extra = "".join(f"east,nowhere_{n}\n" for n in range(3000))
+    memberships.write_text(memberships.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", str(package))
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 20 + 2
+    assert lines[0] == 'sources/area_memberships.csv:33: member_id: "nowhere_0" is not found in areas.area_id (foreign key)'
+    assert lines[-2:] == ["3000 problem(s):", "  3000 × foreign key (2980 not shown above: use --json for all)"]
+    code, out, _ = run_cli(capsys, "check", "--json", str(package))
+    findings = json.loads(out)
+    assert (code, len(findings)) == (1, 3000)
+    assert (findings[-1]["line"], findings[-1]["value"]) == (3032, "nowhere_2999")

@@ -14,13 +14,17 @@ from conftest import FIXTURES, bump, pubkit_process, run_cli, snapshot
 
 INVALID = FIXTURES / "invalid"
 DEFECTS = sorted(p.name for p in INVALID.iterdir())
+OWN_FILES = ("expected.txt", "expected-build.txt", "deleted.txt")
 
 
 def overlay(package: Path, fixture: Path) -> str:
-    """Lay the fixture's files over the package; return the expected output."""
+    """Lay the fixture's files over the package, delete what ``deleted.txt`` lists; return the expected output."""
     for path in fixture.rglob("*"):
-        if path.is_file() and path.name != "expected.txt":
+        if path.is_file() and path.name not in OWN_FILES:
             shutil.copyfile(path, package / path.relative_to(fixture))
+    deleted = fixture / "deleted.txt"
+    for relpath in deleted.read_text(encoding="utf-8").split() if deleted.exists() else []:
+        (package / relpath).unlink()
     expected = fixture / "expected.txt"
     return expected.read_text(encoding="utf-8") if expected.exists() else ""
 
@@ -35,6 +39,11 @@ def test_catalogue_names_every_required_defect():
         "document-edited", "quote-offset-out-of-range", "quote-offset-mismatch", "stated-text-not-in-quote",
         "value-disagrees", "invalid-json-datapackage", "invalid-json-schema", "unknown-field-type",
         "absolute-resource-path", "escaping-resource-path", "listed-source-missing",
+        "release-byte-changed", "release-file-added", "release-file-removed",
+        "dangling-foreign-key-observations-indicator", "dangling-foreign-key-observations-area",
+        "dangling-foreign-key-observations-document", "dangling-foreign-key-areas-parent",
+        "dangling-foreign-key-memberships-region", "dangling-foreign-key-memberships-member",
+        "dangling-foreign-key-ignored-document", "dangling-foreign-key-ignored-observation",
     }
     assert sorted(required - set(DEFECTS)) == []
 
@@ -49,7 +58,11 @@ def test_check_prints_the_exact_message(package, capsys, defect):
 def test_build_refuses_and_leaves_dist_as_it_was(package, capsys, defect):
     expected = overlay(package, INVALID / defect)
     before = snapshot(package / "dist")
-    assert run_cli(capsys, "build", str(package)) == (1, expected, "")
+    refusal = INVALID / defect / "expected-build.txt"  # a damaged release: the build says so on stderr
+    if refusal.exists():
+        assert run_cli(capsys, "build", str(package)) == (1, "", refusal.read_text(encoding="utf-8"))
+    else:
+        assert run_cli(capsys, "build", str(package)) == (1, expected, "")
     assert snapshot(package / "dist") == before
     assert not list((package / ".build").glob("staging-*"))
 

@@ -149,6 +149,10 @@ def _publish(pkg: DataPackage, built: Path) -> str:
     if target.exists() and verify.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
     if pkg.version in index.released_versions(pkg.root):
+        damage = verify.integrity(target, shown)
+        if damage:
+            raise PubkitError(f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
+                              f"restore it with `git checkout -- {shown}`")
         raise PubkitError(f"{shown} {index.bump_message(pkg)}")
     if target.exists():
         _exchange(built, target)  # the old release now sits in staging and goes with it

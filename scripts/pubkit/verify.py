@@ -20,10 +20,14 @@ SUMS = "SHA256SUMS"
 
 
 def run(pkg: DataPackage) -> list[Finding]:
-    findings = []
+    findings, damaged = [], False
     for folder in releases(pkg):
-        findings += release_folder(folder, pkg.root)
-    return findings + index_findings(pkg) + _current_is_fresh(pkg)
+        found = release_folder(folder, pkg.root)
+        damaged |= bool(found) and folder.name == pkg.release_name
+        findings += found
+    # A damaged current release is reported as such, not compared with a fresh build.
+    index_problems = [f for f in index_findings(pkg) if f.path not in {g.path for g in findings}]
+    return findings + index_problems + ([] if damaged else _current_is_fresh(pkg))
 
 
 def index_findings(pkg: DataPackage) -> list[Finding]:
@@ -40,13 +44,15 @@ def index_findings(pkg: DataPackage) -> list[Finding]:
             continue
         recorded = {f["path"]: (f["bytes"], f["sha256"]) for f in entry["files"]}
         actual = {p: ((folder / p).stat().st_size, buildinfo.sha256_file(folder / p)) for p in index.files_of(folder)}
-        findings += [Finding(f"{shown}/{p}", None, None, "differs from dist/releases.json: a released file changed", "release index")
-                     for p in sorted(set(recorded) | set(actual)) if recorded.get(p) != actual.get(p)]
+        changed = [p for p in sorted(set(recorded) | set(actual)) if recorded.get(p) != actual.get(p)]
+        findings += [Finding(f"{shown}/{p}", None, None, _index_change(p, recorded, actual), "release index") for p in changed]
         archive = pkg.root / DIST / entry["zip"]["path"]
         if not archive.is_file() or buildinfo.sha256_file(archive) != entry["zip"]["sha256"]:
             findings.append(Finding(f"{DIST}/{entry['zip']['path']}", None, None,
                                     "is missing or differs from dist/releases.json: a released file changed", "release index"))
             continue
+        if changed:
+            continue  # the folder changed, not the zip
         with zipfile.ZipFile(archive) as opened:
             inside = {i.filename.removeprefix(f"{entry['folder']}/"): opened.read(i) for i in opened.infolist()}
         if inside != {p: (folder / p).read_bytes() for p in actual}:
@@ -95,6 +101,14 @@ def _descriptor_integrity(folder: Path, shown: str) -> list[Finding]:
             message = f"has {actual[0]} bytes and {actual[1]}, but datapackage.json records {resource.get('bytes')} and {resource.get('hash')}"
             findings.append(Finding(f"{shown}/{resource['path']}", None, None, message, "checksum"))
     return findings
+
+
+def _index_change(path: str, recorded: dict, actual: dict) -> str:
+    if path not in recorded:
+        return "is not in dist/releases.json: a file was added to a release"
+    if path not in actual:
+        return "is in dist/releases.json but missing: a file was removed from a release"
+    return "differs from dist/releases.json: a released file changed"
 
 
 def formats_agree(folder: Path, shown: str) -> list[Finding]:
