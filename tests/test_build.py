@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, bump, copy_package, run_cli, snapshot
 from pubkit import build, descriptor
 
-RELEASE = "dist/china-manufacturing-regions-1.0.0"
+RELEASE = "dist/china-manufacturing-regions-1.1.0"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_build_writes_the_release_layout(fresh, capsys):
     files = sorted(snapshot(fresh / RELEASE))
     tables = ["area_memberships", "areas", "documents", "ignored_mentions", "indicators", "observations"]
     assert files == sorted([
-        "PROVENANCE.md", "SHA256SUMS", "china-manufacturing-regions-1.0.0.xlsx", "datapackage.json", "dataset.jsonld",
+        "PROVENANCE.md", "SHA256SUMS", "china-manufacturing-regions-1.1.0.xlsx", "datapackage.json", "dataset.jsonld", "index.html",
         "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
         *[f"csv/{t}.csv" for t in tables], *[f"parquet/{t}.parquet" for t in tables],
     ])
@@ -62,11 +62,11 @@ def test_sums_cover_every_file_and_match_sha256sum(fresh, capsys):
     assert listed == sorted(set(snapshot(folder)) - {"SHA256SUMS"})
 
 
-UNRELEASED = "dist/china-manufacturing-regions-1.0.1"
+UNRELEASED = "dist/china-manufacturing-regions-1.1.1"
 
 
 def test_a_changed_number_makes_check_name_the_stale_release(package, capsys):
-    bump(package, "1.0.1")
+    bump(package, "1.1.1")
     run_cli(capsys, "build", str(package))
     areas = package / "sources" / "areas.csv"
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")
@@ -74,7 +74,7 @@ def test_a_changed_number_makes_check_name_the_stale_release(package, capsys):
     assert code == 1
     assert out.splitlines()[0] == (
         f"{UNRELEASED}: is stale: it differs from what the sources build now (PROVENANCE.md, SHA256SUMS, "
-        "china-manufacturing-regions-1.0.1.xlsx, csv/areas.csv, datapackage.json and 7 more); "
+        "china-manufacturing-regions-1.1.1.xlsx, csv/areas.csv, datapackage.json and 8 more); "
         "run `make` to rebuild it (stale release)")
 
 
@@ -118,7 +118,7 @@ def test_check_writes_nothing(package, capsys):
 
 @pytest.mark.parametrize("delay", [0.2, 0.8, 1.4, 2.0, 2.6])
 def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
-    bump(package, "1.0.1")
+    bump(package, "1.1.1")
     run_cli(capsys, "build", str(package))
     areas = package / "sources" / "areas.csv"
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")

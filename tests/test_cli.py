@@ -8,7 +8,7 @@ from pubkit import validate
 
 
 def test_check_passes_on_this_repository(capsys):
-    assert run_cli(capsys, "check", str(ROOT)) == (0, "ok: china-manufacturing-regions-1.0.0: sources valid, dist/ verified\n", "")
+    assert run_cli(capsys, "check", str(ROOT)) == (0, "ok: china-manufacturing-regions-1.1.0: sources valid, dist/ verified\n", "")
 
 
 def test_an_internal_error_is_one_line_with_exit_code_2(package, capsys, monkeypatch):

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pubkit import buildinfo, descriptor, export, index, metadata, read, validate, verify
+from pubkit import buildinfo, datasheet, descriptor, export, index, metadata, read, validate, verify
 from pubkit.descriptor import DataPackage
 from pubkit.findings import CheckFailed, PubkitError
 
@@ -22,6 +22,7 @@ DIST = "dist"
 STAGING = ".build"
 SUMS = "SHA256SUMS"
 JSONLD = "dataset.jsonld"
+DATASHEET = "index.html"
 RELEASE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_PROPERTIES = ("name", "id", "title", "description", "version", "created", "homepage",
                       "licenses", "contributors", "keywords")
@@ -71,10 +72,20 @@ def write_release(pkg: DataPackage, parent: Path) -> Path:
     rows = {name: len(frame) for name, frame in typed.items()}
     (out / "PROVENANCE.md").write_text(metadata.provenance_markdown(core, provenance, rows, pkg.release_name), encoding="utf-8")
     _write_json(out / descriptor.DESCRIPTOR, _release_descriptor(pkg, core, provenance, out))
-    files = {p: ((out / p).stat().st_size, buildinfo.sha256_file(out / p)) for p in release_files(out)}
-    _write_json(out / JSONLD, metadata.jsonld(core, typed, files))
+    if {"observations", "indicators", "areas"} <= set(typed):
+        texts_by_document = {
+            d: (pkg.root / p).read_text(encoding="utf-8")
+            for d, p in zip(typed["documents"]["document_id"], typed["documents"]["archive_path"])
+        } if "documents" in typed else {}
+        page = datasheet.run(core, typed, _files(out), citation(core), texts_by_document)
+        (out / DATASHEET).write_text(page, encoding="utf-8")
+    _write_json(out / JSONLD, metadata.jsonld(core, typed, _files(out)))
     write_sums(out)
     return out
+
+
+def _files(folder: Path) -> dict[str, tuple[int, str]]:
+    return {p: ((folder / p).stat().st_size, buildinfo.sha256_file(folder / p)) for p in release_files(folder)}
 
 
 def write_sums(folder: Path) -> None:
@@ -146,19 +157,26 @@ def _publish(pkg: DataPackage, built: Path) -> str:
     dist.mkdir(exist_ok=True)
     target = dist / pkg.release_name
     shown = f"{DIST}/{pkg.release_name}"
+    _refuse_damaged_releases(pkg)
     if target.exists() and verify.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
     if pkg.version in index.released_versions(pkg.root):
-        damage = verify.integrity(target, shown)
-        if damage:
-            raise PubkitError(f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
-                              f"restore it with `git checkout -- {shown}`")
         raise PubkitError(f"{shown} {index.bump_message(pkg)}")
     if target.exists():
         _exchange(built, target)  # the old release now sits in staging and goes with it
         return f"rebuilt: {shown}"
     os.rename(built, target)
     return f"built: {shown}"
+
+
+def _refuse_damaged_releases(pkg: DataPackage) -> None:
+    """No build goes into a dist/ whose released folders are not byte for byte as released."""
+    for version in index.released_versions(pkg.root):
+        shown = f"{DIST}/{pkg.name}-{version}"
+        damage = verify.integrity(pkg.root / shown, shown) if (pkg.root / shown).is_dir() else []
+        if damage:
+            raise PubkitError(f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
+                              f"restore it with `git checkout -- {shown}`")
 
 
 def _exchange(a: Path, b: Path) -> None:

@@ -17,6 +17,7 @@ def run(old: Path | None, new: Path) -> str:
     new_tables = _tables(new)
     old_tables = _tables(old) if old else {}
     lines = [f"Changes since {old.name}." if old else "First release: every row is new.", ""]
+    lines += _file_changes(old, new) if old else []
     lines += _schema_changes(old_tables, new_tables) if old else []
     for name, (schema, rows) in new_tables.items():
         old_rows = old_tables.get(name, (schema, {}))[1]
@@ -24,6 +25,17 @@ def run(old: Path | None, new: Path) -> str:
     for name in sorted(set(old_tables) - set(new_tables)):
         lines += [f"### `{name}`", "", f"- table removed ({len(old_tables[name][1])} rows)", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _file_changes(old: Path, new: Path) -> list[str]:
+    def names(folder: Path) -> set[str]:  # the workbook is named after its release: compare without that
+        described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        release = f"{described['name']}-{described['version']}"
+        return {p.relative_to(folder).as_posix().replace(release, "<release>") for p in folder.rglob("*") if p.is_file()}
+
+    lines = [f"- file added: `{p}`" for p in sorted(names(new) - names(old))]
+    lines += [f"- file removed: `{p}`" for p in sorted(names(old) - names(new))]
+    return ["### Files", "", *lines, ""] if lines else []
 
 
 def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:

@@ -1,0 +1,87 @@
+"""The release's index.html, in a real headless Chromium driven by Playwright (no browser download)."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PIL import Image, ImageStat
+
+from conftest import ROOT, require_program
+from pubkit import descriptor
+
+PKG = descriptor.run(ROOT)
+PAGE = ROOT / "dist" / PKG.release_name / "index.html"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def observation_rows() -> list[dict]:
+    with (ROOT / "dist" / PKG.release_name / "csv" / "observations.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_program("chromium", "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems, requests = [], []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(PAGE.as_uri())
+    page.wait_for_load_state("load")
+    return page, problems, requests
+
+
+def test_the_page_loads_offline_with_no_error(browser):
+    page, problems, requests = open_page(browser, 1280)
+    assert problems == []
+    assert requests == [PAGE.as_uri()]  # nothing fetched but the page itself
+    assert "China" in page.title()
+
+
+def test_every_observation_is_on_the_page(browser):
+    page, _, _ = open_page(browser, 1280)
+    ids = [row["observation_id"] for row in observation_rows()]
+    assert [i for i in ids if page.locator(f"tr#{i}").count() != 1] == []
+
+
+def test_clicking_a_value_highlights_its_quote_and_back(browser):
+    page, problems, _ = open_page(browser, 1280)
+    row = next(r for r in observation_rows() if r["observation_id"] == "obs-013")
+    page.click('a.value[data-obs="obs-013"]')
+    highlighted = page.locator(".q-obs-013.active")
+    assert highlighted.count() >= 1
+    assert "".join(highlighted.all_inner_texts()) == row["quote"]
+    assert page.inner_text("#shown") == "obs-013"
+    highlighted.first.click()
+    assert "flash" in page.get_attribute("tr#obs-013", "class")
+    assert problems == []
+
+
+def test_tables_sort_by_column(browser):
+    page, _, _ = open_page(browser, 1280)
+    page.click("#observations th:nth-child(5)")
+    first = page.locator("#observations tbody tr").first.get_attribute("id")
+    smallest = min(observation_rows(), key=lambda r: float(r["value"]))["observation_id"]
+    assert first == smallest
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_full_page_screenshot_is_not_blank(browser, tmp_path, width):
+    page, _, _ = open_page(browser, width)
+    shot = tmp_path / f"index-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    image = Image.open(shot).convert("L")
+    assert image.size[0] == width and image.size[1] > 2000
+    assert ImageStat.Stat(image).stddev[0] > 10  # not one flat colour
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing spills sideways
