@@ -9,8 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pubkit import cli
+
+# Under CI the examples are derandomised: the gate is reproducible, and exploration
+# (random examples, the local example database) happens on developers' machines.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

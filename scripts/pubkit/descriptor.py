@@ -21,6 +21,7 @@ PROPERTY_TYPES = {
 }
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0, and so a workbook, cannot store
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def _property_problems(descriptor) -> list[Finding]:
                 for key in ("name", "version", "created", "resources") if key not in descriptor]
     problems += [_problem(DESCRIPTOR, f"the property {quoted(key)} must be a {kind.__name__ if kind is str else 'list'}")
                  for key, kind in PROPERTY_TYPES.items() if key in descriptor and not isinstance(descriptor[key], kind)]
+    problems += [_problem(DESCRIPTOR, f"{where} contains a control character, which no release format can store")
+                 for where in _control_characters(descriptor, "")]
     if problems:
         return problems
     for key in ("licenses", "contributors", "sources"):
@@ -117,6 +120,17 @@ def _property_problems(descriptor) -> list[Finding]:
     except ValueError:
         problems.append(_problem(DESCRIPTOR, f"created {quoted(descriptor['created'])} is not an ISO 8601 date and time"))
     return problems
+
+
+def _control_characters(value, where: str) -> list[str]:
+    """Where in a JSON value a string holds a control character."""
+    if isinstance(value, str):
+        return [where or "the descriptor"] if CONTROL.search(value) else []
+    if isinstance(value, dict):
+        return [w for k, v in value.items() for w in _control_characters(v, f"{where}.{k}" if where else str(k))]
+    if isinstance(value, list):
+        return [w for i, v in enumerate(value) for w in _control_characters(v, f"{where}[{i}]")]
+    return []
 
 
 def load_json(root: Path, relpath: str) -> dict:
@@ -154,6 +168,8 @@ def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[
     if not problems and not (root / path).is_file():
         problems.append(_problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file"))
     problems += _schema_problems(schema, schema_path)
+    problems += [_problem(schema_path, f"{where} contains a control character, which no release format can store")
+                 for where in _control_characters(schema, "")]
     return (None if problems else Table(name, path, schema, schema_path)), problems
 
 
