@@ -39,3 +39,12 @@ def test_the_archived_document_is_fully_covered(capsys):
     # The real package: every mention is in a quote or on the reviewed ignore list.
     code, out, _ = run_cli(capsys, "check", ".")
     assert "(coverage)" not in out and code == 0
+
+
+def test_the_coverage_report_accounts_for_every_mention(capsys):
+    code, out, _ = run_cli(capsys, "coverage", ".")
+    lines = out.splitlines()
+    assert code == 0 and lines[-1] == "65 numeric mention(s), 0 uncovered"
+    assert lines[0] == ('sources/documents/stcn-2022-09-24-miit-manufacturing-clusters.txt:1: offset 4: "25个" '
+                        "…工信部:[25个]集群主导产业产值近10万… -> ignored: restatement")
+    assert any(line.endswith("-> obs-013") and '"2000亿元"' in line for line in lines)

@@ -1,4 +1,4 @@
-"""The command line: ``python -m pubkit check|build|release|diff|readme [PACKAGE_DIR]``.
+"""The command line: ``python -m pubkit check|build|release|diff|coverage|readme [PACKAGE_DIR]``.
 
 A thin layer: it calls the stage modules and turns their findings into one line
 each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error
@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     except PubkitError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:  # an internal error: one line, never a traceback (PUBKIT_DEBUG=1 shows it)
         if os.environ.get("PUBKIT_DEBUG"):
             raise
@@ -39,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         ("check", _check, "validate the sources and verify dist/ against them"),
         ("build", _build, "validate, then write the release of the current version into dist/"),
         ("release", _release, "cut the current version as an immutable release (zip, index, changelog, citation)"),
+        ("coverage", _coverage, "list every numeric mention of the archived documents and what accounts for it"),
         ("readme", _readme, "rewrite the README's generated sections (data dictionary, examples)"),
     ):
         command = commands.add_parser(name, help=help_text, description=help_text)
@@ -91,6 +95,18 @@ def _build(args) -> int:
 
     outcome = build.run(args.package)
     print(outcome)
+    return 0
+
+
+def _coverage(args) -> int:
+    from pubkit import descriptor, provenance, read, validate
+
+    pkg = descriptor.run(args.package)
+    findings = validate.run(pkg)
+    if findings:
+        raise CheckFailed(findings)
+    raws = {t.name: read.run(pkg, t) for t in pkg.tables}
+    print("\n".join(provenance.coverage_report(pkg, raws, {n: read.frame(r) for n, r in raws.items()})))
     return 0
 
 

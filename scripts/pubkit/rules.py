@@ -137,29 +137,26 @@ def _bounds_message(row: pd.Series) -> str:
             f"and upper_bound is {show(row['upper_bound'])}")
 
 
+def _order(name: str, low: str, high: str, wrong: str, strict: bool = False) -> Rule:
+    """Where both are given, ``low`` may not exceed ``high`` (nor equal it, if ``strict``)."""
+    def passes(f: Frames) -> pd.Series:
+        obs = f["observations"]
+        return ~((obs[low] >= obs[high]) if strict else (obs[low] > obs[high])).fillna(False)
+
+    return Rule(name, low, passes, lambda row: f"{low} {show(row[low])} {wrong} {high} {show(row[high])}")
+
+
 OBSERVATION_RULES = [
     Rule("period dates", "period_start", _period_dates_pass, _period_dates_message),
-    Rule(
-        "period order", "period_end",
-        lambda f: ~(f["observations"]["period_start"] > f["observations"]["period_end"]),
-        lambda row: f"period_end {show(row['period_end'])} is before period_start {show(row['period_start'])}",
-    ),
+    _order("period order", "period_start", "period_end", "is later than"),
     Rule(
         "no period without a note", "note",
         lambda f: f["observations"]["period"].notna() | f["observations"]["note"].notna(),
         lambda row: "period is empty, so note must say that the document states no period",
     ),
     Rule("bounds match qualifier", "value_qualifier", _bounds_pass, _bounds_message),
-    Rule(
-        "bounds order", "lower_bound",
-        lambda f: ~(f["observations"]["lower_bound"] > f["observations"]["upper_bound"]),
-        lambda row: f"lower_bound {show(row['lower_bound'])} is greater than upper_bound {show(row['upper_bound'])}",
-    ),
-    Rule(
-        "quote offsets order", "quote_end",
-        lambda f: f["observations"]["quote_start"] < f["observations"]["quote_end"],
-        lambda row: f"quote_end {show(row['quote_end'])} is not after quote_start {show(row['quote_start'])}",
-    ),
+    _order("bounds order", "lower_bound", "upper_bound", "is greater than"),
+    _order("quote offsets order", "quote_start", "quote_end", "is not less than", strict=True),
 ]
 
 

@@ -193,14 +193,14 @@ def _vectorised(rule: rules.Rule, frames: dict[str, pd.DataFrame]):
 def _from_pandera(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by_name: dict) -> list[Finding]:
     table = raw.table
     findings = []
-    for case in cases.drop_duplicates(["check", "index", "column"]).itertuples():
-        line = int(case.index)
-        if case.check in by_name:
-            rule = by_name[case.check]
-            if case.column == rule.field and line not in frame.attrs["rows_with_bad_cells"]:
-                findings.append(Finding(table.path, line, rule.field, rule.message(frame.loc[line]), rule.name))
-            continue
-        findings.append(_column_finding(raw, frame, case.check, case.column, line))
+    is_rule = cases["check"].isin(list(by_name))
+    # A row-wise rule lists one case per column of a failing row (none for its empty cells): one finding a row.
+    for case in cases[is_rule].drop_duplicates(["check", "index"]).itertuples():
+        line, rule = int(case.index), by_name[case.check]
+        if line not in frame.attrs["rows_with_bad_cells"]:
+            findings.append(Finding(table.path, line, rule.field, rule.message(frame.loc[line]), rule.name))
+    for case in cases[~is_rule].drop_duplicates(["check", "index", "column"]).itertuples():
+        findings.append(_column_finding(raw, frame, case.check, case.column, int(case.index)))
     return findings
 
 
