@@ -12,7 +12,7 @@ def test_check_passes_on_this_repository(capsys):
 
 
 def test_an_internal_error_is_one_line_with_exit_code_2(package, capsys, monkeypatch):
-    def broken(pkg):
+    def broken(pkg, engine):
         raise KeyError("boom")
 
     monkeypatch.setattr(validate, "run", broken)

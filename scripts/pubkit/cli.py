@@ -1,4 +1,4 @@
-"""The command line: ``python -m pubkit check|build|release|diff|coverage|readme [PACKAGE_DIR]``.
+"""The command line: ``python -m pubkit check|build|release|diff|synth|coverage|readme [PACKAGE_DIR]``.
 
 A thin layer: it calls the stage modules and turns their findings into one line
 each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error
@@ -50,12 +50,30 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(command=function)
         if name == "check":
             command.add_argument("--json", action="store_true", help="print every finding as JSON")
+            command.add_argument("--engine", choices=("fast", "frictionless"), default="fast",
+                                 help="fast (default) checks column by column; frictionless also runs "
+                                      "frictionless' row-by-row validation")
+    synth = commands.add_parser("synth", help="write a synthetic copy of the package with N observations",
+                                description="write a synthetic copy of the package with N observations")
+    synth.add_argument("out", help="the folder to write (replaced if it exists)")
+    synth.add_argument("--rows", type=int, required=True, help="number of observations")
+    synth.add_argument("--defects", type=int, default=0, help="defects of every kind to seed (default 0)")
+    synth.add_argument("--package", default=".", help="the package to copy (default: .)")
+    synth.set_defaults(command=_synth)
     diff = commands.add_parser("diff", help="print what changed between two release folders",
                                description="print what changed between two release folders")
     diff.add_argument("old", help="the older release folder")
     diff.add_argument("new", help="the newer release folder")
     diff.set_defaults(command=_diff)
     return parser
+
+
+def _synth(args) -> int:
+    from pubkit import descriptor, synth
+
+    out = synth.run(descriptor.run(args.package), args.out, args.rows, args.defects)
+    print(f"wrote {out} with {args.rows} observations and {args.defects} defect(s) of each kind")
+    return 0
 
 
 def _release(args) -> int:
@@ -81,7 +99,7 @@ def _check(args) -> int:
     from pubkit import descriptor, validate, verify
 
     pkg = descriptor.run(args.package)
-    findings = validate.run(pkg)
+    findings = validate.run(pkg, engine=args.engine)
     if not findings:
         findings = verify.run(pkg)
     if findings:

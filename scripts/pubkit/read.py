@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from pubkit.findings import CheckFailed, Finding
 BOM = "\ufeff"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RawTable:
     table: Table
     header: list[str]
@@ -25,6 +26,12 @@ class RawTable:
     lines: list[int]  # the editor line where each of ``rows`` starts
     record_lines: list[int]  # the editor line of every CSV record, blank ones included
     header_line: int = 1
+    blank_lines: tuple[int, ...] = ()  # records after the header with no value in any cell
+    widths: tuple[int, ...] = ()  # the number of cells in each of ``rows``
+
+    @cached_property
+    def position(self) -> dict[int, int]:
+        return {line: i for i, line in enumerate(self.lines)}
 
     def line_of_record(self, number: int) -> int:
         """Editor line of the ``number``-th CSV record (1 is the header), as frictionless counts rows."""
@@ -35,7 +42,7 @@ class RawTable:
         return self.header == self.table.field_names
 
     def cell(self, line: int, field: str) -> str:
-        row = self.rows[self.lines.index(line)]
+        row = self.rows[self.position[line]]
         i = self.header.index(field)
         return row[i] if i < len(row) else ""
 
@@ -44,7 +51,7 @@ def run(pkg: DataPackage, table: Table) -> RawTable:
     """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean UTF-8 text."""
     data = (pkg.root / table.path).read_bytes()
     text = decode(data, table.path)
-    records, lines, record_lines = [], [], []
+    records, lines, record_lines, blank_lines = [], [], [], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     last_line = 0
     try:
@@ -53,12 +60,15 @@ def run(pkg: DataPackage, table: Table) -> RawTable:
             if record and any(record):
                 records.append(record)
                 lines.append(last_line + 1)
+            elif records:
+                blank_lines.append(last_line + 1)
             last_line = reader.line_num
     except csv.Error as err:
         raise CheckFailed([Finding(table.path, last_line + 1, None, f"the CSV cannot be parsed: {err}", "csv")]) from None
     if not records:
         raise CheckFailed([Finding(table.path, 1, None, "the file is empty: it needs a header row", "header")])
-    return RawTable(table, records[0], records[1:], lines[1:], record_lines, lines[0])
+    return RawTable(table, records[0], records[1:], lines[1:], record_lines, lines[0], tuple(blank_lines),
+                    tuple(len(r) for r in records[1:]))
 
 
 def decode(data: bytes, path: str) -> str:

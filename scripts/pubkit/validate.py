@@ -23,8 +23,13 @@ NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def run(pkg: DataPackage) -> list[Finding]:
-    """Every problem in the sources of ``pkg``, from every engine, one finding per cell."""
+def run(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
+    """Every problem in the sources of ``pkg``, one finding per cell.
+
+    The fast engine reads each table once and checks it column by column; it finds
+    everything frictionless finds. ``engine="frictionless"`` also runs frictionless'
+    own row-by-row validation, for anyone who wants its verdict too.
+    """
     raws, findings = {}, []
     for table in pkg.tables:
         try:
@@ -34,15 +39,79 @@ def run(pkg: DataPackage) -> list[Finding]:
             continue
         if not raws[table.name].rows:
             findings.append(Finding(table.path, 1, None, "the file has a header but no rows", "no rows"))
-    findings += _frictionless_findings(pkg, raws)
-    findings += _header_findings(raws, findings)
+    if engine == "frictionless":
+        findings += _frictionless_findings(pkg, raws)
+    for raw in raws.values():
+        findings += structure_findings(raw)
     frames = {name: read.frame(raw) for name, raw in raws.items() if raw.header_ok}
+    for name, frame in frames.items():
+        findings += _type_findings(raws[name], frame)
     findings += _pandera_findings(pkg, raws, frames)
     findings += provenance.run(pkg, raws, frames)
-    return sorted(dedupe(findings), key=lambda f: (f.path, f.line or 0))
+    return sorted(dedupe(findings), key=lambda f: (f.path, f.line or 0, f.field or "", f.rule))
+
+
+# Structure and types: what frictionless checks row by row, column by column ---
+
+def structure_findings(raw: read.RawTable) -> list[Finding]:
+    """The header against the schema, blank rows, and rows with too many or too few cells."""
+    path, fields, header = raw.table.path, raw.table.field_names, raw.header
+    findings = []
+    for i, label in enumerate(header):
+        if i >= len(fields):
+            findings.append(Finding(path, raw.header_line, label, _LABELS["extra-label"], "extra label"))
+        elif label == "":
+            findings.append(Finding(path, raw.header_line, fields[i], _LABELS["blank-label"], "blank label"))
+        elif label in header[:i]:
+            findings.append(Finding(path, raw.header_line, fields[i], _LABELS["duplicate-label"], "duplicate label"))
+        elif label != fields[i]:
+            message = _incorrect_label(label, fields[i], fields)
+            findings.append(Finding(path, raw.header_line, None, message, "incorrect label"))
+    findings += [Finding(path, raw.header_line, f, _LABELS["missing-label"], "missing label") for f in fields[len(header):]]
+    if not raw.header_ok:
+        return findings  # cells under a wrong header are checked once the header is fixed
+    findings += [Finding(path, line, None, "the row is blank; delete it", "blank row") for line in raw.blank_lines]
+    required = {f["name"] for f in raw.table.fields if f.get("constraints", {}).get("required")}
+    for line, width in zip(raw.lines, raw.widths):
+        if width > len(fields):
+            findings.append(Finding(path, line, None, f"the row has more cells than the header's {len(fields)}", "extra cell"))
+        for name in fields[width:]:
+            if name in required:
+                message = tableschema.constraint_message(raw.table.field(name), "required", "")
+                findings.append(Finding(path, line, name, message, "constraint required"))
+            else:
+                findings.append(Finding(path, line, name, f"the row has fewer cells than the header's {len(fields)}", "missing cell"))
+    return findings
+
+
+def _type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    """Cells that hold text but not a value of their field's type."""
+    missing = raw.table.schema.get("missingValues", [""])
+    findings = []
+    for field in raw.table.fields:
+        name = field["name"]
+        if field.get("type", "string") == "string":
+            continue
+        bad = frame.index[frame[name].isna().to_numpy()]
+        for line in bad:
+            cell = raw.cell(line, name)
+            if cell not in missing:
+                findings.append(Finding(raw.table.path, line, name, _type_message(cell, field), f"type {field['type']}", cell))
+    return findings
 
 
 # Frictionless -------------------------------------------------------------------
+
+def frictionless_findings(pkg: DataPackage) -> list[Finding]:
+    """What frictionless alone finds in the readable tables, in this toolkit's words."""
+    raws = {}
+    for table in pkg.tables:
+        try:
+            raws[table.name] = read.run(pkg, table)
+        except CheckFailed:
+            continue
+    return _frictionless_findings(pkg, raws)
+
 
 def _frictionless_findings(pkg: DataPackage, raws: dict[str, read.RawTable]) -> list[Finding]:
     import frictionless  # slow to import; only this engine needs it
@@ -70,14 +139,16 @@ def _frictionless_findings(pkg: DataPackage, raws: dict[str, read.RawTable]) -> 
     return findings
 
 
-def _header_findings(raws: dict[str, read.RawTable], found: list[Finding]) -> list[Finding]:
-    """A wrong header is always reported, even where frictionless reads the file otherwise."""
-    reported = {f.path for f in found if f.line in (None, 1)}
-    return [
-        Finding(raw.table.path, raw.header_line, None,
-                f"the header is {', '.join(raw.header)}; the schema expects {', '.join(raw.table.field_names)}", "header")
-        for raw in raws.values() if not raw.header_ok and raw.table.path not in reported
-    ]
+_LABELS = {
+    "blank-label": "a column has no name in the header",
+    "duplicate-label": "this column name appears twice in the header",
+    "missing-label": "the header lacks this column of the schema",
+    "extra-label": "the header has a column the schema does not define",
+}
+
+
+def _incorrect_label(label: str, field: str, fields: list[str]) -> str:
+    return f"the header says {quoted(label)} where the schema has {quoted(field)}; expected {', '.join(fields)}"
 
 
 def _readable_only(pkg: DataPackage, raws: dict[str, read.RawTable]) -> dict:
@@ -123,15 +194,11 @@ def _from_frictionless(raw: read.RawTable, error) -> Finding:
 
 def _structure_message(raw: read.RawTable, error) -> str:
     messages = {
+        **_LABELS,
         "blank-row": "the row is blank; delete it",
-        "extra-cell": f"the row has more cells than the header's {len(raw.header)}",
-        "missing-cell": f"the row has fewer cells than the header's {len(raw.header)}",
-        "blank-label": "a column has no name in the header",
-        "duplicate-label": "this column name appears twice in the header",
-        "incorrect-label": f"the header says {quoted(getattr(error, 'label', ''))} where the schema has "
-                           f"{quoted(getattr(error, 'field_name', ''))}; expected {', '.join(raw.table.field_names)}",
-        "missing-label": "the header lacks this column of the schema",
-        "extra-label": "the header has a column the schema does not define",
+        "extra-cell": f"the row has more cells than the header's {len(raw.table.field_names)}",
+        "missing-cell": f"the row has fewer cells than the header's {len(raw.table.field_names)}",
+        "incorrect-label": _incorrect_label(getattr(error, "label", ""), getattr(error, "field_name", ""), raw.table.field_names),
     }
     return messages.get(error.type, error.message)
 
@@ -192,15 +259,16 @@ def _vectorised(rule: rules.Rule, frames: dict[str, pd.DataFrame]):
 
 def _from_pandera(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by_name: dict) -> list[Finding]:
     table = raw.table
-    findings = []
     is_rule = cases["check"].isin(list(by_name))
+    # Constraints first: where a rule and a constraint flag the same cell, the constraint is the news.
+    findings = [_column_finding(raw, frame, case.check, case.column, int(case.index))
+                for case in cases[~is_rule].drop_duplicates(["check", "index", "column"]).itertuples()]
     # A row-wise rule lists one case per column of a failing row (none for its empty cells): one finding a row.
     for case in cases[is_rule].drop_duplicates(["check", "index"]).itertuples():
         line, rule = int(case.index), by_name[case.check]
         if line not in frame.attrs["rows_with_bad_cells"]:
-            findings.append(Finding(table.path, line, rule.field, rule.message(frame.loc[line]), rule.name))
-    for case in cases[~is_rule].drop_duplicates(["check", "index", "column"]).itertuples():
-        findings.append(_column_finding(raw, frame, case.check, case.column, int(case.index)))
+            message = rule.message(frame.loc[line])
+            findings.append(Finding(table.path, line, rule.field, message, rule.name, raw.cell(line, rule.field)))
     return findings
 
 

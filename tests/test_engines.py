@@ -1,0 +1,54 @@
+"""The fast engine finds what frictionless finds, with the same row, field and kind."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from pubkit import descriptor, synth, validate
+from pubkit.findings import dedupe
+from test_defects import INVALID, overlay
+
+
+def cells(findings) -> set[tuple]:
+    """Cells as (file, line, field, rule); frictionless' findings are first deduplicated per cell, as ours are."""
+    return {(f.path, f.line, f.field, f.rule) for f in findings}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    out = tmp_path_factory.mktemp("synth") / "package"
+    return synth.run(descriptor.run(ROOT), out, rows=600, defects=3, seed=7)
+
+
+def test_the_fast_engine_finds_exactly_the_seeded_defects(synthetic):
+    expected = json.loads((synthetic / "expected-findings.json").read_text(encoding="utf-8"))
+    assert len(expected) == 3 * len(synth.KINDS)
+    found = validate.run(descriptor.run(synthetic))
+    assert {(f.line, f.field, f.rule) for f in found} == {(e["line"], e["field"], e["rule"]) for e in expected}
+
+
+def test_frictionless_finds_nothing_the_fast_engine_misses_on_synthetic_defects(synthetic):
+    pkg = descriptor.run(synthetic)
+    assert cells(dedupe(validate.frictionless_findings(pkg))) - cells(validate.run(pkg)) == set()
+
+
+SOURCE_DEFECTS = [  # defects in tables: descriptor defects stop both engines before any table is read
+    d.name for d in sorted(INVALID.iterdir())
+    if not ((d / "datapackage.json").exists() or (d / "schemas").exists() or (d / "dist").exists() or (d / "deleted.txt").exists())
+]
+
+
+@pytest.mark.parametrize("defect", SOURCE_DEFECTS)
+def test_frictionless_finds_nothing_the_fast_engine_misses_on_each_fixture(package, defect):
+    overlay(package, INVALID / defect)
+    pkg = descriptor.run(package)
+    missed = cells(dedupe(validate.frictionless_findings(pkg))) - cells(validate.run(pkg))
+    assert missed == set()
+
+
+def test_both_engines_report_the_same_for_the_catalogue(package):
+    overlay(package, INVALID / "ragged-row-long")
+    pkg = descriptor.run(package)
+    assert validate.run(pkg, engine="frictionless") == validate.run(pkg)
