@@ -16,7 +16,9 @@ RELEASE := dist/china-manufacturing-regions-$(VERSION)
 BUILT := .build/built-$(VERSION)
 INPUTS := datapackage.json $(wildcard schemas/*.json sources/*.csv sources/documents/* scripts/pubkit/*.py)
 
-.PHONY: help all check test release readme lock clean
+BENCH_ROWS ?= 1000000
+
+.PHONY: help all check test release bench readme lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -47,6 +49,10 @@ release: $(INSTALLED) ## Cut the version in datapackage.json as an immutable rel
 	@echo "==> Releasing $(RELEASE)"
 	$(PUBKIT) release
 	$(PUBKIT) readme
+
+bench: $(INSTALLED) ## Time check and each format at BENCH_ROWS rows against frictionless and bare openpyxl; writes BENCHMARKS.md
+	@echo "==> Benchmarking at $(BENCH_ROWS) rows"
+	$(PY) -m pubkit.bench --rows $(BENCH_ROWS)
 
 readme: $(INSTALLED) ## Regenerate README.md's generated sections (data dictionary, examples, latest release)
 	@echo "==> Writing the data dictionary into README.md"

@@ -52,7 +52,7 @@ def write_release(pkg: DataPackage, parent: Path) -> Path:
     raws = {t.name: read.run(pkg, t) for t in pkg.tables}
     typed = {name: read.frame(raw) for name, raw in raws.items()}
     # Process
-    texts = {t.name: export.text_frame(t, typed[t.name], _raw_text(raws[t.name])) for t in pkg.tables}
+    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(raws[t.name])) for t in pkg.tables}
     created = buildinfo.build_date(pkg)
     provenance = buildinfo.record(pkg)
     core = package_properties(pkg, created)
@@ -102,7 +102,7 @@ def citation(core: dict) -> str:
     return f"{authors} ({core['created'][:4]}). {core['title']}. Version {core['version']}. {core['id']}"
 
 
-def _raw_text(raw: read.RawTable):
+def raw_text(raw: read.RawTable):
     import pandas as pd
 
     width = len(raw.header)

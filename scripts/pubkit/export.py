@@ -129,7 +129,7 @@ def _write_table_sheet(sheet, table: Table, typed: pd.DataFrame, text: pd.DataFr
     from openpyxl.cell import WriteOnlyCell
 
     kinds = [f.get("type", "string") for f in table.fields]
-    columns = [_excel_column(typed[f["name"]], text[f["name"]], kind) for f, kind in zip(table.fields, kinds)]
+    columns = [excel_column(typed[f["name"]], text[f["name"]], kind) for f, kind in zip(table.fields, kinds)]
     header = [table.field_names]
     _prepare(sheet, header + [list(r) for r in zip(*(c[:200] for c in columns))], len(typed) + 1)
     sheet.append([_bold(WriteOnlyCell(sheet, value=name)) for name in table.field_names])
@@ -138,7 +138,7 @@ def _write_table_sheet(sheet, table: Table, typed: pd.DataFrame, text: pd.DataFr
         sheet.append([_cell(sheet, v) if w else v for v, w in zip(values, wrap)])
 
 
-def _excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
+def excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
     if kind in ("number", "integer"):
         return [None if pd.isna(v) else (int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)) for v in typed]
     if kind == "date":

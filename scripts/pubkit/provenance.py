@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from fractions import Fraction
 
 import pandas as pd
@@ -22,6 +23,8 @@ from pubkit.read import RawTable
 from pubkit.rules import show
 
 QUOTE_FIELDS = ["quote", "quote_start", "quote_end", "stated_text"]
+CLAIM_FIELDS = ["document_id", "indicator_id", *QUOTE_FIELDS, "speaker", "speaker_role", "value_text", "value",
+                "unit_mult", "value_qualifier", "obs_status"]
 CLAUSE_BREAK = re.compile(r"[,，。;；:：、]")
 
 
@@ -63,24 +66,31 @@ def _archived_texts(pkg: DataPackage, raw: RawTable, docs: pd.DataFrame) -> tupl
 
 def _observation_findings(raw: RawTable, obs: pd.DataFrame, texts: dict, indicators: pd.DataFrame | None) -> list[Finding]:
     units = indicators.set_index("indicator_id")["unit"] if indicators is not None else pd.Series(dtype=object)
+    value_text = pd.Series([row[raw.header.index("value")] for row in raw.rows], index=raw.lines)
+    # Rows that repeat a claim (same quote, figure and reading) are checked once; findings go to each.
+    groups = obs.assign(value_text=value_text).groupby(CLAIM_FIELDS, dropna=False, sort=False).groups
     findings = []
-    for line, row in obs.iterrows():
-        if row["document_id"] not in texts or row[QUOTE_FIELDS].isna().any():
-            continue  # the document or the empty cell is reported already
-        text = texts[row["document_id"]][1]
-        problem = _quote_problem(text, row)
-        if problem:
-            findings.append(Finding(raw.table.path, line, "quote", problem, "quote"))
-            continue
-        if row["stated_text"] not in row["quote"]:
-            message = f"{quoted(row['stated_text'])} does not occur in the quote {quoted(row['quote'])}"
-            findings.append(Finding(raw.table.path, line, "stated_text", message, "stated text"))
-            continue
-        if pd.notna(row["speaker"]) and f"{_or_empty(row['speaker_role'])}{row['speaker']}" not in text:
-            message = f"{quoted(_or_empty(row['speaker_role']) + row['speaker'])} (speaker_role and speaker) is not in the document"
-            findings.append(Finding(raw.table.path, line, "speaker", message, "speaker"))
-        findings += _rederive(raw, line, row, units.get(row["indicator_id"]))
+    for lines in groups.values():
+        found = _claim_findings(raw, lines[0], obs.loc[lines[0]], texts, units)
+        findings += [replace(f, line=int(line)) for line in lines for f in found]
     return findings
+
+
+def _claim_findings(raw: RawTable, line: int, row: pd.Series, texts: dict, units: pd.Series) -> list[Finding]:
+    if row["document_id"] not in texts or row[QUOTE_FIELDS].isna().any():
+        return []  # the document or the empty cell is reported already
+    text = texts[row["document_id"]][1]
+    problem = _quote_problem(text, row)
+    if problem:
+        return [Finding(raw.table.path, line, "quote", problem, "quote")]
+    if row["stated_text"] not in row["quote"]:
+        message = f"{quoted(row['stated_text'])} does not occur in the quote {quoted(row['quote'])}"
+        return [Finding(raw.table.path, line, "stated_text", message, "stated text")]
+    findings = []
+    if pd.notna(row["speaker"]) and f"{_or_empty(row['speaker_role'])}{row['speaker']}" not in text:
+        message = f"{quoted(_or_empty(row['speaker_role']) + row['speaker'])} (speaker_role and speaker) is not in the document"
+        findings.append(Finding(raw.table.path, line, "speaker", message, "speaker"))
+    return findings + _rederive(raw, line, row, units.get(row["indicator_id"]))
 
 
 def _quote_problem(text: str, row: pd.Series) -> str | None:
@@ -196,7 +206,7 @@ def _coverage_findings(pkg: DataPackage, raws: dict, frames: dict, texts: dict) 
     for document_id, (path, text) in texts.items():
         quotes = obs[obs["document_id"] == document_id].dropna(subset=["quote_start", "quote_end"])
         spans_ignored = ignored[ignored["document_id"] == document_id].dropna(subset=["span_start", "span_end"])
-        spans = list(zip(quotes["quote_start"], quotes["quote_end"])) + list(zip(spans_ignored["span_start"], spans_ignored["span_end"]))
+        spans = sorted(set(zip(quotes["quote_start"], quotes["quote_end"])) | set(zip(spans_ignored["span_start"], spans_ignored["span_end"])))
         for mention in coverage.uncovered(text, spans):
             message = (f"{quoted(mention.text)} at offset {mention.start} is in no observation's quote "
                        f"and no ignored mention: {coverage.context(text, mention)}")

@@ -1,0 +1,56 @@
+"""One benchmark step per process: ``python -m pubkit.bench_steps csv|parquet|xlsx|bare-xlsx PACKAGE``.
+
+Loads the package's tables (not timed), writes one format into a scratch folder,
+and prints ``write_seconds=…`` for the writing alone.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pubkit import build, buildinfo, descriptor, export, read
+
+
+def main(kind: str, package: str) -> None:
+    pkg = descriptor.run(package)
+    raws = {t.name: read.run(pkg, t) for t in pkg.tables}
+    typed = {name: read.frame(raw) for name, raw in raws.items()}
+    texts = {t.name: export.text_frame(t, typed[t.name], build.raw_text(raws[t.name])) for t in pkg.tables}
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+        start = time.perf_counter()
+        if kind == "csv":
+            for table in pkg.tables:
+                export.write_csv(table, texts[table.name], out / f"{table.name}.csv")
+        elif kind == "parquet":
+            for table in pkg.tables:
+                export.write_parquet(export.arrow_table(table, typed[table.name], {}), out / f"{table.name}.parquet")
+        elif kind == "xlsx":
+            sheets = [(t, typed[t.name], texts[t.name]) for t in pkg.tables]
+            export.write_xlsx(sheets, [("title", "bench")], out / "book.xlsx", buildinfo.build_date(pkg))
+        else:
+            _bare_openpyxl(pkg, typed, texts, out / "bare.xlsx")
+        print(f"write_seconds={time.perf_counter() - start:.3f}")
+
+
+def _bare_openpyxl(pkg, typed, texts, path: Path) -> None:
+    """The baseline: openpyxl write-only mode appending the same cells, nothing else."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for table in pkg.tables:
+        kinds = [f.get("type", "string") for f in table.fields]
+        columns = [export.excel_column(typed[table.name][f["name"]], texts[table.name][f["name"]], k)
+                   for f, k in zip(table.fields, kinds)]
+        for start in range(0, max(len(typed[table.name]), 1), export.EXCEL_MAX_ROWS - 1):
+            sheet = workbook.create_sheet()
+            sheet.append(table.field_names)
+            for values in zip(*(c[start:start + export.EXCEL_MAX_ROWS - 1] for c in columns)):
+                sheet.append(values)
+    workbook.save(path)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
