@@ -78,7 +78,7 @@ def _markdown(rows: int, results: dict, ratios: dict) -> str:
         f"Python {platform.python_version()}, {platform.platform()}. Each step is one process; times are wall clock, "
         "on a shared machine: read the ratios, measured in the same run, rather than the seconds.", "",
         "| step | wall (s) | writing (s) | peak RSS (MB) | exit |", "|---|---|---|---|---|",
-        *[f"| {name} | {r['wall']:.2f} | {'' if r['write'] is None else f'{r['write']:.2f}'} | {r['rss_mb']:.0f} | {r['exit']} |"
+        *[f"| {name} | {r['wall']:.2f} | {_seconds(r['write'])} | {r['rss_mb']:.0f} | {r['exit']} |"
           for name, r in results.items()], "",
         "| measure | value | target |", "|---|---|---|",
         f"| check_vs_frictionless_ratio | {ratios['check_vs_frictionless_ratio']:.3f} | ≤ 0.1 |",
@@ -88,6 +88,10 @@ def _markdown(rows: int, results: dict, ratios: dict) -> str:
         f"| make_check_seconds | {ratios['make_check_seconds']:.2f} | ≤ 5 |", "",
     ]
     return "\n".join(lines)
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 if __name__ == "__main__":
