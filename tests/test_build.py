@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, bump, copy_package, run_cli, snapshot
 from pubkit import build, descriptor
 
-RELEASE = "dist/china-manufacturing-regions-1.1.0"
+RELEASE = f"dist/{descriptor.run(ROOT).release_name}"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_build_writes_the_release_layout(fresh, capsys):
     files = sorted(snapshot(fresh / RELEASE))
     tables = ["area_memberships", "areas", "documents", "ignored_mentions", "indicators", "observations"]
     assert files == sorted([
-        "PROVENANCE.md", "SHA256SUMS", "china-manufacturing-regions-1.1.0.xlsx", "datapackage.json", "dataset.jsonld", "index.html",
+        "PROVENANCE.md", "SHA256SUMS", f"{RELEASE[5:]}.xlsx", "datapackage.json", "dataset.jsonld", "index.html",
         "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
         *[f"csv/{t}.csv" for t in tables], *[f"parquet/{t}.parquet" for t in tables],
     ])

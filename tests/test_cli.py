@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, pubkit_process, run_cli
-from pubkit import validate
+from pubkit import descriptor, validate
+
+PKG = descriptor.run(ROOT)
 
 
 def test_check_passes_on_this_repository(capsys):
-    assert run_cli(capsys, "check", str(ROOT)) == (0, "ok: china-manufacturing-regions-1.1.0: sources valid, dist/ verified\n", "")
+    assert run_cli(capsys, "check", str(ROOT)) == (0, f"ok: {PKG.release_name}: sources valid, dist/ verified\n", "")
 
 
 def test_an_internal_error_is_one_line_with_exit_code_2(package, capsys, monkeypatch):

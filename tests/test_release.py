@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 import zipfile
 
-from conftest import bump, run_cli, snapshot
+from conftest import ROOT, bump, run_cli, snapshot
+from pubkit import descriptor
 
-OLD = "dist/china-manufacturing-regions-1.1.0"
-NEW = "dist/china-manufacturing-regions-1.2.0"
-BUMP = ("dist/china-manufacturing-regions-1.1.0 is released, and the sources no longer build the same bytes: "
-        "bump version in datapackage.json (now 1.1.0), then run `make release`")
+PKG = descriptor.run(ROOT)
+CURRENT, NEXT = PKG.version, "99.0.0"
+OLD = f"dist/{PKG.release_name}"
+NEW = f"dist/{PKG.name}-{NEXT}"
+BUMP = (f"{OLD} is released, and the sources no longer build the same bytes: "
+        f"bump version in datapackage.json (now {CURRENT}), then run `make release`")
 
 
 def change_a_value(package):
@@ -23,7 +26,7 @@ def change_a_value(package):
 def test_a_released_version_is_refused(package, capsys):
     before = snapshot(package)
     assert run_cli(capsys, "release", str(package)) == (
-        1, "", "error: version 1.1.0 is already released; bump version in datapackage.json to cut a new one\n")
+        1, "", f"error: version {CURRENT} is already released; bump version in datapackage.json to cut a new one\n")
     assert snapshot(package) == before
 
 
@@ -39,28 +42,30 @@ def test_changed_sources_without_a_bump_fail_build_and_check(package, capsys):
 def test_a_new_version_is_cut_beside_the_old_one(package, capsys):
     old = snapshot(package / OLD)
     change_a_value(package)
-    bump(package, "1.2.0")
+    bump(package, NEXT)
     code, out, err = run_cli(capsys, "release", str(package))
     assert (code, out, err) == (0, f"released: {NEW} and {NEW}.zip; wrote CHANGELOG.md and CITATION.cff\n", "")
     assert snapshot(package / OLD) == old
     catalogue = json.loads((package / "dist" / "releases.json").read_text(encoding="utf-8"))
-    assert catalogue["latest"] == "1.2.0"
-    assert [r["version"] for r in catalogue["releases"]] == ["1.0.0", "1.1.0", "1.2.0"]
+    assert catalogue["latest"] == NEXT
+    assert [r["version"] for r in catalogue["releases"]][-2:] == [CURRENT, NEXT]
     changelog = (package / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert changelog.index("## 1.2.0") < changelog.index("## 1.1.0")
-    assert "Changes since china-manufacturing-regions-1.1.0." in changelog
+    assert changelog.index(f"## {NEXT}") < changelog.index(f"## {CURRENT}")
+    assert f"Changes since {PKG.release_name}." in changelog
     assert "- changed `obs-020`: note: «" in changelog
-    assert 'version: "1.2.0"' in (package / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'version: "{NEXT}"' in (package / "CITATION.cff").read_text(encoding="utf-8")
     assert run_cli(capsys, "check", str(package))[0] == 0
 
 
 def test_diff_prints_values_old_and_new(package, capsys):
     change_a_value(package)
-    bump(package, "1.2.0")
+    bump(package, NEXT)
     run_cli(capsys, "build", str(package))
     code, out, _ = run_cli(capsys, "diff", str(package / OLD), str(package / NEW))
     assert code == 0
-    assert out.startswith("Changes since china-manufacturing-regions-1.1.0.\n\n### `observations`\n\n0 added, 0 removed, 1 changed.\n\n")
+    assert out.startswith(f"Changes since {PKG.release_name}.\n\n### Provenance\n\n")
+    assert "- input `sources/observations.csv`: «sha256:" in out
+    assert "### `observations`\n\n0 added, 0 removed, 1 changed.\n\n" in out
     assert "conference. 支持创建: zones whose creation MIIT supported.» → «" in out
 
 
@@ -75,7 +80,7 @@ def test_diff_reports_schema_changes(package, capsys):
     areas["schema"]["fields"][4]["type"] = "integer"
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     code, out, _ = run_cli(capsys, "diff", str(release), str(copy))
-    assert (code, out) == (0, "Changes since china-manufacturing-regions-1.1.0.\n\n### Schema\n\n"
+    assert (code, out) == (0, f"Changes since {PKG.release_name}.\n\n### Schema\n\n"
                               "- schema: `areas.gb2260_code` type string → integer\n")
 
 
@@ -86,7 +91,7 @@ def test_the_zip_is_deterministic_and_holds_the_folder(package):
         assert [i.filename for i in infos] == sorted(i.filename for i in infos)
         assert {i.date_time for i in infos} == {(2026, 11, 26, 0, 0, 0)}
         inside = {i.filename: opened.read(i) for i in infos}
-    assert inside == {f"china-manufacturing-regions-1.1.0/{p}": b for p, b in snapshot(package / OLD).items()}
+    assert inside == {f"{PKG.release_name}/{p}": b for p, b in snapshot(package / OLD).items()}
 
 
 def test_a_changed_zip_is_named(package, capsys):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pubkit.descriptor import DESCRIPTOR, DataPackage
 
-TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml")
+TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml", "matplotlib")
 
 
 def build_date(pkg: DataPackage) -> datetime:

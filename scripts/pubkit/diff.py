@@ -17,7 +17,7 @@ def run(old: Path | None, new: Path) -> str:
     new_tables = _tables(new)
     old_tables = _tables(old) if old else {}
     lines = [f"Changes since {old.name}." if old else "First release: every row is new.", ""]
-    lines += _file_changes(old, new) if old else []
+    lines += _file_changes(old, new) + _provenance_changes(old, new) if old else []
     lines += _schema_changes(old_tables, new_tables) if old else []
     for name, (schema, rows) in new_tables.items():
         old_rows = old_tables.get(name, (schema, {}))[1]
@@ -36,6 +36,20 @@ def _file_changes(old: Path, new: Path) -> list[str]:
     lines = [f"- file added: `{p}`" for p in sorted(names(new) - names(old))]
     lines += [f"- file removed: `{p}`" for p in sorted(names(old) - names(new))]
     return ["### Files", "", *lines, ""] if lines else []
+
+
+def _provenance_changes(old: Path, new: Path) -> list[str]:
+    """Inputs and tools whose recorded sha256 or version changed."""
+    def provenance(folder: Path) -> dict:
+        return json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("provenance", {})
+
+    before, after = provenance(old), provenance(new)
+    lines = []
+    for part, noun in (("inputs", "input"), ("tools", "tool")):
+        was, now = before.get(part, {}), after.get(part, {})
+        lines += [f"- {noun} `{k}`: {_show(was.get(k))} → {_show(now.get(k))}" for k in sorted(set(was) | set(now))
+                  if was.get(k) != now.get(k)]
+    return ["### Provenance", "", *lines, ""] if lines else []
 
 
 def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
