@@ -19,6 +19,7 @@ PROPERTY_TYPES = {
     "$schema": str, "name": str, "id": str, "title": str, "description": str, "version": str, "created": str,
     "homepage": str, "licenses": list, "contributors": list, "sources": list, "keywords": list, "resources": list,
 }
+TEXT_PROPERTIES = ("title", "description", "unit")
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0, and so a workbook, cannot store
@@ -190,8 +191,12 @@ def _schema_problems(schema: dict, schema_path: str) -> list[Finding]:
             ))
         else:
             problems += [_problem(schema_path, f"field {quoted(name)}: {p}") for p in _constraint_problems(field)]
+            problems += [_problem(schema_path, f"field {quoted(name)}: {key} must be text")
+                         for key in TEXT_PROPERTIES if key in field and not isinstance(field[key], str)]
     if problems:
         return problems
+    problems += [_problem(schema_path, f"the schema's {key} must be text")
+                 for key in TEXT_PROPERTIES if key in schema and not isinstance(schema[key], str)]
     names = [f["name"] for f in fields]
     missing = schema.get("missingValues", [""])
     if not (isinstance(missing, list) and all(isinstance(m, str) for m in missing)):
