@@ -77,24 +77,16 @@ def write_release(pkg: DataPackage, parent: Path) -> Path:
             d: (pkg.root / p).read_text(encoding="utf-8")
             for d, p in zip(typed["documents"]["document_id"], typed["documents"]["archive_path"])
         } if "documents" in typed else {}
-        page = datasheet.run(core, typed, _files(out), citation(core), texts_by_document)
+        page = datasheet.run(core, typed, index.sizes_and_hashes(out), citation(core), texts_by_document)
         (out / DATASHEET).write_text(page, encoding="utf-8")
-    _write_json(out / JSONLD, metadata.jsonld(core, typed, _files(out)))
+    _write_json(out / JSONLD, metadata.jsonld(core, typed, index.sizes_and_hashes(out)))
     write_sums(out)
     return out
 
 
-def _files(folder: Path) -> dict[str, tuple[int, str]]:
-    return {p: ((folder / p).stat().st_size, buildinfo.sha256_file(folder / p)) for p in release_files(folder)}
-
-
 def write_sums(folder: Path) -> None:
-    lines = [f"{buildinfo.sha256_file(folder / p)}  {p}\n" for p in release_files(folder) if p != SUMS]
+    lines = [f"{buildinfo.sha256_file(folder / p)}  {p}\n" for p in index.files_of(folder) if p != SUMS]
     (folder / SUMS).write_text("".join(lines), encoding="utf-8")
-
-
-def release_files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def citation(core: dict) -> str:

@@ -9,6 +9,8 @@ import csv
 import json
 from pathlib import Path
 
+from pubkit import index
+
 SHOWN_FIELDS = ("value", "value_qualifier", "stated_text", "quote")
 
 
@@ -31,7 +33,7 @@ def _file_changes(old: Path, new: Path) -> list[str]:
     def names(folder: Path) -> set[str]:  # the workbook is named after its release: compare without that
         described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
         release = f"{described['name']}-{described['version']}"
-        return {p.relative_to(folder).as_posix().replace(release, "<release>") for p in folder.rglob("*") if p.is_file()}
+        return {p.replace(release, "<release>") for p in index.files_of(folder)}
 
     lines = [f"- file added: `{p}`" for p in sorted(names(new) - names(old))]
     lines += [f"- file removed: `{p}`" for p in sorted(names(old) - names(new))]

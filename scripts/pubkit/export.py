@@ -135,7 +135,7 @@ def _write_table_sheet(sheet, table: Table, typed: pd.DataFrame, text: pd.DataFr
     sheet.append([_bold(WriteOnlyCell(sheet, value=name)) for name in table.field_names])
     wrap = [kind in ("number", "integer", "string", "datetime") for kind in kinds]
     for values in zip(*columns):
-        sheet.append([_cell(sheet, v) if w else v for v, w in zip(values, wrap)])
+        sheet.append([_cell(sheet, v, WriteOnlyCell) if w else v for v, w in zip(values, wrap)])
 
 
 def excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
@@ -148,16 +148,14 @@ def excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
     return [v if v != "" else None for v in text]  # strings, and datetimes as their ISO 8601 text
 
 
-def _cell(sheet, value):
+def _cell(sheet, value, cell_class):
     """Big integers keep every digit; text that starts like a formula stays text."""
-    from openpyxl.cell import WriteOnlyCell
-
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**11:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = cell_class(sheet, value=value)
         cell.number_format = "0"
         return cell
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = cell_class(sheet, value=value)
         cell.data_type = "s"
         return cell
     return value
@@ -169,7 +167,7 @@ def _write_rows(sheet, rows: list[tuple], widths: list[int] | None = None) -> No
     _prepare(sheet, rows, len(rows), widths)
     sheet.append([_bold(WriteOnlyCell(sheet, value=v)) for v in rows[0]])
     for row in rows[1:]:
-        sheet.append([_cell(sheet, v) for v in row])
+        sheet.append([_cell(sheet, v, WriteOnlyCell) for v in row])
 
 
 def _prepare(sheet, sample: list, rows: int, widths: list[int] | None = None) -> None:

@@ -48,7 +48,12 @@ def _file(path: Path, name: str) -> dict:
 
 
 def files_of(folder: Path) -> list[str]:
+    """Every file below ``folder``, as sorted POSIX paths relative to it."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def sizes_and_hashes(folder: Path) -> dict[str, tuple[int, str]]:
+    return {p: ((folder / p).stat().st_size, buildinfo.sha256_file(folder / p)) for p in files_of(folder)}
 
 
 def write_zip(folder: Path, target: Path, date_time: tuple) -> None:

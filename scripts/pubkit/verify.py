@@ -43,7 +43,7 @@ def index_findings(pkg: DataPackage) -> list[Finding]:
             findings.append(Finding(shown, None, None, "is listed in dist/releases.json but missing", "release index"))
             continue
         recorded = {f["path"]: (f["bytes"], f["sha256"]) for f in entry["files"]}
-        actual = {p: ((folder / p).stat().st_size, buildinfo.sha256_file(folder / p)) for p in index.files_of(folder)}
+        actual = index.sizes_and_hashes(folder)
         changed = [p for p in sorted(set(recorded) | set(actual)) if recorded.get(p) != actual.get(p)]
         findings += [Finding(f"{shown}/{p}", None, None, _index_change(p, recorded, actual), "release index") for p in changed]
         archive = pkg.root / DIST / entry["zip"]["path"]
@@ -79,7 +79,7 @@ def integrity(folder: Path, shown: str) -> list[Finding]:
     if not sums.is_file():
         return [Finding(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified", "checksum")]
     recorded = dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines() if line)
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {SUMS}
+    present = set(index.files_of(folder)) - {SUMS}
     findings = [Finding(f"{shown}/{p}", None, None, "is listed in SHA256SUMS but missing: a file was removed", "checksum")
                 for p in sorted(set(recorded) - present)]
     findings += [Finding(f"{shown}/{p}", None, None, "is not listed in SHA256SUMS: a file was added", "checksum")
@@ -180,8 +180,7 @@ def same_files(a: Path, b: Path) -> bool:
 
 
 def differing_files(a: Path, b: Path) -> list[str]:
-    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
-    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    files_a, files_b = set(index.files_of(a)), set(index.files_of(b))
     return sorted(p for p in files_a | files_b
                   if p not in files_a or p not in files_b or (a / p).read_bytes() != (b / p).read_bytes())
 
