@@ -97,8 +97,7 @@ def citation(core: dict) -> str:
 def raw_text(raw: read.RawTable):
     import pandas as pd
 
-    width = len(raw.header)
-    return pd.DataFrame([(r + [""] * width)[:width] for r in raw.rows], columns=raw.header, index=raw.lines)
+    return pd.DataFrame({name: raw.text(name) for name in raw.header}, index=raw.index)
 
 
 def package_properties(pkg: DataPackage, created) -> dict:

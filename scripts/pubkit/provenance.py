@@ -66,7 +66,7 @@ def _archived_texts(pkg: DataPackage, raw: RawTable, docs: pd.DataFrame) -> tupl
 
 def _observation_findings(raw: RawTable, obs: pd.DataFrame, texts: dict, indicators: pd.DataFrame | None) -> list[Finding]:
     units = indicators.set_index("indicator_id")["unit"] if indicators is not None else pd.Series(dtype=object)
-    value_text = pd.Series([raw.cell(line, "value") for line in raw.lines], index=raw.lines, dtype=object)
+    value_text = raw.text("value")
     # Rows that repeat a claim (same quote, figure and reading) are checked once; findings go to each.
     groups = obs.assign(value_text=value_text).groupby(CLAIM_FIELDS, dropna=False, sort=False).groups
     findings = []

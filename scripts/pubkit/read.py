@@ -1,103 +1,96 @@
 """Read a source CSV: strict UTF-8, every record with the line a person sees in an editor.
 
-Returns the raw text cells (nothing is coerced here) and a typed pandas frame
-whose index is the editor line of each row, so that any later check can name it.
+Returns the raw text cells as Arrow columns (nothing is coerced here), and a typed
+pandas frame whose index is the editor line of each row, so that any later check
+can name it.
+
+Two readers give the same ``RawTable``. pyarrow's parses a *plain* file (valid
+RFC 4180 quoting, no lone CR, no NUL; see ``_plain``) in bulk, where it is bound
+to read exactly what Python's strict csv module reads. Anything else goes record by
+record through the csv module, whose errors name the line.
 """
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from pubkit.descriptor import DataPackage, Table
 from pubkit.findings import CheckFailed, Finding
 
 BOM = "\ufeff"
+CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells; so must the bulk reader
+SCAN_CHUNK = 1 << 26  # bytes scanned at a time for quotes, to bound memory
+HEADER_SCAN = 1 << 16  # bytes in which the header record must lie, for the bulk reader
 
 
 @dataclass(frozen=True, eq=False)
 class RawTable:
     table: Table
     header: list[str]
-    rows: list[list[str]]  # non-blank data records, as text
-    lines: list[int]  # the editor line where each of ``rows`` starts
-    record_lines: list[int]  # the editor line of every CSV record, blank ones included
+    columns: list[pyarrow.ChunkedArray]  # one text column per header label; short rows padded with ""
+    lines: np.ndarray  # the editor line where each non-blank data row starts
+    record_lines: np.ndarray  # the editor line of every CSV record, blank ones included
     header_line: int = 1
     blank_lines: tuple[int, ...] = ()  # records after the header with no value in any cell
-    widths: tuple[int, ...] = ()  # the number of cells in each of ``rows``
+    widths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # cells in each row
 
-    @cached_property
-    def position(self) -> dict[int, int]:
-        return {line: i for i, line in enumerate(self.lines)}
+    def __len__(self) -> int:
+        return len(self.lines)
 
     def line_of_record(self, number: int) -> int:
         """Editor line of the ``number``-th CSV record (1 is the header), as frictionless counts rows."""
-        return self.record_lines[number - 1] if 0 < number <= len(self.record_lines) else number
+        return int(self.record_lines[number - 1]) if 0 < number <= len(self.record_lines) else number
 
     @property
     def header_ok(self) -> bool:
         return self.header == self.table.field_names
 
-    def cell(self, line: int, field: str) -> str:
-        row = self.rows[self.position[line]]
-        i = self.header.index(field)
-        return row[i] if i < len(row) else ""
+    def cell(self, line: int, name: str) -> str:
+        position = int(np.searchsorted(self.lines, line))
+        return self.columns[self.header.index(name)][position].as_py()
+
+    def text(self, name: str) -> pd.Series:
+        """The column's cells as written, indexed by editor line."""
+        return _series(self.columns[self.header.index(name)], self.index)
+
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(self.lines, name="line")
+
+    def records(self) -> list[dict[str, str]]:
+        return pyarrow.Table.from_arrays(self.columns, names=self.header).to_pylist()
 
 
 def run(pkg: DataPackage, table: Table) -> RawTable:
-    """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean UTF-8 text."""
+    """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean UTF-8 CSV."""
     data = (pkg.root / table.path).read_bytes()
-    text = decode(data, table.path)
-    records, lines, record_lines, blank_lines = [], [], [], []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    last_line = 0
-    try:
-        for record in reader:
-            record_lines.append(last_line + 1)
-            if record and any(record):
-                records.append(record)
-                lines.append(last_line + 1)
-            elif records:
-                blank_lines.append(last_line + 1)
-            last_line = reader.line_num
-    except csv.Error as err:
-        raise CheckFailed([Finding(table.path, last_line + 1, None, f"the CSV cannot be parsed: {err}", "csv")]) from None
-    if not records:
-        raise CheckFailed([Finding(table.path, 1, None, "the file is empty: it needs a header row", "header")])
-    return RawTable(table, records[0], records[1:], lines[1:], record_lines, lines[0], tuple(blank_lines),
-                    tuple(len(r) for r in records[1:]))
-
-
-def decode(data: bytes, path: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        message = (f"is not UTF-8: byte 0x{data[err.start]:02x} at byte column {column} cannot be decoded; "
-                   "save the file as UTF-8 (a GBK or GB18030 export needs converting)")
-        raise CheckFailed([Finding(path, line, None, message, "encoding")]) from None
-    if text.startswith(BOM):
-        message = "starts with a byte-order mark (UTF-8 with BOM); save it as UTF-8 without BOM"
-        raise CheckFailed([Finding(path, 1, None, message, "encoding")])
-    return text
+    if _plain(data):
+        try:
+            return _assemble(table, *_bulk_records(data))
+        except _NotPlain:
+            pass
+    return _assemble(table, *_csv_records(data, table.path))
 
 
 def frame(raw: RawTable) -> pd.DataFrame:
     """The rows as a typed frame indexed by editor line; a cell that fails its type becomes NA."""
-    width = len(raw.header)
-    cells = [(row + [""] * width)[:width] for row in raw.rows]
-    text = pd.DataFrame(cells, columns=raw.header, index=pd.Index(raw.lines, name="line"), dtype=object)
     missing = raw.table.schema.get("missingValues", [""])
-    typed = pd.DataFrame({
-        f["name"]: cast(text[f["name"]], f, missing) for f in raw.table.fields
-    }, index=text.index)
-    bad = (typed.isna() & ~text.isin(missing)).any(axis=1)
+    typed, bad = {}, np.zeros(len(raw), dtype=bool)
+    for f in raw.table.fields:
+        text = raw.columns[raw.header.index(f["name"])]
+        is_missing = pc.is_in(text, pyarrow.array(missing, pyarrow.string())).to_numpy(zero_copy_only=False)
+        typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index)
+        bad |= typed[f["name"]].isna().to_numpy() & ~is_missing
+    typed = pd.DataFrame(typed, index=raw.index)
     # Rules skip these rows: their type errors are reported, and would only echo.
-    typed.attrs["rows_with_bad_cells"] = set(bad[bad].index)
+    typed.attrs["rows_with_bad_cells"] = set(raw.lines[bad].tolist())
     return typed
 
 
@@ -123,3 +116,186 @@ def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:
         parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True)
         return parsed.astype("datetime64[us, UTC]")
     raise ValueError(f"unsupported field type {kind!r}")  # descriptor.run() refuses these first
+
+
+def decode(data: bytes, path: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        message = (f"is not UTF-8: byte 0x{data[err.start]:02x} at byte column {column} cannot be decoded; "
+                   "save the file as UTF-8 (a GBK or GB18030 export needs converting)")
+        raise CheckFailed([Finding(path, line, None, message, "encoding")]) from None
+    if text.startswith(BOM):
+        message = "starts with a byte-order mark (UTF-8 with BOM); save it as UTF-8 without BOM"
+        raise CheckFailed([Finding(path, 1, None, message, "encoding")])
+    return text
+
+
+# Records ------------------------------------------------------------------------
+# Both readers return every record as: the bulk-parsed rows (an Arrow table of text,
+# header first), the rows pyarrow would not take (record number -> cells), and the
+# number of line breaks inside each record's cells.
+
+class _NotPlain(Exception):
+    """The bulk reader met something only the record-by-record reader reports exactly."""
+
+
+def _csv_records(data: bytes, path: str) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
+    text = decode(data, path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, breaks, last_line = [], [], 0
+    try:
+        for record in reader:
+            records.append(record)
+            breaks.append(reader.line_num - last_line - 1)
+            last_line = reader.line_num
+    except csv.Error as err:
+        raise CheckFailed([Finding(path, last_line + 1, None, f"the CSV cannot be parsed: {err}", "csv")]) from None
+    first = next((i for i, r in enumerate(records) if any(r)), None)
+    if first is None:
+        raise CheckFailed([Finding(path, 1, None, "the file is empty: it needs a header row", "header")])
+    width = len(records[first])
+    regular, others = [], {}
+    for number, record in enumerate(records, start=1):
+        if number - 1 == first or (number - 1 > first and len(record) == width):
+            regular.append(record)
+        else:
+            others[number] = record  # ragged rows, and the blank records before the header
+    bulk = pyarrow.table({str(i): pyarrow.array([r[i] for r in regular], pyarrow.string()) for i in range(width)})
+    return bulk, others, np.array(breaks, dtype=np.int64)
+
+
+def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
+    import pyarrow.csv
+
+    def parse(threads: bool, skipped: list):
+        return pyarrow.csv.read_csv(
+            pyarrow.BufferReader(data),
+            read_options=pyarrow.csv.ReadOptions(use_threads=threads, autogenerate_column_names=True),
+            parse_options=pyarrow.csv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False,
+                invalid_row_handler=lambda row: skipped.append((row.number, row.text)) or "skip"),
+            convert_options=pyarrow.csv.ConvertOptions(
+                column_types=text_columns, strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+
+    # No more columns than the header's commas allow; every one is read as text.
+    text_columns = {f"f{i}": pyarrow.string() for i in range(data.count(b",", 0, HEADER_SCAN) + 1)}
+    skipped: list = []
+    try:
+        bulk = parse(True, skipped)
+        if skipped:  # row numbers are known only to a single-threaded parse
+            skipped.clear()
+            bulk = parse(False, skipped)
+    except pyarrow.ArrowInvalid:
+        raise _NotPlain from None  # not UTF-8, or a header that is not the widest row
+    if any(c.type != pyarrow.string() for c in bulk.columns):
+        raise _NotPlain  # a header record longer than HEADER_SCAN
+    lengths = [pc.max(pc.utf8_length(c)).as_py() or 0 for c in bulk.columns]
+    if max(lengths, default=0) > CSV_FIELD_LIMIT or not any(c[0].as_py() for c in bulk.columns):
+        raise _NotPlain  # a cell too long for the csv module, or blank lines before the header
+    others = {number: next(csv.reader([text])) if text else [] for number, text in skipped}
+    total = bulk.num_rows + len(others)
+    breaks = np.zeros(total, dtype=np.int64)
+    if data.count(b"\n") + (not data.endswith(b"\n")) > total:  # some cell holds a line break
+        in_bulk = np.setdiff1d(np.arange(1, total + 1), list(others)) - 1
+        breaks[in_bulk] = sum(pc.count_substring(c, "\n").to_numpy() for c in bulk.columns)
+        for number, text in skipped:
+            breaks[number - 1] = text.count("\n")
+    return bulk, others, breaks
+
+
+def _plain(data: bytes) -> bool:
+    """True when the csv module and pyarrow are bound to read ``data`` alike.
+
+    That holds for valid RFC 4180 text: quotes open only at a cell's start, inside a
+    quoted cell come in pairs, and close only at its end. A quote's parity (how many
+    quotes precede it) says whether it is inside a quoted cell.
+    """
+    if not data or data.startswith(BOM.encode()) or b"\0" in data or data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    if not _utf8(data):
+        return False
+    quotes = _positions(data, ord('"'))
+    if len(quotes) % 2:
+        return False
+    if not len(quotes):
+        return True
+    starts = np.flatnonzero(np.diff(quotes, prepend=-2) != 1)  # index of each run of adjacent quotes
+    ends = np.append(starts[1:], len(quotes)) - 1
+    raw = np.frombuffer(data, dtype=np.uint8)
+    before = np.where(quotes[starts] > 0, raw[np.maximum(quotes[starts] - 1, 0)], ord(","))
+    after_at = quotes[ends] + 1
+    after = np.where(after_at < len(raw), raw[np.minimum(after_at, len(raw) - 1)], ord(","))
+    opens_outside = starts % 2 == 0
+    closes_outside = (ends + 1) % 2 == 0
+    return bool(np.all(~opens_outside | np.isin(before, list(b",\n")))
+                and np.all(~closes_outside | np.isin(after, list(b",\r\n"))))
+
+
+def _utf8(data: bytes) -> bool:
+    whole = pyarrow.Array.from_buffers(pyarrow.large_binary(), 1, [
+        None, pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64)), pyarrow.py_buffer(data)])
+    try:
+        whole.cast(pyarrow.large_string())
+    except pyarrow.ArrowInvalid:
+        return False
+    return True
+
+
+def _positions(data: bytes, byte: int) -> np.ndarray:
+    raw = np.frombuffer(data, dtype=np.uint8)
+    return np.concatenate([np.flatnonzero(raw[at:at + SCAN_CHUNK] == byte) + at
+                           for at in range(0, len(raw), SCAN_CHUNK)] or [np.zeros(0, dtype=np.int64)])
+
+
+def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray) -> RawTable:
+    """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
+    total = bulk.num_rows + len(others)
+    record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
+    numbers = np.setdiff1d(np.arange(1, total + 1), list(others))  # record number of each bulk row
+    header = [c[0].as_py() for c in bulk.columns]
+    width = len(header)
+    blank = np.logical_and.reduce([pc.equal(pc.utf8_length(c), 0).to_numpy(zero_copy_only=False) for c in bulk.columns])
+    keep = ~blank
+    keep[0] = False
+    blank_numbers = [*numbers[blank & (numbers > numbers[0])], *(n for n, r in others.items() if not any(r) and n > numbers[0])]
+    rows = {n: r for n, r in others.items() if any(r)}
+    kept = bulk.filter(pyarrow.array(keep))
+    row_numbers = numbers[keep]
+    widths = np.full(len(row_numbers), width, dtype=np.int64)
+    if rows:
+        padded = [(r + [""] * width)[:width] for r in rows.values()]
+        extra = pyarrow.table({name: pyarrow.array([r[i] for r in padded], pyarrow.string())
+                               for i, name in enumerate(bulk.column_names)})
+        order = np.argsort(np.concatenate([row_numbers, list(rows)]), kind="stable")
+        kept = pyarrow.concat_tables([kept, extra]).take(order)
+        row_numbers = np.concatenate([row_numbers, list(rows)])[order]
+        widths = np.concatenate([widths, [len(r) for r in rows.values()]])[order]
+    return RawTable(table, header, list(kept.columns), record_lines[row_numbers - 1], record_lines,
+                    int(record_lines[numbers[0] - 1]), tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
+                    widths)
+
+
+# Typing -------------------------------------------------------------------------
+
+def _typed(text: pyarrow.ChunkedArray, is_missing: np.ndarray, field: dict, missing: list[str], index: pd.Index) -> pd.Series:
+    if field.get("type", "string") == "string":
+        return _series(_null_where(text, is_missing), index)
+    # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
+    distinct = pc.unique(text)
+    typed = cast(pd.Series(distinct.to_pylist(), dtype=object), field, missing)
+    positions = pc.index_in(text, distinct).to_numpy(zero_copy_only=False)
+    return pd.Series(typed.array.take(positions), index=index, name=field["name"])
+
+
+def _null_where(text: pyarrow.ChunkedArray, is_missing: np.ndarray) -> pyarrow.ChunkedArray:
+    if not is_missing.any():
+        return text
+    return pc.if_else(pyarrow.array(is_missing), pyarrow.nulls(len(text), pyarrow.string()), text)
+
+
+def _series(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowExtensionArray(column), index=index, copy=False)

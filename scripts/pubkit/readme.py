@@ -55,7 +55,7 @@ def examples(pkg: DataPackage) -> str:
     if table is None:
         return ""
     raw = read.run(pkg, table)
-    records = [dict(zip(raw.header, row)) for row in raw.rows]
+    records = raw.records()
     chosen = [next(r for r in records if r["value_qualifier"] == q) for q in EXAMPLE_QUALIFIERS]
     lines = ["| " + " | ".join(EXAMPLE_FIELDS) + " |", "|" + "---|" * len(EXAMPLE_FIELDS)]
     lines += ["| " + " | ".join(_cell(r[f]) for f in EXAMPLE_FIELDS) + " |" for r in chosen]

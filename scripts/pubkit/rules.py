@@ -7,15 +7,18 @@ this package's names, so any package laid out this way gets them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from pubkit.descriptor import DataPackage
 from pubkit.findings import quoted
 
 Frames = dict[str, pd.DataFrame]
+PERIOD = re.compile(r"([0-9]{4})(?:-H([12])|/([0-9]{4}))?")
 BOUND_OF = {
     "more_than": "lower_bound", "at_least": "lower_bound",
     "nearly": "upper_bound", "less_than": "upper_bound", "at_most": "upper_bound",
@@ -96,14 +99,21 @@ def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
 # Observations ----------------------------------------------------------------------
 
 def period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """First and last day of each stated period: 2021, 2022-H1, 2012/2021."""
-    parts = period.str.extract(r"^(?P<y1>\d{4})(?:-H(?P<half>[12])|/(?P<y2>\d{4}))?$")
-    last_year = parts["y2"].fillna(parts["y1"])
-    start_month = parts["half"].map({"1": "01", "2": "07"}).fillna("01")
-    end_day = parts["half"].map({"1": "06-30", "2": "12-31"}).fillna("12-31")
-    start = pd.to_datetime(parts["y1"] + "-" + start_month + "-01", errors="coerce")
-    end = pd.to_datetime(last_year + "-" + end_day, errors="coerce")
-    return start.astype("datetime64[s]"), end.astype("datetime64[s]")
+    """First and last day of each stated period: 2021, 2022-H1, 2012/2021 (NaT for any other text)."""
+    codes, distinct = pd.factorize(period)
+    bounds = [_bounds_of(p) for p in distinct] + [("NaT", "NaT")]  # code -1, an empty period, takes the last
+    start, end = (np.array(b, dtype="datetime64[s]")[codes] for b in zip(*bounds))
+    return pd.Series(start, index=period.index), pd.Series(end, index=period.index)
+
+
+def _bounds_of(period: str) -> tuple[str, str]:
+    match = PERIOD.fullmatch(period)
+    if not match:
+        return "NaT", "NaT"
+    first, half, last = match.groups()
+    start = {"1": "01", "2": "07"}.get(half, "01")
+    end = {"1": "06-30", "2": "12-31"}.get(half, "12-31")
+    return f"{first}-{start}-01", f"{last or first}-{end}"
 
 
 def _period_dates_pass(f: Frames) -> pd.Series:

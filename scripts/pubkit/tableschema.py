@@ -7,10 +7,12 @@ booleans and dates and ignores missing values and foreign keys).
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
+import pyarrow.compute as pc
 
 from pubkit.descriptor import Table
 from pubkit.findings import quoted
@@ -24,7 +26,7 @@ ARROW_TYPES = {
     "datetime": pyarrow.timestamp("us", tz="UTC"),
 }
 PANDAS_DTYPES = {
-    "string": "string",
+    "string": pd.ArrowDtype(pyarrow.string()),  # Arrow memory, as read: no copy into Python strings
     "number": "float64",
     "integer": "Int64",
     "boolean": "boolean",
@@ -55,7 +57,7 @@ def _column(field: dict) -> pa.Column:
     if "enum" in constraints:
         checks.append(pa.Check.isin(constraints["enum"], error="enum"))
     if "pattern" in constraints:
-        checks.append(pa.Check.str_matches(f"(?:{constraints['pattern']})\\Z", error="pattern"))
+        checks.append(pa.Check(_matches(constraints["pattern"]), error="pattern"))
     for name, check in (("minimum", pa.Check.ge), ("maximum", pa.Check.le)):
         if name in constraints:
             bound = constraints[name]
@@ -73,6 +75,22 @@ def _column(field: dict) -> pa.Column:
         title=field.get("title"),
         description=field.get("description"),
     )
+
+
+def _matches(pattern: str):
+    """Python's ``re``, as frictionless uses, once per distinct value (pyarrow's RE2 reads some patterns otherwise)."""
+    compiled = re.compile(f"(?:{pattern})\\Z")
+    return lambda column: per_distinct(column, lambda value: compiled.match(value) is not None)
+
+
+def per_distinct(column: pd.Series, predicate) -> pd.Series:
+    """``predicate`` of each cell, computed once per distinct value; empty cells pass."""
+    cells = pyarrow.chunked_array([pyarrow.array(column, from_pandas=True)]) if not isinstance(
+        column.dtype, pd.ArrowDtype) else column.array._pa_array
+    distinct = pc.unique(cells)
+    passes = pyarrow.array([True if v is None else predicate(v) for v in distinct.to_pylist()], pyarrow.bool_())
+    result = pc.take(passes, pc.index_in(cells, distinct))
+    return pd.Series(result.to_numpy(zero_copy_only=False), index=column.index)
 
 
 def constraint_message(field: dict, constraint: str, value: str) -> str:

@@ -12,6 +12,7 @@ import sys
 import unicodedata
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -37,7 +38,7 @@ def run(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
         except CheckFailed as failed:
             findings += failed.findings
             continue
-        if not raws[table.name].rows:
+        if not len(raws[table.name]):
             findings.append(Finding(table.path, 1, None, "the file has a header but no rows", "no rows"))
     if engine == "frictionless":
         findings += _frictionless_findings(pkg, raws)
@@ -72,7 +73,8 @@ def structure_findings(raw: read.RawTable) -> list[Finding]:
         return findings  # cells under a wrong header are checked once the header is fixed
     findings += [Finding(path, line, None, "the row is blank; delete it", "blank row") for line in raw.blank_lines]
     required = {f["name"] for f in raw.table.fields if f.get("constraints", {}).get("required")}
-    for line, width in zip(raw.lines, raw.widths):
+    ragged = np.flatnonzero(raw.widths != len(fields))
+    for line, width in zip(raw.lines[ragged].tolist(), raw.widths[ragged].tolist()):
         if width > len(fields):
             findings.append(Finding(path, line, None, f"the row has more cells than the header's {len(fields)}", "extra cell"))
         for name in fields[width:]:
@@ -92,11 +94,10 @@ def _type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
         name = field["name"]
         if field.get("type", "string") == "string":
             continue
-        bad = frame.index[frame[name].isna().to_numpy()]
-        for line in bad:
-            cell = raw.cell(line, name)
-            if cell not in missing:
-                findings.append(Finding(raw.table.path, line, name, _type_message(cell, field), f"type {field['type']}", cell))
+        text = raw.text(name)
+        bad = frame[name].isna() & ~text.isin(missing)
+        for line, cell in text[bad.to_numpy()].items():
+            findings.append(Finding(raw.table.path, line, name, _type_message(cell, field), f"type {field['type']}", cell))
     return findings
 
 
