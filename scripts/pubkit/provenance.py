@@ -204,7 +204,7 @@ def _coverage_findings(pkg: DataPackage, raws: dict, frames: dict, texts: dict) 
     obs, ignored = frames["observations"], frames["ignored_mentions"]
     findings = []
     for document_id, (path, text) in texts.items():
-        quotes = obs[obs["document_id"] == document_id].dropna(subset=["quote_start", "quote_end"])
+        quotes = obs.loc[obs["document_id"] == document_id, ["quote_start", "quote_end"]].dropna().drop_duplicates()
         spans_ignored = ignored[ignored["document_id"] == document_id].dropna(subset=["span_start", "span_end"])
         spans = sorted(set(zip(quotes["quote_start"], quotes["quote_end"])) | set(zip(spans_ignored["span_start"], spans_ignored["span_end"])))
         for mention in coverage.uncovered(text, spans):

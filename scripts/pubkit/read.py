@@ -5,7 +5,7 @@ pandas frame whose index is the editor line of each row, so that any later check
 can name it.
 
 Two readers give the same ``RawTable``. pyarrow's parses a *plain* file (valid
-RFC 4180 quoting, no lone CR, no NUL; see ``_plain``) in bulk, where it is bound
+RFC 4180 quoting, no lone CR, no NUL; see ``bulk_readable``) in bulk, where it is bound
 to read exactly what Python's strict csv module reads. Anything else goes record by
 record through the csv module, whose errors name the line.
 """
@@ -40,6 +40,7 @@ class RawTable:
     header_line: int = 1
     blank_lines: tuple[int, ...] = ()  # records after the header with no value in any cell
     widths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # cells in each row
+    reader: str = "csv"  # which reader parsed the file: "bulk" (pyarrow) or "csv"
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -70,13 +71,17 @@ class RawTable:
 
 def run(pkg: DataPackage, table: Table) -> RawTable:
     """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean UTF-8 CSV."""
-    data = (pkg.root / table.path).read_bytes()
-    if _plain(data):
+    return from_bytes(table, (pkg.root / table.path).read_bytes())
+
+
+def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
+    """Parse ``data`` as ``table``; ``bulk=False`` forces the record-by-record reader."""
+    if bulk and bulk_readable(data):
         try:
-            return _assemble(table, *_bulk_records(data))
+            return _assemble(table, *_bulk_records(data), reader="bulk")
         except _NotPlain:
             pass
-    return _assemble(table, *_csv_records(data, table.path))
+    return _assemble(table, *_csv_records(data, table.path), reader="csv")
 
 
 def frame(raw: RawTable) -> pd.DataFrame:
@@ -193,7 +198,7 @@ def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.
         raise _NotPlain from None  # not UTF-8, or a header that is not the widest row
     if any(c.type != pyarrow.string() for c in bulk.columns):
         raise _NotPlain  # a header record longer than HEADER_SCAN
-    lengths = [pc.max(pc.utf8_length(c)).as_py() or 0 for c in bulk.columns]
+    lengths = [pc.max(pc.binary_length(c)).as_py() or 0 for c in bulk.columns]  # bytes: at least the characters
     if max(lengths, default=0) > CSV_FIELD_LIMIT or not any(c[0].as_py() for c in bulk.columns):
         raise _NotPlain  # a cell too long for the csv module, or blank lines before the header
     others = {number: next(csv.reader([text])) if text else [] for number, text in skipped}
@@ -207,14 +212,16 @@ def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.
     return bulk, others, breaks
 
 
-def _plain(data: bytes) -> bool:
+def bulk_readable(data: bytes) -> bool:
     """True when the csv module and pyarrow are bound to read ``data`` alike.
 
     That holds for valid RFC 4180 text: quotes open only at a cell's start, inside a
     quoted cell come in pairs, and close only at its end. A quote's parity (how many
     quotes precede it) says whether it is inside a quoted cell.
     """
-    if not data or data.startswith(BOM.encode()) or b"\0" in data or data.count(b"\r") != data.count(b"\r\n"):
+    if not data or data.startswith(BOM.encode()) or b"\0" in data:
+        return False
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return False
     if not _utf8(data):
         return False
@@ -251,20 +258,22 @@ def _positions(data: bytes, byte: int) -> np.ndarray:
                            for at in range(0, len(raw), SCAN_CHUNK)] or [np.zeros(0, dtype=np.int64)])
 
 
-def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray) -> RawTable:
+def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray, reader: str) -> RawTable:
     """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
     total = bulk.num_rows + len(others)
     record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
     numbers = np.setdiff1d(np.arange(1, total + 1), list(others))  # record number of each bulk row
     header = [c[0].as_py() for c in bulk.columns]
     width = len(header)
-    blank = np.logical_and.reduce([pc.equal(pc.utf8_length(c), 0).to_numpy(zero_copy_only=False) for c in bulk.columns])
-    keep = ~blank
-    keep[0] = False
+    blank = _blank(bulk)
     blank_numbers = [*numbers[blank & (numbers > numbers[0])], *(n for n, r in others.items() if not any(r) and n > numbers[0])]
     rows = {n: r for n, r in others.items() if any(r)}
-    kept = bulk.filter(pyarrow.array(keep))
-    row_numbers = numbers[keep]
+    if blank[1:].any():
+        keep = ~blank
+        keep[0] = False
+        kept, row_numbers = bulk.filter(pyarrow.array(keep)), numbers[keep]
+    else:  # no copy of the table
+        kept, row_numbers = bulk.slice(1), numbers[1:]
     widths = np.full(len(row_numbers), width, dtype=np.int64)
     if rows:
         padded = [(r + [""] * width)[:width] for r in rows.values()]
@@ -276,7 +285,17 @@ def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], b
         widths = np.concatenate([widths, [len(r) for r in rows.values()]])[order]
     return RawTable(table, header, list(kept.columns), record_lines[row_numbers - 1], record_lines,
                     int(record_lines[numbers[0] - 1]), tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
-                    widths)
+                    widths, reader)
+
+
+def _blank(bulk: pyarrow.Table) -> np.ndarray:
+    """Rows with no value in any cell; only rows whose first cell is empty need a look."""
+    blank = pc.equal(pc.binary_length(bulk.column(0)), 0).to_numpy(zero_copy_only=False)
+    for column in bulk.columns[1:]:
+        if not blank.any():
+            break
+        blank[blank] = pc.equal(pc.binary_length(column.filter(pyarrow.array(blank))), 0).to_numpy(zero_copy_only=False)
+    return blank
 
 
 # Typing -------------------------------------------------------------------------

@@ -85,11 +85,25 @@ def foreign_key_message(value, parent: str, parent_field: str) -> str:
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so Excel, cannot store
 
 
+def _has_control(column: pd.Series) -> pd.Series:
+    # Every control character is a byte below 0x20 in UTF-8: a column whose bytes are
+    # all at least 0x20 needs no regular expression.
+    chunks = column.array._pa_array.chunks if isinstance(column.dtype, pd.ArrowDtype) else None
+    if chunks is not None and all(_bytes_at_least_space(c) for c in chunks):
+        return pd.Series(False, index=column.index)
+    return column.str.contains(CONTROL, regex=True).fillna(False).astype(bool)
+
+
+def _bytes_at_least_space(chunk) -> bool:
+    data = chunk.buffers()[2]
+    return data is None or data.size == 0 or int(np.frombuffer(data, dtype=np.uint8).min()) >= 0x20
+
+
 def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
     return [
         Rule(
             "control character", field["name"],
-            lambda f, field=field["name"]: ~f[name][field].str.contains(CONTROL, regex=True).fillna(False),
+            lambda f, field=field["name"]: ~_has_control(f[name][field]),
             lambda row, field=field["name"]: f"{quoted(row[field])} contains a control character, which Excel cannot store",
         )
         for field in pkg.table(name).fields if field.get("type", "string") == "string"

@@ -25,6 +25,9 @@ ARROW_TYPES = {
     "date": pyarrow.date32(),
     "datetime": pyarrow.timestamp("us", tz="UTC"),
 }
+# ASCII, no escaped letter or digit (\d, \w, \s, \b and backreferences mean more in Python than in RE2),
+# and no $ (Python's also matches before a final newline).
+RE2_SAFE = re.compile(r"(?:[\x20-\x23\x25-\x5b\x5d-\x7e]|\\[^0-9A-Za-z])*")
 PANDAS_DTYPES = {
     "string": pd.ArrowDtype(pyarrow.string()),  # Arrow memory, as read: no copy into Python strings
     "number": "float64",
@@ -78,9 +81,28 @@ def _column(field: dict) -> pa.Column:
 
 
 def _matches(pattern: str):
-    """Python's ``re``, as frictionless uses, once per distinct value (pyarrow's RE2 reads some patterns otherwise)."""
+    """Whether each cell matches ``pattern`` whole, as Python's ``re`` reads it (frictionless uses it).
+
+    pyarrow's RE2 runs the pattern when both engines are bound to agree on it; other
+    patterns run in Python once per distinct value.
+    """
+    whole = f"^(?:{pattern})$"
+    if _re2_reads_alike(pattern, whole):
+        return lambda column: pd.Series(
+            pc.match_substring_regex(pyarrow.array(column.array), whole).to_numpy(zero_copy_only=False), index=column.index
+        ).fillna(True).astype(bool)
     compiled = re.compile(f"(?:{pattern})\\Z")
     return lambda column: per_distinct(column, lambda value: compiled.match(value) is not None)
+
+
+def _re2_reads_alike(pattern: str, whole: str) -> bool:
+    if not RE2_SAFE.fullmatch(pattern) or "(?" in pattern.replace("(?:", "") or "{," in pattern:
+        return False  # lookarounds and {,n} are Python's alone
+    try:
+        pc.match_substring_regex(pyarrow.array([""]), whole)
+    except pyarrow.ArrowInvalid:
+        return False
+    return True
 
 
 def per_distinct(column: pd.Series, predicate) -> pd.Series:
