@@ -72,7 +72,8 @@ def _observation_findings(raw: RawTable, obs: pd.DataFrame, texts: dict, indicat
     findings = []
     for lines in groups.values():
         found = _claim_findings(raw, lines[0], obs.loc[lines[0]], texts, units)
-        findings += [replace(f, line=int(line)) for line in lines for f in found]
+        if found:
+            findings += [replace(f, line=int(line)) for line in lines for f in found]
     return findings
 
 
@@ -149,7 +150,8 @@ def _or_empty(value) -> str:
 
 
 def _ignored_findings(raw: RawTable, ignored: pd.DataFrame, texts: dict, obs: pd.DataFrame | None) -> list[Finding]:
-    values = obs.set_index("observation_id")[["value", "value_qualifier"]] if obs is not None else None
+    restated = obs["observation_id"].isin(ignored["observation_id"].dropna()) if obs is not None else None
+    values = obs[restated].set_index("observation_id")[["value", "value_qualifier"]] if obs is not None else None
     findings = []
     for line, row in ignored.iterrows():
         if row["document_id"] not in texts or row[["span_start", "span_end", "text"]].isna().any():

@@ -262,7 +262,7 @@ def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], b
     """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
     total = bulk.num_rows + len(others)
     record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
-    numbers = np.setdiff1d(np.arange(1, total + 1), list(others))  # record number of each bulk row
+    numbers = np.setdiff1d(np.arange(1, total + 1), list(others)) if others else np.arange(1, total + 1)  # of bulk rows
     header = [c[0].as_py() for c in bulk.columns]
     width = len(header)
     blank = _blank(bulk)
@@ -304,16 +304,25 @@ def _typed(text: pyarrow.ChunkedArray, is_missing: np.ndarray, field: dict, miss
     if field.get("type", "string") == "string":
         return _series(_null_where(text, is_missing), index)
     # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
-    distinct = pc.unique(text)
-    typed = cast(pd.Series(distinct.to_pylist(), dtype=object), field, missing)
-    positions = pc.index_in(text, distinct).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(text.combine_chunks())
+    typed = cast(pd.Series(encoded.dictionary.to_pylist(), dtype=object), field, missing)
+    positions = encoded.indices.to_numpy(zero_copy_only=False)
     return pd.Series(typed.array.take(positions), index=index, name=field["name"])
 
 
 def _null_where(text: pyarrow.ChunkedArray, is_missing: np.ndarray) -> pyarrow.ChunkedArray:
+    """``text`` with nulls where ``is_missing``: the same text buffers under a new validity bitmap."""
     if not is_missing.any():
         return text
-    return pc.if_else(pyarrow.array(is_missing), pyarrow.nulls(len(text), pyarrow.string()), text)
+    chunks, at = [], 0
+    for chunk in text.chunks:
+        valid = pyarrow.array(~is_missing[at:at + len(chunk)])
+        at += len(chunk)
+        _, offsets, data = chunk.buffers()
+        chunks.append(pyarrow.Array.from_buffers(pyarrow.string(), len(chunk), [valid.buffers()[1], offsets, data],
+                                                 offset=chunk.offset) if chunk.offset == 0 and chunk.null_count == 0
+                      else pc.if_else(valid, chunk, pyarrow.scalar(None, pyarrow.string())))
+    return pyarrow.chunked_array(chunks, pyarrow.string())
 
 
 def _series(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:
