@@ -17,8 +17,10 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pubkit import tableschema
@@ -26,6 +28,8 @@ from pubkit.descriptor import Table
 
 EXCEL_MAX_ROWS = 1_048_576
 ROW_GROUP_SIZE = 131_072
+CSV_BATCH_ROWS = 65_536
+CSV_SPECIALS = np.isin(np.arange(256), list(b',"\r\n'))  # bytes that make the csv module quote a cell
 ZSTD_LEVEL = 9
 FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_WIDTH = 60
@@ -37,12 +41,20 @@ def text_frame(table: Table, typed: pd.DataFrame, raw_text: pd.DataFrame) -> pd.
     for field in table.fields:
         name, kind = field["name"], field.get("type", "string")
         if kind in ("number", "integer"):
-            columns[name] = typed[name].astype(object).map(lambda v: "" if pd.isna(v) else format_number(v))
+            columns[name] = _formatted(typed[name], format_number)
         elif kind == "boolean":
-            columns[name] = typed[name].map({True: "true", False: "false"}).fillna("")
+            columns[name] = _formatted(typed[name], lambda v: "true" if v else "false")
         else:
             columns[name] = raw_text[name]
     return pd.DataFrame(columns, index=typed.index)
+
+
+def _formatted(typed: pd.Series, formatter) -> pd.Series:
+    """``formatter`` of each value, called once per distinct value; empty text for NA."""
+    codes, distinct = pd.factorize(typed)
+    texts = pyarrow.array([formatter(v) for v in distinct] + [""], pyarrow.string())
+    codes[codes < 0] = len(distinct)
+    return pd.Series(pd.arrays.ArrowExtensionArray(texts.take(pyarrow.array(codes))), index=typed.index)
 
 
 def format_number(value) -> str:
@@ -54,11 +66,43 @@ def format_number(value) -> str:
 
 
 def write_csv(table: Table, text: pd.DataFrame, path: Path) -> None:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.field_names)
-    writer.writerows(text.itertuples(index=False, name=None))
-    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    """RFC 4180 as Python's csv module writes it (minimal quoting, CRLF), built column-wise by pyarrow."""
+    header = io.StringIO(newline="")
+    csv.writer(header, lineterminator="\r\n").writerow(table.field_names)
+    arrow = pyarrow.Table.from_pandas(text[table.field_names], preserve_index=False)
+    with path.open("wb") as out:
+        out.write(header.getvalue().encode("utf-8"))
+        for batch in arrow.to_batches(max_chunksize=CSV_BATCH_ROWS):
+            cells = [_csv_cells(column, alone=batch.num_columns == 1) for column in batch.columns]
+            rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\r\n")
+            out.write(_joined(rows))
+
+
+def _csv_cells(column: pyarrow.Array, alone: bool) -> pyarrow.Array:
+    """Quoted where the csv module quotes: a comma, quote, CR or LF inside, or an empty only cell of a row."""
+    text = column.cast(pyarrow.string())
+    needs = pc.equal(pc.binary_length(text), 0) if alone else None
+    if _has_csv_specials(text):
+        inside = pc.match_substring_regex(text, '[,"\r\n]')
+        needs = inside if needs is None else pc.or_(needs, inside)
+    if needs is None or not pc.any(needs).as_py():
+        return text
+    chosen = text.filter(needs)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(chosen, '"', '""'), '"', "")
+    return pc.replace_with_mask(text, needs, quoted)
+
+
+def _has_csv_specials(text: pyarrow.StringArray) -> bool:
+    return bool(CSV_SPECIALS[np.frombuffer(_joined(text), dtype=np.uint8)].any())
+
+
+def _joined(strings: pyarrow.StringArray) -> memoryview:
+    """All of ``strings`` end to end: the slice of the data buffer they span."""
+    _, offsets, data = strings.buffers()
+    if not len(strings) or data is None:
+        return memoryview(b"")
+    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
+    return memoryview(data)[int(bounds[0]):int(bounds[-1])]
 
 
 def arrow_table(table: Table, typed: pd.DataFrame, metadata: dict[str, str]) -> pyarrow.Table:
@@ -71,7 +115,7 @@ def arrow_table(table: Table, typed: pd.DataFrame, metadata: dict[str, str]) -> 
 
 def _arrow_array(series: pd.Series, kind: pyarrow.DataType) -> pyarrow.Array:
     if pyarrow.types.is_date32(kind):
-        return pyarrow.array(series.dt.date, type=kind, from_pandas=True)
+        return pyarrow.array(series, from_pandas=True).cast(kind)
     if pyarrow.types.is_timestamp(kind):
         return pyarrow.array(series, from_pandas=True).cast(kind)
     return pyarrow.array(series, type=kind, from_pandas=True)
