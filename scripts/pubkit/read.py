@@ -195,7 +195,7 @@ def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.
             skipped.clear()
             bulk = parse(False, skipped)
     except pyarrow.ArrowInvalid:
-        raise _NotPlain from None  # not UTF-8, or a header that is not the widest row
+        raise _NotPlain from None  # the record reader names whatever pyarrow refused
     if any(c.type != pyarrow.string() for c in bulk.columns):
         raise _NotPlain  # a header record longer than HEADER_SCAN
     lengths = [pc.max(pc.binary_length(c)).as_py() or 0 for c in bulk.columns]  # bytes: at least the characters
