@@ -23,6 +23,7 @@ TARGETS = {  # measure: (target, what bounds it when it is missed)
                                          "the machine's load, so a noisy run can tip the ratio"),
     "check_peak_rss_gb": (1.5, "the largest table is held whole in Arrow memory: its text once, "
                                "and the typed columns beside it"),
+    "write_peak_rss_gb": (1.5, "each writer holds the whole table, typed and as text, while it writes"),
     "csv_plus_parquet_write_seconds": (5, "the CSV is built column-wise by pyarrow, then written; "
                                           "Parquet's zstd compression is most of the rest"),
     "xlsx_vs_bare_openpyxl_ratio": (1.3, "openpyxl's own write-only speed"),
@@ -78,6 +79,7 @@ def _ratios(results: dict) -> dict[str, float]:
         "xlsx_vs_bare_openpyxl_ratio": results["write xlsx (ours)"]["write"] / results["write xlsx (bare openpyxl)"]["write"],
         "csv_plus_parquet_write_seconds": csv_parquet,
         "check_peak_rss_gb": results["check (ours)"]["rss_mb"] / 1024,
+        "write_peak_rss_gb": max(results[f"write {kind}"]["rss_mb"] for kind in ("csv", "parquet", "xlsx (ours)")) / 1024,
         "make_check_seconds": results["make check (this package)"]["wall"],
     }
 
@@ -95,11 +97,7 @@ def _markdown(rows: int, results: dict, ratios: dict) -> str:
         f"{_summary(results['check (ours)']['output'])}. (The synthetic package has no `dist/`, so a clean one "
         "reports only the missing release.)", "",
         "| measure | value | target |", "|---|---|---|",
-        f"| check_vs_frictionless_ratio | {ratios['check_vs_frictionless_ratio']:.3f} | ≤ 0.1 |",
-        f"| check_peak_rss_gb | {ratios['check_peak_rss_gb']:.2f} | ≤ 1.5 |",
-        f"| csv_plus_parquet_write_seconds | {ratios['csv_plus_parquet_write_seconds']:.2f} | ≤ 5 |",
-        f"| xlsx_vs_bare_openpyxl_ratio | {ratios['xlsx_vs_bare_openpyxl_ratio']:.3f} | ≤ 1.3 |",
-        f"| make_check_seconds | {ratios['make_check_seconds']:.2f} | ≤ 5 |", "",
+        *[f"| {key} | {ratios[key]:.3f} | ≤ {target} |" for key, (target, _) in TARGETS.items()], "",
         "## Targets missed, and what bounds them", "",
         *([f"- `{key}` is {ratios[key]:.3g}, target ≤ {target}: {why}." for key, (target, why) in TARGETS.items()
            if ratios[key] > target] or ["- none: every target is met."]), "",

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from pubkit import tableschema
 from pubkit.descriptor import Table
@@ -29,6 +28,7 @@ from pubkit.descriptor import Table
 EXCEL_MAX_ROWS = 1_048_576
 ROW_GROUP_SIZE = 131_072
 CSV_BATCH_ROWS = 65_536
+EXCEL_BATCH_ROWS = 65_536
 CSV_SPECIALS = np.isin(np.arange(256), list(b',"\r\n'))  # bytes that make the csv module quote a cell
 ZSTD_LEVEL = 9
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -126,6 +126,8 @@ def write_parquet(arrow: pyarrow.Table, path: Path) -> None:
         f.name for f in arrow.schema
         if pyarrow.types.is_string(f.type) and pyarrow.compute.count_distinct(arrow[f.name]).as_py() < arrow.num_rows
     ]
+    import pyarrow.parquet as pq  # slow to import; ``check`` never writes Parquet
+
     pq.write_table(
         arrow, path,
         compression="zstd", compression_level=ZSTD_LEVEL,
@@ -173,13 +175,17 @@ def _write_table_sheet(sheet, table: Table, typed: pd.DataFrame, text: pd.DataFr
     from openpyxl.cell import WriteOnlyCell
 
     kinds = [f.get("type", "string") for f in table.fields]
-    columns = [excel_column(typed[f["name"]], text[f["name"]], kind) for f, kind in zip(table.fields, kinds)]
-    header = [table.field_names]
-    _prepare(sheet, header + [list(r) for r in zip(*(c[:200] for c in columns))], len(typed) + 1)
+    _prepare(sheet, [table.field_names, *_excel_rows(table, kinds, typed.iloc[:200], text.iloc[:200])], len(typed) + 1)
     sheet.append([_bold(WriteOnlyCell(sheet, value=name)) for name in table.field_names])
     wrap = [kind in ("number", "integer", "string", "datetime") for kind in kinds]
-    for values in zip(*columns):
-        sheet.append([_cell(sheet, v, WriteOnlyCell) if w else v for v, w in zip(values, wrap)])
+    for start in range(0, len(typed), EXCEL_BATCH_ROWS):  # Python values for one batch at a time
+        stop = start + EXCEL_BATCH_ROWS
+        for values in _excel_rows(table, kinds, typed.iloc[start:stop], text.iloc[start:stop]):
+            sheet.append([_cell(sheet, v, WriteOnlyCell) if w else v for v, w in zip(values, wrap)])
+
+
+def _excel_rows(table: Table, kinds: list[str], typed: pd.DataFrame, text: pd.DataFrame):
+    return zip(*(excel_column(typed[f["name"]], text[f["name"]], kind) for f, kind in zip(table.fields, kinds)))
 
 
 def excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:

@@ -150,8 +150,10 @@ def _or_empty(value) -> str:
 
 
 def _ignored_findings(raw: RawTable, ignored: pd.DataFrame, texts: dict, obs: pd.DataFrame | None) -> list[Finding]:
-    restated = obs["observation_id"].isin(ignored["observation_id"].dropna()) if obs is not None else None
-    values = obs[restated].set_index("observation_id")[["value", "value_qualifier"]] if obs is not None else None
+    values = None
+    if obs is not None:  # only the observations a restatement names: a large table's index is slow to build
+        restated = obs["observation_id"].isin(ignored["observation_id"].dropna())
+        values = obs.loc[restated, ["observation_id", "value", "value_qualifier"]].set_index("observation_id")
     findings = []
     for line, row in ignored.iterrows():
         if row["document_id"] not in texts or row[["span_start", "span_end", "text"]].isna().any():
