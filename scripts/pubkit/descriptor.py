@@ -88,7 +88,8 @@ def run(root: Path | str = ".") -> DataPackage:
         problems += found
         if table:
             tables.append(table)
-    problems += _reference_problems(tables, {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)})
+    names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
+    problems += _reference_problems(tables, names)
     if problems:
         raise CheckFailed(problems)
     return DataPackage(root, descriptor, tuple(tables))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import unicodedata
 import zipfile
 from datetime import datetime
@@ -29,6 +31,7 @@ EXCEL_MAX_ROWS = 1_048_576
 ROW_GROUP_SIZE = 131_072
 CSV_BATCH_ROWS = 65_536
 EXCEL_BATCH_ROWS = 65_536
+ZIP_COPY_BYTES = 1 << 20
 CSV_SPECIALS = np.isin(np.arange(256), list(b',"\r\n'))  # bytes that make the csv module quote a cell
 ZSTD_LEVEL = 9
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -244,16 +247,18 @@ def _bold(cell):
 
 
 def normalise_zip(path: Path, created: datetime) -> None:
-    """openpyxl stamps the clock into docProps/core.xml and every zip entry: fix both."""
+    """openpyxl stamps the clock into docProps/core.xml and every zip entry: fix both, entry by entry."""
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+    fixed_path = path.with_name(path.name + ".normalised")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(fixed_path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=created.timetuple()[:6])
             fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            target.writestr(fixed, data)
-    path.write_bytes(buffer.getvalue())
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), source.read(info))
+                target.writestr(fixed, data)
+                continue
+            fixed.file_size = info.file_size  # as writestr sets it: the same headers, streamed
+            with source.open(info) as entry, target.open(fixed, "w") as copy:
+                shutil.copyfileobj(entry, copy, ZIP_COPY_BYTES)
+    os.replace(fixed_path, path)
