@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow
 
 from pubkit.descriptor import DataPackage
 from pubkit.findings import quoted
@@ -88,8 +89,9 @@ CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so Excel, cannot 
 def _has_control(column: pd.Series) -> pd.Series:
     # Every control character is a byte below 0x20 in UTF-8: a column whose bytes are
     # all at least 0x20 needs no regular expression.
-    chunks = column.array._pa_array.chunks if isinstance(column.dtype, pd.ArrowDtype) else None
-    if chunks is not None and all(_bytes_at_least_space(c) for c in chunks):
+    cells = pyarrow.array(column.array)
+    chunks = cells.chunks if isinstance(cells, pyarrow.ChunkedArray) else [cells]
+    if all(_bytes_at_least_space(c) for c in chunks):
         return pd.Series(False, index=column.index)
     return column.str.contains(CONTROL, regex=True).fillna(False).astype(bool)
 

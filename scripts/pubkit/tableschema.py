@@ -107,8 +107,7 @@ def _re2_reads_alike(pattern: str, whole: str) -> bool:
 
 def per_distinct(column: pd.Series, predicate) -> pd.Series:
     """``predicate`` of each cell, computed once per distinct value; empty cells pass."""
-    cells = pyarrow.chunked_array([pyarrow.array(column, from_pandas=True)]) if not isinstance(
-        column.dtype, pd.ArrowDtype) else column.array._pa_array
+    cells = pyarrow.array(column.array)
     distinct = pc.unique(cells)
     passes = pyarrow.array([True if v is None else predicate(v) for v in distinct.to_pylist()], pyarrow.bool_())
     result = pc.take(passes, pc.index_in(cells, distinct))
