@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -38,10 +38,10 @@ class RawTable:
     columns: list[pyarrow.ChunkedArray]  # one text column per header label; short rows padded with ""
     lines: np.ndarray  # the editor line where each non-blank data row starts
     record_lines: np.ndarray  # the editor line of every CSV record, blank ones included
-    header_line: int = 1
-    blank_lines: tuple[int, ...] = ()  # records after the header with no value in any cell
-    widths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # cells in each row
-    reader: str = "csv"  # which reader parsed the file: "bulk" (pyarrow) or "csv"
+    header_line: int
+    blank_lines: tuple[int, ...]  # records after the header with no value in any cell
+    widths: np.ndarray  # the number of cells in each row
+    reader: str  # which reader parsed the file: "bulk" (pyarrow) or "csv"
 
     def __len__(self) -> int:
         return len(self.lines)

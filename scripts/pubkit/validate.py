@@ -1,9 +1,12 @@
 """Check a package's sources: reads ``sources/*.csv`` and the archive, writes nothing.
 
-Each table goes through frictionless (encoding, header, blank rows, types,
-constraints, primary and foreign keys) and pandera (the same constraints, plus the
-cross-field and cross-table rules of ``rules``); then ``provenance`` re-checks every
-figure against the archived documents. Every finding is kept; none stops the others.
+Each table is read once (``read``) and checked column by column: encoding, header,
+blank and ragged rows and types here; constraints, primary and foreign keys with
+pandera, which also runs the cross-field and cross-table rules of ``rules``. Then
+``provenance`` re-checks every figure against the archived documents. The findings
+include everything frictionless finds (``tests/test_engines.py``), and
+``engine="frictionless"`` adds frictionless' own row-by-row validation. Every finding
+is kept; none stops the others.
 """
 from __future__ import annotations
 
