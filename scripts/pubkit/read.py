@@ -29,6 +29,7 @@ CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells;
 SCAN_CHUNK = 1 << 26  # bytes scanned at a time for quotes, to bound memory
 HEADER_SCAN = 1 << 16  # bytes in which the header record must lie, for the bulk reader
 BLOCK_SIZE = 1 << 24  # bytes pyarrow parses at a time: fewer, larger chunks for every later step
+MAX_SLICES = 1000  # runs of kept rows joined without a copy; more are copied into place
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,6 +194,7 @@ def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.
     try:
         bulk = parse(True, skipped)
         if skipped:  # row numbers are known only to a single-threaded parse
+            del bulk  # before the second parse, not after: one table in memory at a time
             skipped.clear()
             bulk = parse(False, skipped)
     except pyarrow.ArrowInvalid:
@@ -269,24 +271,32 @@ def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], b
     blank = _blank(bulk)
     blank_numbers = [*numbers[blank & (numbers > numbers[0])], *(n for n, r in others.items() if not any(r) and n > numbers[0])]
     rows = {n: r for n, r in others.items() if any(r)}
-    if blank[1:].any():
-        keep = ~blank
-        keep[0] = False
-        kept, row_numbers = bulk.filter(pyarrow.array(keep)), numbers[keep]
-    else:  # no copy of the table
-        kept, row_numbers = bulk.slice(1), numbers[1:]
-    widths = np.full(len(row_numbers), width, dtype=np.int64)
+    # Every non-blank row after the header, bulk-parsed or not, in record order.
+    in_bulk = np.flatnonzero(~blank)[1:]
+    picks = np.concatenate([in_bulk, bulk.num_rows + np.arange(len(rows))]).astype(np.int64)
+    row_numbers = np.concatenate([numbers[in_bulk], list(rows)]).astype(np.int64)
+    widths = np.concatenate([np.full(len(in_bulk), width), [len(r) for r in rows.values()]]).astype(np.int64)
+    order = np.argsort(row_numbers, kind="stable")
+    picks, row_numbers, widths = picks[order], row_numbers[order], widths[order]
     if rows:
         padded = [(r + [""] * width)[:width] for r in rows.values()]
-        extra = pyarrow.table({name: pyarrow.array([r[i] for r in padded], pyarrow.string())
-                               for i, name in enumerate(bulk.column_names)})
-        order = np.argsort(np.concatenate([row_numbers, list(rows)]), kind="stable")
-        kept = pyarrow.concat_tables([kept, extra]).take(order)
-        row_numbers = np.concatenate([row_numbers, list(rows)])[order]
-        widths = np.concatenate([widths, [len(r) for r in rows.values()]])[order]
+        bulk = pyarrow.concat_tables([bulk, pyarrow.table({
+            name: pyarrow.array([r[i] for r in padded], pyarrow.string()) for i, name in enumerate(bulk.column_names)})])
+    kept = _rows(bulk, picks)
     return RawTable(table, header, list(kept.columns), record_lines[row_numbers - 1], record_lines,
                     int(record_lines[numbers[0] - 1]), tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
                     widths, reader)
+
+
+def _rows(table: pyarrow.Table, picks: np.ndarray) -> pyarrow.Table:
+    """The rows at ``picks``: zero-copy slices while they form few runs (a clean file is one run)."""
+    if not len(picks):
+        return table.slice(0, 0)
+    breaks = np.flatnonzero(np.diff(picks) != 1) + 1
+    if len(breaks) >= MAX_SLICES:
+        return table.take(picks)
+    starts, stops = np.concatenate([[0], breaks]).tolist(), np.concatenate([breaks, [len(picks)]]).tolist()
+    return pyarrow.concat_tables([table.slice(int(picks[start]), stop - start) for start, stop in zip(starts, stops)])
 
 
 def _blank(bulk: pyarrow.Table) -> np.ndarray:
