@@ -15,6 +15,8 @@ from pubkit.findings import CheckFailed, Finding, quoted
 
 DESCRIPTOR = "datapackage.json"
 FIELD_TYPES = ("string", "number", "integer", "boolean", "date", "datetime")
+# Besides the standard's own, a release needs a title and an id: its citation names both.
+REQUIRED = ("name", "id", "title", "version", "created", "resources")
 PROPERTY_TYPES = {
     "$schema": str, "name": str, "id": str, "title": str, "description": str, "version": str, "created": str,
     "homepage": str, "licenses": list, "contributors": list, "sources": list, "keywords": list, "resources": list,
@@ -100,7 +102,7 @@ def _property_problems(descriptor) -> list[Finding]:
     if not isinstance(descriptor, dict):
         return [_problem(DESCRIPTOR, "the descriptor is not a JSON object")]
     problems = [_problem(DESCRIPTOR, f"the required property {quoted(key)} is missing")
-                for key in ("name", "version", "created", "resources") if key not in descriptor]
+                for key in REQUIRED if key not in descriptor]
     problems += [_problem(DESCRIPTOR, f"the property {quoted(key)} must be a {kind.__name__ if kind is str else 'list'}")
                  for key, kind in PROPERTY_TYPES.items() if key in descriptor and not isinstance(descriptor[key], kind)]
     problems += [_problem(DESCRIPTOR, f"{where} contains a control character, which no release format can store")
@@ -111,6 +113,8 @@ def _property_problems(descriptor) -> list[Finding]:
         if not all(isinstance(item, dict) and all(isinstance(v, str) or k == "roles" for k, v in item.items())
                    for item in descriptor.get(key, [])):
             problems.append(_problem(DESCRIPTOR, f"every item of {quoted(key)} must be an object of text properties"))
+    if any(isinstance(item, dict) and "name" not in item for item in descriptor.get("licenses", [])):
+        problems.append(_problem(DESCRIPTOR, 'every item of "licenses" needs a "name", such as CC-BY-4.0'))
     if not all(isinstance(k, str) for k in descriptor.get("keywords", [])):
         problems.append(_problem(DESCRIPTOR, "every keyword must be text"))
     if not SEMVER.fullmatch(descriptor["version"]):
