@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from pubkit import tableschema
+from pubkit import read, tableschema
 from pubkit.descriptor import Table
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -78,7 +78,7 @@ def write_csv(table: Table, text: pd.DataFrame, path: Path) -> None:
         for batch in arrow.to_batches(max_chunksize=CSV_BATCH_ROWS):
             cells = [_csv_cells(column, alone=batch.num_columns == 1) for column in batch.columns]
             rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\r\n")
-            out.write(_joined(rows))
+            out.write(read.text_bytes(rows))
 
 
 def _csv_cells(column: pyarrow.Array, alone: bool) -> pyarrow.Array:
@@ -96,16 +96,7 @@ def _csv_cells(column: pyarrow.Array, alone: bool) -> pyarrow.Array:
 
 
 def _has_csv_specials(text: pyarrow.StringArray) -> bool:
-    return bool(CSV_SPECIALS[np.frombuffer(_joined(text), dtype=np.uint8)].any())
-
-
-def _joined(strings: pyarrow.StringArray) -> memoryview:
-    """All of ``strings`` end to end: the slice of the data buffer they span."""
-    _, offsets, data = strings.buffers()
-    if not len(strings) or data is None:
-        return memoryview(b"")
-    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
-    return memoryview(data)[int(bounds[0]):int(bounds[-1])]
+    return bool(CSV_SPECIALS[np.frombuffer(read.text_bytes(text), dtype=np.uint8)].any())
 
 
 def arrow_table(table: Table, typed: pd.DataFrame, metadata: dict[str, str]) -> pyarrow.Table:
@@ -117,9 +108,7 @@ def arrow_table(table: Table, typed: pd.DataFrame, metadata: dict[str, str]) -> 
 
 
 def _arrow_array(series: pd.Series, kind: pyarrow.DataType) -> pyarrow.Array:
-    if pyarrow.types.is_date32(kind):
-        return pyarrow.array(series, from_pandas=True).cast(kind)
-    if pyarrow.types.is_timestamp(kind):
+    if pyarrow.types.is_date32(kind) or pyarrow.types.is_timestamp(kind):
         return pyarrow.array(series, from_pandas=True).cast(kind)
     return pyarrow.array(series, type=kind, from_pandas=True)
 

@@ -208,7 +208,7 @@ def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.
     total = bulk.num_rows + len(others)
     breaks = np.zeros(total, dtype=np.int64)
     if data.count(b"\n") + (not data.endswith(b"\n")) > total:  # some cell holds a line break
-        in_bulk = np.setdiff1d(np.arange(1, total + 1), list(others)) - 1
+        in_bulk = _bulk_numbers(total, others) - 1
         breaks[in_bulk] = sum(pc.count_substring(c, "\n").to_numpy() for c in bulk.columns)
         for number, text in skipped:
             breaks[number - 1] = text.count("\n")
@@ -265,7 +265,7 @@ def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], b
     """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
     total = bulk.num_rows + len(others)
     record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
-    numbers = np.setdiff1d(np.arange(1, total + 1), list(others)) if others else np.arange(1, total + 1)  # of bulk rows
+    numbers = _bulk_numbers(total, others)
     header = [c[0].as_py() for c in bulk.columns]
     width = len(header)
     blank = _blank(bulk)
@@ -286,6 +286,11 @@ def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], b
     return RawTable(table, header, list(kept.columns), record_lines[row_numbers - 1], record_lines,
                     int(record_lines[numbers[0] - 1]), tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
                     widths, reader)
+
+
+def _bulk_numbers(total: int, others: dict) -> np.ndarray:
+    """The record number of each bulk-parsed row: every number but those of ``others``."""
+    return np.setdiff1d(np.arange(1, total + 1), list(others)) if others else np.arange(1, total + 1)
 
 
 def _rows(table: pyarrow.Table, picks: np.ndarray) -> pyarrow.Table:
@@ -334,6 +339,15 @@ def _null_where(text: pyarrow.ChunkedArray, is_missing: np.ndarray) -> pyarrow.C
                                                  offset=chunk.offset) if chunk.offset == 0 and chunk.null_count == 0
                       else pc.if_else(valid, chunk, pyarrow.scalar(None, pyarrow.string())))
     return pyarrow.chunked_array(chunks, pyarrow.string())
+
+
+def text_bytes(strings: pyarrow.StringArray) -> memoryview:
+    """All of ``strings`` end to end: the slice of the data buffer they span (an array may be a slice)."""
+    _, offsets, data = strings.buffers()
+    if not len(strings) or data is None:
+        return memoryview(b"")
+    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
+    return memoryview(data)[int(bounds[0]):int(bounds[-1])]
 
 
 def _series(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:

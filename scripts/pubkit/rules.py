@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow
 
+from pubkit import read
 from pubkit.descriptor import DataPackage
 from pubkit.findings import quoted
 
@@ -97,8 +98,8 @@ def _has_control(column: pd.Series) -> pd.Series:
 
 
 def _bytes_at_least_space(chunk) -> bool:
-    data = chunk.buffers()[2]
-    return data is None or data.size == 0 or int(np.frombuffer(data, dtype=np.uint8).min()) >= 0x20
+    data = np.frombuffer(read.text_bytes(chunk), dtype=np.uint8)
+    return not data.size or int(data.min()) >= 0x20
 
 
 def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
