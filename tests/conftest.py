@@ -1,4 +1,5 @@
 """Shared helpers: a private copy of the package, and the CLI run as users run it."""
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,16 @@ if os.environ.get("CI") == "true":
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-PACKAGE_PARTS = ("datapackage.json", "schemas", "sources", "dist", "CHANGELOG.md", "CITATION.cff")
+PACKAGE_PARTS = (
+    "datapackage.json",
+    "schemas",
+    "sources",
+    "dist",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "requirements.lock",
+    "scripts/china_manufacturing_regions.py",
+)
 
 
 def copy_package(target: Path, with_dist: bool = True) -> Path:
@@ -30,6 +40,7 @@ def copy_package(target: Path, with_dist: bool = True) -> Path:
         source = ROOT / part
         if part == "dist" and not with_dist:
             continue
+        (target / part).parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, target / part)
         else:
@@ -50,9 +61,12 @@ def bump(package: Path, version: str) -> None:
     path.write_text(re.sub(r'"version": "[^"]+"', f'"version": "{version}"', text, count=1), encoding="utf-8")
 
 
+TRUST = "--trust-package-code"  # as `make` runs it: this package's own rules module is trusted
+
+
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run ``python -m pubkit`` in this process; return (exit code, stdout, stderr)."""
-    code = cli.main(list(args))
+    """Run ``pubkit --trust-package-code ARGS`` in this process; return (exit code, stdout, stderr)."""
+    code = cli.main([TRUST, *args])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -64,7 +78,7 @@ def run_process(*args: str, cwd: Path | None = None, env: dict | None = None, ti
 
 
 def pubkit_process(*args: str, cwd: Path | None = None, env: dict | None = None):
-    return run_process(sys.executable, "-m", "pubkit", *args, cwd=cwd, env=env)
+    return run_process(sys.executable, "-m", "pubkit", TRUST, *args, cwd=cwd, env=env)
 
 
 def require_program(name: str, debian_package: str) -> str:

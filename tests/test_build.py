@@ -1,4 +1,5 @@
 """Builds: byte-identical, dated from the descriptor, atomic, and verified by check."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,7 @@ import pytest
 from conftest import ROOT, bump, copy_package, run_cli, snapshot
 from pubkit import build, descriptor
 
-RELEASE = f"dist/{descriptor.run(ROOT).release_name}"
+RELEASE = f"dist/{descriptor.load(ROOT, trusted=True).release_name}"
 
 
 @pytest.fixture
@@ -26,11 +27,19 @@ def test_build_writes_the_release_layout(fresh, capsys):
     assert run_cli(capsys, "build", str(fresh)) == (0, f"built: {RELEASE}\n", "")
     files = sorted(snapshot(fresh / RELEASE))
     tables = ["area_memberships", "areas", "documents", "ignored_mentions", "indicators", "observations"]
-    assert files == sorted([
-        "PROVENANCE.md", "SHA256SUMS", f"{RELEASE[5:]}.xlsx", "datapackage.json", "dataset.jsonld", "index.html",
-        "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
-        *[f"csv/{t}.csv" for t in tables], *[f"parquet/{t}.parquet" for t in tables],
-    ])
+    assert files == sorted(
+        [
+            "PROVENANCE.md",
+            "SHA256SUMS",
+            f"{RELEASE[5:]}.xlsx",
+            "datapackage.json",
+            "dataset.jsonld",
+            "index.html",
+            "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
+            *[f"csv/{t}.csv" for t in tables],
+            *[f"parquet/{t}.parquet" for t in tables],
+        ]
+    )
 
 
 def test_a_second_build_changes_no_byte(fresh, capsys):
@@ -50,13 +59,15 @@ def test_build_date_comes_from_the_descriptor_or_source_date_epoch(fresh, capsys
     run_cli(capsys, "build", str(fresh))
     released = json.loads((fresh / RELEASE / "datapackage.json").read_text(encoding="utf-8"))
     assert released["created"] == released["provenance"]["build_date"] == "2023-11-14T22:13:20Z"
-    assert descriptor.run(ROOT).descriptor["created"] == "2026-11-26T00:00:00Z"
+    assert descriptor.load(ROOT, trusted=True).descriptor["created"] == "2026-11-26T00:00:00Z"
 
 
 def test_sums_cover_every_file_and_match_sha256sum(fresh, capsys):
     run_cli(capsys, "build", str(fresh))
     folder = fresh / RELEASE
-    result = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+    result = subprocess.run(
+        ["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=folder, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
     listed = [line.split("  ", 1)[1] for line in (folder / "SHA256SUMS").read_text().splitlines()]
     assert listed == sorted(set(snapshot(folder)) - {"SHA256SUMS"})
@@ -75,7 +86,8 @@ def test_a_changed_number_makes_check_name_the_stale_release(package, capsys):
     assert out.splitlines()[0] == (
         f"{UNRELEASED}: is stale: it differs from what the sources build now (PROVENANCE.md, SHA256SUMS, "
         "china-manufacturing-regions-1.1.1.xlsx, csv/areas.csv, datapackage.json and 8 more); "
-        "run `make` to rebuild it (stale release)")
+        "run `make` to rebuild it (stale release)"
+    )
 
 
 def _sha(data: bytes) -> str:
@@ -87,27 +99,39 @@ def test_one_changed_byte_in_a_release_is_named(package, capsys):
     original = path.read_bytes()
     path.write_bytes(original.replace(b"obs-001", b"obs-00I", 1))
     code, out, _ = run_cli(capsys, "check", str(package))
-    assert (code, out.splitlines()[0]) == (1, (
-        f"{RELEASE}/csv/observations.csv: has sha256 {_sha(path.read_bytes())}, "
-        f"but SHA256SUMS records {_sha(original)}: the file was changed (checksum)"))
+    assert (code, out.splitlines()[0]) == (
+        1,
+        (
+            f"{RELEASE}/csv/observations.csv: has sha256 {_sha(path.read_bytes())}, "
+            f"but SHA256SUMS records {_sha(original)}: the file was changed (checksum)"
+        ),
+    )
 
 
 def test_a_file_added_to_a_release_is_named(package, capsys):
     (package / RELEASE / "notes.txt").write_text("added by hand\n")
     code, out, _ = run_cli(capsys, "check", str(package))
-    assert (code, out.splitlines()[0]) == (1, f"{RELEASE}/notes.txt: is not listed in SHA256SUMS: a file was added (checksum)")
+    assert (code, out.splitlines()[0]) == (
+        1,
+        f"{RELEASE}/notes.txt: is not listed in SHA256SUMS: a file was added (checksum)",
+    )
 
 
 def test_a_file_removed_from_a_release_is_named(package, capsys):
     (package / RELEASE / "parquet" / "areas.parquet").unlink()
     code, out, _ = run_cli(capsys, "check", str(package))
     assert (code, out.splitlines()[0]) == (
-        1, f"{RELEASE}/parquet/areas.parquet: is listed in SHA256SUMS but missing: a file was removed (checksum)")
+        1,
+        f"{RELEASE}/parquet/areas.parquet: is listed in SHA256SUMS but missing: a file was removed (checksum)",
+    )
 
 
 def test_a_missing_release_says_to_run_make(fresh, capsys):
     assert run_cli(capsys, "check", str(fresh)) == (
-        1, f"{RELEASE}: does not exist: run `make` to build it (stale release)\n1 problem(s):\n  1 × stale release\n", "")
+        1,
+        f"{RELEASE}: does not exist: run `make` to build it (stale release)\n1 problem(s):\n  1 × stale release\n",
+        "",
+    )
 
 
 def test_check_writes_nothing(package, capsys):
@@ -123,8 +147,11 @@ def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
     areas = package / "sources" / "areas.csv"
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")
     old = snapshot(package / "dist")
-    process = subprocess.Popen([sys.executable, "-m", "pubkit", "build", str(package)],
-                               env={"PYTHONPATH": str(ROOT / "scripts")}, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pubkit", "build", str(package)],
+        env={"PYTHONPATH": str(ROOT / "scripts")},
+        stdout=subprocess.DEVNULL,
+    )
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()

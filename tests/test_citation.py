@@ -1,4 +1,5 @@
 """Citation metadata: CITATION.cff (CFF 1.2.0) and the release's schema.org JSON-LD."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from pyld import jsonld
 from conftest import FIXTURES, ROOT
 from pubkit import build, buildinfo, descriptor, index, metadata
 
-PKG = descriptor.run(ROOT)
+PKG = descriptor.load(ROOT, trusted=True)
 RELEASE = ROOT / "dist" / PKG.release_name
 SCHEMA_ORG = "https://schema.org/"
 
@@ -48,8 +49,12 @@ def _as_json(value):
 def _local_schema_org(url, options=None):
     # No network: schema.org's context is its vocabulary, so map it locally.
     assert url.rstrip("/") + "/" == SCHEMA_ORG, url
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-            "document": {"@context": {"@vocab": SCHEMA_ORG}}}
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": {"@context": {"@vocab": SCHEMA_ORG}},
+    }
 
 
 def test_release_jsonld_parses_and_holds_what_catalogues_need():
@@ -66,7 +71,11 @@ def test_release_jsonld_parses_and_holds_what_catalogues_need():
         assert dataset[s(key)][0]["@value"]
     units = {v[s("propertyID")][0]["@value"]: v[s("unitText")][0]["@value"] for v in dataset[s("variableMeasured")]}
     indicators = PKG.table("indicators")
-    assert len(units) == sum(1 for _ in open(ROOT / indicators.path, encoding="utf-8")) - 1
+    assert len(units) == len((ROOT / indicators.path).read_text(encoding="utf-8").splitlines()) - 1
     files = {d[s("contentUrl")][0]["@value"]: d[s("sha256")][0]["@value"] for d in dataset[s("distribution")]}
-    expected = {p: buildinfo.sha256_file(RELEASE / p) for p in index.files_of(RELEASE) if p not in ("SHA256SUMS", "dataset.jsonld")}
+    expected = {
+        p: buildinfo.sha256_file(RELEASE / p)
+        for p in index.files_of(RELEASE)
+        if p not in ("SHA256SUMS", "dataset.jsonld")
+    }
     assert files == expected

@@ -1,4 +1,5 @@
 """The release, opened the way users open it, gives exactly the rows and values of its CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ from conftest import ROOT, require_program, run_process
 from pubkit import descriptor
 from pubkit.verify import normalise
 
-PKG = descriptor.run(ROOT)
+PKG = descriptor.load(ROOT, trusted=True)
 RELEASE = ROOT / "dist" / PKG.release_name
 TABLES = [t.name for t in PKG.tables]
 
@@ -76,8 +77,18 @@ LIBREOFFICE_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,fals
 def libreoffice_sheets(workbook: Path, scratch: Path) -> dict[str, list[list[str]]]:
     """Every sheet of ``workbook`` as LibreOffice Calc reads it, through its own CSV export."""
     soffice = require_program("soffice", "libreoffice-calc-nogui")
-    result = run_process(soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{scratch}/profile",
-                         "--convert-to", LIBREOFFICE_CSV, "--outdir", str(scratch / "out"), str(workbook), timeout=180)
+    result = run_process(
+        soffice,
+        "--headless",
+        "--norestore",
+        f"-env:UserInstallation=file://{scratch}/profile",
+        "--convert-to",
+        LIBREOFFICE_CSV,
+        "--outdir",
+        str(scratch / "out"),
+        str(workbook),
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr
     sheets = {}
     for path in (scratch / "out").glob(f"{workbook.stem}-*.csv"):
@@ -101,10 +112,21 @@ def test_text_that_looks_like_a_formula_stays_text_in_libreoffice(tmp_path):
     folder = tmp_path / "pkg"
     (folder / "sources").mkdir(parents=True)
     (folder / "sources" / "t.csv").write_text("text\n" + "".join(f'"{t}"\n' for t in tricky), encoding="utf-8")
-    (folder / "datapackage.json").write_text(json.dumps({
-        "name": "tricky", "version": "0.0.1", "created": "2026-01-01T00:00:00Z", "title": "t", "id": "t",
-        "resources": [{"name": "t", "path": "sources/t.csv", "schema": {"fields": [{"name": "text", "type": "string"}]}}],
-    }), encoding="utf-8")
-    release = build.write_release(descriptor.run(folder), tmp_path / "out-release")
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "tricky",
+                "version": "0.0.1",
+                "created": "2026-01-01T00:00:00Z",
+                "title": "t",
+                "id": "t",
+                "resources": [
+                    {"name": "t", "path": "sources/t.csv", "schema": {"fields": [{"name": "text", "type": "string"}]}}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    release = build.write_release(descriptor.load(folder, trusted=True), tmp_path / "out-release")
     sheets = libreoffice_sheets(release / "tricky-0.0.1.xlsx", tmp_path)
     assert sheets["t"] == [["text"], *[[t] for t in tricky]]

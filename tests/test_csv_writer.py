@@ -1,4 +1,5 @@
 """The release CSV writer (pyarrow, column-wise) writes the bytes Python's csv module writes."""
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,9 @@ cells = st.lists(st.sampled_from(["a", "中", ",", '"', "\r", "\n", " ", "=1", "
 
 
 def table_of(width: int) -> Table:
-    return Table("t", "sources/t.csv", {"fields": [{"name": f"c{i}", "type": "string"} for i in range(width)]}, "schemas/t.json")
+    return Table(
+        "t", "sources/t.csv", {"fields": [{"name": f"c{i}", "type": "string"} for i in range(width)]}, "schemas/t.json"
+    )
 
 
 def by_csv_module(names: list[str], rows: list[list[str]]) -> bytes:

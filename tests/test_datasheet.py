@@ -1,4 +1,5 @@
 """The release's index.html, in a real headless Chromium driven by Playwright (no browser download)."""
+
 from __future__ import annotations
 
 import csv
@@ -9,10 +10,17 @@ from PIL import Image, ImageStat
 from conftest import ROOT, require_program
 from pubkit import descriptor
 
-PKG = descriptor.run(ROOT)
+PKG = descriptor.load(ROOT, trusted=True)
 PAGE = ROOT / "dist" / PKG.release_name / "index.html"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def observation_rows() -> list[dict]:
@@ -59,7 +67,7 @@ def test_clicking_a_value_highlights_its_quote_and_back(browser):
     page, problems, _ = open_page(browser, 1280)
     row = next(r for r in observation_rows() if r["observation_id"] == "obs-013")
     page.click('a.value[data-obs="obs-013"]')
-    highlighted = page.locator(".q-obs-013.active")
+    highlighted = page.locator('.q.active[data-obs~="obs-013"]')
     assert highlighted.count() >= 1
     assert "".join(highlighted.all_inner_texts()) == row["quote"]
     assert page.inner_text("#shown") == "obs-013"
@@ -70,8 +78,9 @@ def test_clicking_a_value_highlights_its_quote_and_back(browser):
 
 def test_tables_sort_by_column(browser):
     page, _, _ = open_page(browser, 1280)
-    page.click("#observations th:nth-child(5)")
-    first = page.locator("#observations tbody tr").first.get_attribute("id")
+    value_column = PKG.table("observations").field_names.index("value") + 1
+    page.click(f"#table-observations table.sortable th:nth-child({value_column})")
+    first = page.locator("#table-observations table.sortable tbody tr").first.get_attribute("id")
     smallest = min(observation_rows(), key=lambda r: float(r["value"]))["observation_id"]
     assert first == smallest
 

@@ -3,6 +3,7 @@
 A fixture folder ``tests/fixtures/invalid/<defect>/`` holds the broken file(s), laid
 over a copy of the package, and ``expected.txt``, the exact output users see.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -31,19 +32,54 @@ def overlay(package: Path, fixture: Path) -> str:
 
 def test_catalogue_names_every_required_defect():
     required = {
-        "not-utf8", "utf8-bom", "missing-column", "extra-column", "renamed-column", "duplicated-column",
-        "reordered-columns", "empty-file", "header-only", "blank-row", "ragged-row-short", "ragged-row-long",
-        "text-in-number", "full-width-digits", "thousands-separator", "percent-sign", "invalid-date",
-        "excel-serial-date", "spaces-in-id", "enum-violated", "minimum-violated", "maximum-violated",
-        "pattern-violated", "duplicate-primary-key", "lower-above-upper", "percent-above-100",
-        "document-edited", "quote-offset-out-of-range", "quote-offset-mismatch", "stated-text-not-in-quote",
-        "value-disagrees", "invalid-json-datapackage", "invalid-json-schema", "unknown-field-type",
-        "absolute-resource-path", "escaping-resource-path", "listed-source-missing",
-        "release-byte-changed", "release-file-added", "release-file-removed",
-        "dangling-foreign-key-observations-indicator", "dangling-foreign-key-observations-area",
-        "dangling-foreign-key-observations-document", "dangling-foreign-key-areas-parent",
-        "dangling-foreign-key-memberships-region", "dangling-foreign-key-memberships-member",
-        "dangling-foreign-key-ignored-document", "dangling-foreign-key-ignored-observation",
+        "not-utf8",
+        "utf8-bom",
+        "missing-column",
+        "extra-column",
+        "renamed-column",
+        "duplicated-column",
+        "reordered-columns",
+        "empty-file",
+        "header-only",
+        "blank-row",
+        "ragged-row-short",
+        "ragged-row-long",
+        "text-in-number",
+        "full-width-digits",
+        "thousands-separator",
+        "percent-sign",
+        "invalid-date",
+        "excel-serial-date",
+        "spaces-in-id",
+        "enum-violated",
+        "minimum-violated",
+        "maximum-violated",
+        "pattern-violated",
+        "duplicate-primary-key",
+        "lower-above-upper",
+        "percent-above-100",
+        "document-edited",
+        "quote-offset-out-of-range",
+        "quote-offset-mismatch",
+        "stated-text-not-in-quote",
+        "value-disagrees",
+        "invalid-json-datapackage",
+        "invalid-json-schema",
+        "unknown-field-type",
+        "absolute-resource-path",
+        "escaping-resource-path",
+        "listed-source-missing",
+        "release-byte-changed",
+        "release-file-added",
+        "release-file-removed",
+        "dangling-foreign-key-observations-indicator",
+        "dangling-foreign-key-observations-area",
+        "dangling-foreign-key-observations-document",
+        "dangling-foreign-key-areas-parent",
+        "dangling-foreign-key-memberships-region",
+        "dangling-foreign-key-memberships-member",
+        "dangling-foreign-key-ignored-document",
+        "dangling-foreign-key-ignored-observation",
     }
     assert sorted(required - set(DEFECTS)) == []
 
@@ -78,7 +114,11 @@ def test_mixed_line_endings_are_accepted(package, capsys):
     overlay(package, FIXTURES / "valid" / "mixed-line-endings")
     bump(package, "1.1.1")  # the sources' bytes changed, so they make a new version
     assert run_cli(capsys, "build", str(package)) == (0, "built: dist/china-manufacturing-regions-1.1.1\n", "")
-    assert run_cli(capsys, "check", str(package)) == (0, "ok: china-manufacturing-regions-1.1.1: sources valid, dist/ verified\n", "")
+    assert run_cli(capsys, "check", str(package)) == (
+        0,
+        "ok: china-manufacturing-regions-1.1.1: sources valid, dist/ verified\n",
+        "",
+    )
 
 
 def test_every_fixture_has_an_expected_message():

@@ -1,4 +1,5 @@
 """The fast engine finds what frictionless finds, with the same row, field and kind."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,8 @@ import json
 import pytest
 
 from conftest import ROOT
-from pubkit import descriptor, synth, validate
+from devtools import synth
+from pubkit import descriptor, engine_frictionless, validate
 from pubkit.findings import dedupe
 from test_defects import INVALID, overlay
 
@@ -19,36 +21,42 @@ def cells(findings) -> set[tuple]:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth") / "package"
-    return synth.run(descriptor.run(ROOT), out, rows=600, defects=3, seed=7)
+    return synth.write(descriptor.load(ROOT, trusted=True), out, rows=600, defects=3, seed=7)
 
 
 def test_the_fast_engine_finds_exactly_the_seeded_defects(synthetic):
     expected = json.loads((synthetic / "expected-findings.json").read_text(encoding="utf-8"))
     assert len(expected) == 3 * len(synth.KINDS)
-    found = validate.run(descriptor.run(synthetic))
+    found = validate.sources(descriptor.load(synthetic, trusted=True))
     assert {(f.line, f.field, f.rule) for f in found} == {(e["line"], e["field"], e["rule"]) for e in expected}
 
 
 def test_frictionless_finds_nothing_the_fast_engine_misses_on_synthetic_defects(synthetic):
-    pkg = descriptor.run(synthetic)
-    assert cells(dedupe(validate.frictionless_findings(pkg))) - cells(validate.run(pkg)) == set()
+    pkg = descriptor.load(synthetic, trusted=True)
+    assert cells(dedupe(engine_frictionless.findings(pkg))) - cells(validate.sources(pkg)) == set()
 
 
 SOURCE_DEFECTS = [  # defects in tables: descriptor defects stop both engines before any table is read
-    d.name for d in sorted(INVALID.iterdir())
-    if not ((d / "datapackage.json").exists() or (d / "schemas").exists() or (d / "dist").exists() or (d / "deleted.txt").exists())
+    d.name
+    for d in sorted(INVALID.iterdir())
+    if not (
+        (d / "datapackage.json").exists()
+        or (d / "schemas").exists()
+        or (d / "dist").exists()
+        or (d / "deleted.txt").exists()
+    )
 ]
 
 
 @pytest.mark.parametrize("defect", SOURCE_DEFECTS)
 def test_frictionless_finds_nothing_the_fast_engine_misses_on_each_fixture(package, defect):
     overlay(package, INVALID / defect)
-    pkg = descriptor.run(package)
-    missed = cells(dedupe(validate.frictionless_findings(pkg))) - cells(validate.run(pkg))
+    pkg = descriptor.load(package, trusted=True)
+    missed = cells(dedupe(engine_frictionless.findings(pkg))) - cells(validate.sources(pkg))
     assert missed == set()
 
 
 def test_both_engines_report_the_same_for_the_catalogue(package):
     overlay(package, INVALID / "ragged-row-long")
-    pkg = descriptor.run(package)
-    assert validate.run(pkg, engine="frictionless") == validate.run(pkg)
+    pkg = descriptor.load(package, trusted=True)
+    assert validate.sources(pkg, engine="frictionless") == validate.sources(pkg)

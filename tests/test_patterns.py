@@ -1,4 +1,5 @@
 """A schema's pattern reads as Python's re reads it (as frictionless does), whichever engine runs it."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ CELLS = ["obs-1", "obs-١", "obs-1\n", "obs-", "aa", "", "sources/a.txt", "sourc
 
 @pytest.mark.parametrize("pattern", PATTERNS)
 def test_a_pattern_reads_as_python_re_reads_it(pattern):
-    table = Table("t", "sources/t.csv", {"fields": [{"name": "c", "constraints": {"pattern": pattern}}]}, "schemas/t.json")
+    table = Table(
+        "t", "sources/t.csv", {"fields": [{"name": "c", "constraints": {"pattern": pattern}}]}, "schemas/t.json"
+    )
     frame = pd.DataFrame({"c": pd.array(CELLS, dtype=pd.ArrowDtype(pyarrow.string()))})
     try:
         tableschema.pandera_schema(table).validate(frame, lazy=True)

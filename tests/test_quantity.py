@@ -1,4 +1,5 @@
 """The Chinese quantity parser, on every form in the document and the other forms it reads."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -7,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pubkit.quantity import QuantityError, chinese_integer, parse
+from pubkit.profiles.quantity_zh import QuantityError, chinese_integer, parse
 
 IN_THE_DOCUMENT = [
     # stated text, number, unit_mult, qualifier, unit word, magnitude
@@ -62,41 +63,54 @@ OTHER_FORMS = [
 def test_parse(text, number, unit_mult, qualifier, unit_word, magnitude):
     quantity = parse(text)
     assert (quantity.number, quantity.unit_mult, quantity.qualifier, quantity.unit_word) == (
-        number, unit_mult, qualifier, unit_word)
+        number,
+        unit_mult,
+        qualifier,
+        unit_word,
+    )
     assert quantity.magnitude == magnitude
 
 
-@pytest.mark.parametrize("text, unit, value", [
-    ("1/4", "percent", 25),
-    ("53%", "percent", 53),
-    ("近10万亿元", "CNY", 10**13),
-    ("5.7万家", "enterprises", 57_000),
-    ("两个", "clusters", 2),
-])
+@pytest.mark.parametrize(
+    "text, unit, value",
+    [
+        ("1/4", "percent", 25),
+        ("53%", "percent", 53),
+        ("近10万亿元", "CNY", 10**13),
+        ("5.7万家", "enterprises", 57_000),
+        ("两个", "clusters", 2),
+    ],
+)
 def test_in_unit(text, unit, value):
     assert parse(text).in_unit(unit) == value
 
 
-@pytest.mark.parametrize("text, unit, message", [
-    ("53%", "CNY", "a figure in % cannot be a value in CNY"),
-    ("2000亿元", "percent", "a figure in 元 cannot be a value in percent"),
-    ("5家", "percent", "a figure in 家 cannot be a value in percent"),
-])
+@pytest.mark.parametrize(
+    "text, unit, message",
+    [
+        ("53%", "CNY", "a figure in % cannot be a value in CNY"),
+        ("2000亿元", "percent", "a figure in 元 cannot be a value in percent"),
+        ("5家", "percent", "a figure in 家 cannot be a value in percent"),
+    ],
+)
 def test_in_unit_refuses_a_unit_mismatch(text, unit, message):
     with pytest.raises(QuantityError) as caught:
         parse(text).in_unit(unit)
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("text, message", [
-    ("近6.7", None),
-    ("十八大", "'十八大' is not a quantity this parser reads"),
-    ("about 10", "'about 10' is not a quantity this parser reads"),
-    ("近100多家", "'近100多家' has more than one qualifier"),
-    ("1/0", "'1/0' divides by zero"),
-    ("三四个", "'三四' has two digits in a row"),
-    ("", "'' is not a quantity this parser reads"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("近6.7", None),
+        ("十八大", "'十八大' is not a quantity this parser reads"),
+        ("about 10", "'about 10' is not a quantity this parser reads"),
+        ("近100多家", "'近100多家' has more than one qualifier"),
+        ("1/0", "'1/0' divides by zero"),
+        ("三四个", "'三四' has two digits in a row"),
+        ("", "'' is not a quantity this parser reads"),
+    ],
+)
 def test_parse_refuses(text, message):
     if message is None:  # a bare qualified number is a quantity with no unit word
         assert parse(text).unit_word == ""
@@ -106,8 +120,11 @@ def test_parse_refuses(text, message):
     assert str(caught.value) == message
 
 
-@given(st.integers(min_value=1, max_value=9999), st.sampled_from([("", 0), ("万", 4), ("亿", 8), ("万亿", 12)]),
-       st.sampled_from(["元", "家", "个", "%"]))
+@given(
+    st.integers(min_value=1, max_value=9999),
+    st.sampled_from([("", 0), ("万", 4), ("亿", 8), ("万亿", 12)]),
+    st.sampled_from(["元", "家", "个", "%"]),
+)
 def test_arabic_round_trip(n, magnitude, unit):
     word, power = magnitude
     assert parse(f"{n}{word}{unit}").magnitude == n * 10**power

@@ -1,4 +1,5 @@
 """The README's snippets run as written, on the release in dist/."""
+
 from __future__ import annotations
 
 import re

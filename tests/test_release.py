@@ -1,4 +1,5 @@
 """Releases are immutable, indexed, zipped, and described value by value."""
+
 from __future__ import annotations
 
 import json
@@ -7,26 +8,35 @@ import zipfile
 from conftest import ROOT, bump, run_cli, snapshot
 from pubkit import descriptor
 
-PKG = descriptor.run(ROOT)
+PKG = descriptor.load(ROOT, trusted=True)
 CURRENT, NEXT = PKG.version, "99.0.0"
 OLD = f"dist/{PKG.release_name}"
 NEW = f"dist/{PKG.name}-{NEXT}"
-BUMP = (f"{OLD} is released, and the sources no longer build the same bytes: "
-        f"bump version in datapackage.json (now {CURRENT}), then run `make release`")
+BUMP = (
+    f"{OLD} is released, and the sources no longer build the same bytes: "
+    f"bump version in datapackage.json (now {CURRENT}), then run `make release`"
+)
 
 
 def change_a_value(package):
     """A valid edit: obs-020's quote, offsets and stated text stay; only its note changes."""
     path = package / "sources" / "observations.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("支持创建: zones whose creation MIIT supported.", "支持创建: zones MIIT supported the creation of.", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "支持创建: zones whose creation MIIT supported.", "支持创建: zones MIIT supported the creation of.", 1
+        ),
+        encoding="utf-8",
+    )
 
 
 def test_a_released_version_is_refused(package, capsys):
     before = snapshot(package)
     assert run_cli(capsys, "release", str(package)) == (
-        1, "", f"error: version {CURRENT} is already released; bump version in datapackage.json to cut a new one\n")
+        1,
+        "",
+        f"error: version {CURRENT} is already released; bump version in datapackage.json to cut a new one\n",
+    )
     assert snapshot(package) == before
 
 
@@ -80,8 +90,10 @@ def test_diff_reports_schema_changes(package, capsys):
     areas["schema"]["fields"][4]["type"] = "integer"
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     code, out, _ = run_cli(capsys, "diff", str(release), str(copy))
-    assert (code, out) == (0, f"Changes since {PKG.release_name}.\n\n### Schema\n\n"
-                              "- schema: `areas.gb2260_code` type string → integer\n")
+    assert (code, out) == (
+        0,
+        f"Changes since {PKG.release_name}.\n\n### Schema\n\n- schema: `areas.gb2260_code` type string → integer\n",
+    )
 
 
 def test_the_zip_is_deterministic_and_holds_the_folder(package):
@@ -99,4 +111,6 @@ def test_a_changed_zip_is_named(package, capsys):
     archive.write_bytes(archive.read_bytes() + b"\0")
     code, out, _ = run_cli(capsys, "check", str(package))
     assert (code, out.splitlines()[0]) == (
-        1, f"{OLD}.zip: is missing or differs from dist/releases.json: a released file changed (release index)")
+        1,
+        f"{OLD}.zip: is missing or differs from dist/releases.json: a released file changed (release index)",
+    )

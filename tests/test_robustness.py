@@ -1,4 +1,5 @@
 """Malformed input of any kind ends in success or located findings (exit 1): never a traceback."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,9 @@ json_values = st.recursive(
     max_leaves=6,
 )
 # FUZZ_EXAMPLES=2000 make test explores further; the gate runs 250 of each.
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "250")), deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "250")), deadline=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +51,14 @@ def test_malformed_csv_bytes(shared_package, capsys, data, relpath):
     original = (shared_package / relpath).read_bytes()
     at = data.draw(st.integers(min_value=0, max_value=len(original)))
     cut = data.draw(st.integers(min_value=0, max_value=40))
-    noise = data.draw(st.one_of(
-        st.binary(max_size=12),
-        st.text(max_size=12).map(lambda t: t.encode("utf-8")),
-        st.sampled_from([b"\n", b"\r\n", b",", b'"', b'""', b"\n\n", b"\xef\xbb\xbf", "，１７％".encode()]),
-    ))
-    check_survives(shared_package, capsys, relpath, original[:at] + noise + original[at + cut:])
+    noise = data.draw(
+        st.one_of(
+            st.binary(max_size=12),
+            st.text(max_size=12).map(lambda t: t.encode("utf-8")),
+            st.sampled_from([b"\n", b"\r\n", b",", b'"', b'""', b"\n\n", b"\xef\xbb\xbf", "，１７％".encode()]),
+        )
+    )
+    check_survives(shared_package, capsys, relpath, original[:at] + noise + original[at + cut :])
 
 
 @FUZZ

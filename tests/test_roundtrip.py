@@ -1,4 +1,5 @@
 """Round trip CSV → Parquet → Excel → values, on generated tables (hypothesis)."""
+
 from __future__ import annotations
 
 import csv
@@ -24,18 +25,26 @@ SCHEMA = {
     "missingValues": [""],
 }
 TRICKY = ["=1+1", "+86", "-5", "@home", "1/4", "2022-09-23", "007", "17.84", "近10万亿元", "TRUE", " padded "]
-texts = st.one_of(st.sampled_from(TRICKY), st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12))
+texts = st.one_of(
+    st.sampled_from(TRICKY), st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+)
 numbers = st.one_of(
     st.integers(min_value=0, max_value=10**13).map(str),
-    st.decimals(min_value=-1000, max_value=1000, places=2).map(lambda d: str(d.normalize()) if d == d.to_integral() else str(d)),
+    st.decimals(min_value=-1000, max_value=1000, places=2).map(
+        lambda d: str(d.normalize()) if d == d.to_integral() else str(d)
+    ),
     st.sampled_from(["17.84", "6.2", "0.1", "19.21"]),
 )
-rows = st.lists(st.tuples(
-    st.one_of(st.just(""), texts),
-    st.one_of(st.just(""), numbers),
-    st.one_of(st.just(""), st.integers(min_value=-(10**13), max_value=10**13).map(str)),
-    st.one_of(st.just(""), st.dates().map(lambda d: d.isoformat())),
-), min_size=1, max_size=15)
+rows = st.lists(
+    st.tuples(
+        st.one_of(st.just(""), texts),
+        st.one_of(st.just(""), numbers),
+        st.one_of(st.just(""), st.integers(min_value=-(10**13), max_value=10**13).map(str)),
+        st.one_of(st.just(""), st.dates().map(lambda d: d.isoformat())),
+    ),
+    min_size=1,
+    max_size=15,
+)
 
 
 def write_package(folder: Path, records: list[tuple]) -> None:
@@ -43,10 +52,19 @@ def write_package(folder: Path, records: list[tuple]) -> None:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\n").writerows([[f["name"] for f in SCHEMA["fields"]], *records])
     (folder / "sources" / "t.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    (folder / "datapackage.json").write_text(json.dumps({
-        "name": "roundtrip", "version": "0.0.1", "created": "2026-01-01T00:00:00Z", "title": "t", "id": "t",
-        "resources": [{"name": "t", "path": "sources/t.csv", "schema": SCHEMA}],
-    }), encoding="utf-8")
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "roundtrip",
+                "version": "0.0.1",
+                "created": "2026-01-01T00:00:00Z",
+                "title": "t",
+                "id": "t",
+                "resources": [{"name": "t", "path": "sources/t.csv", "schema": SCHEMA}],
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -57,8 +75,8 @@ def test_every_format_gives_back_the_values_written(tmp_path_factory, records):
         return
     folder = tmp_path_factory.mktemp("rt")
     write_package(folder, records)
-    pkg = descriptor.run(folder)
-    assert validate.run(pkg) == []
+    pkg = descriptor.load(folder, trusted=True)
+    assert validate.sources(pkg) == []
     release = build.write_release(pkg, folder / "out")
     assert verify.release_folder(release) == []
 
@@ -88,4 +106,5 @@ def _from_excel(kind: str, value):
     if value is None:
         return None
     return {"number": lambda v: Decimal(repr(float(v))), "integer": int, "date": lambda v: v.date().isoformat()}.get(
-        kind, lambda v: v)(value)
+        kind, lambda v: v
+    )(value)

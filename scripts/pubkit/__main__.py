@@ -1,3 +1,5 @@
+"""``python -m pubkit``: the same as the ``pubkit`` command."""
+
 import sys
 
 from pubkit.cli import main

@@ -5,6 +5,7 @@ verified there, and only then moved into place with one atomic rename (an atomic
 exchange when the folder exists). A build that fails or is killed at any point
 leaves ``dist/`` byte for byte as it was.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -14,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pubkit import buildinfo, datasheet, descriptor, export, index, metadata, read, validate, verify
+from pubkit import buildinfo, datasheet, descriptor, errors, export, extensions, index, metadata, read, validate, verify
 from pubkit.descriptor import DataPackage
 from pubkit.findings import CheckFailed, PubkitError
 
@@ -24,14 +25,23 @@ SUMS = "SHA256SUMS"
 JSONLD = "dataset.jsonld"
 DATASHEET = "index.html"
 RELEASE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
-PACKAGE_PROPERTIES = ("name", "id", "title", "description", "version", "created", "homepage",
-                      "licenses", "contributors", "keywords")
+PACKAGE_PROPERTIES = (
+    "name",
+    "id",
+    "title",
+    "description",
+    "version",
+    "created",
+    "homepage",
+    "licenses",
+    "contributors",
+    "keywords",
+)
 
 
-def run(root: Path | str = ".") -> str:
+def build(pkg: DataPackage) -> str:
     """Validate, build, verify, publish; return a one-line outcome for the user."""
-    pkg = descriptor.run(root)
-    findings = validate.run(pkg)
+    findings = validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
     (pkg.root / STAGING).mkdir(exist_ok=True)
@@ -49,10 +59,11 @@ def run(root: Path | str = ".") -> str:
 def write_release(pkg: DataPackage, parent: Path) -> Path:
     """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder."""
     # Load
-    raws = {t.name: read.run(pkg, t) for t in pkg.tables}
-    typed = {name: read.frame(raw) for name, raw in raws.items()}
+    ctx, _ = validate.read_all(pkg)
+    modules, _ = extensions.load(pkg, pkg.trusted)
+    typed = ctx.frames
     # Process
-    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(raws[t.name])) for t in pkg.tables}
+    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
     created = buildinfo.build_date(pkg)
     provenance = buildinfo.record(pkg)
     core = package_properties(pkg, created)
@@ -62,24 +73,28 @@ def write_release(pkg: DataPackage, parent: Path) -> Path:
         (out / folder).mkdir(parents=True)
     for table in pkg.tables:
         export.write_csv(table, texts[table.name], out / "csv" / f"{table.name}.csv")
-        key_values = {"datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
-                      "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True)}
-        export.write_parquet(export.arrow_table(table, typed[table.name], key_values), out / "parquet" / f"{table.name}.parquet")
+        key_values = {
+            "datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
+            "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True),
+        }
+        arrow = export.arrow_table(table, typed[table.name], key_values)
+        export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
     sheets = [(t, typed[t.name], texts[t.name]) for t in pkg.tables]
     export.write_xlsx(sheets, _about(pkg, core, typed), out / f"{pkg.release_name}.xlsx", created)
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
-    rows = {name: len(frame) for name, frame in typed.items()}
-    (out / "PROVENANCE.md").write_text(metadata.provenance_markdown(core, provenance, rows, pkg.release_name), encoding="utf-8")
+    rows = {(t.name, t.path): len(typed[t.name]) for t in pkg.tables}
+    markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
+    (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
     _write_json(out / descriptor.DESCRIPTOR, _release_descriptor(pkg, core, provenance, out))
-    if {"observations", "indicators", "areas"} <= set(typed):
-        texts_by_document = {
-            d: (pkg.root / p).read_text(encoding="utf-8")
-            for d, p in zip(typed["documents"]["document_id"], typed["documents"]["archive_path"])
-        } if "documents" in typed else {}
-        page = datasheet.run(core, typed, index.sizes_and_hashes(out), citation(core), texts_by_document)
-        (out / DATASHEET).write_text(page, encoding="utf-8")
-    _write_json(out / JSONLD, metadata.jsonld(core, typed, index.sizes_and_hashes(out)))
+    added = extensions.call(modules, "datasheet", ctx)
+    page = datasheet.render(core, list(pkg.tables), texts, index.sizes_and_hashes(out), citation(core), added)
+    (out / DATASHEET).write_text(page, encoding="utf-8")
+    dataset = metadata.jsonld(core, index.sizes_and_hashes(out))
+    for module in modules:
+        if callable(getattr(module, "jsonld", None)):
+            dataset = module.jsonld(dataset, ctx)
+    _write_json(out / JSONLD, dataset)
     write_sums(out)
     return out
 
@@ -114,28 +129,44 @@ def _release_descriptor(pkg: DataPackage, core: dict, provenance: dict, out: Pat
     resources = []
     for table in pkg.tables:
         path = f"csv/{table.name}.csv"
-        resources.append({
-            "name": table.name, "title": table.schema.get("title", table.name),
-            "description": table.schema.get("description", ""),
-            "path": path, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "bytes": (out / path).stat().st_size, "hash": f"sha256:{buildinfo.sha256_file(out / path)}",
-            "schema": table.schema,
-        })
+        resources.append(
+            {
+                "name": table.name,
+                "title": table.schema.get("title", table.name),
+                "description": table.schema.get("description", ""),
+                "path": path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": (out / path).stat().st_size,
+                "hash": f"sha256:{buildinfo.sha256_file(out / path)}",
+                "schema": table.schema,
+            }
+        )
     return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, "provenance": provenance}
 
 
 def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
     rows = [
-        ("title", core["title"]), ("version", core["version"]), ("created", core["created"]),
-        ("license", ", ".join(f"{l['name']} ({l.get('path', '')})" for l in core.get("licenses", []))),
+        ("title", core["title"]),
+        ("version", core["version"]),
+        ("created", core["created"]),
+        ("license", ", ".join(f"{item['name']} ({item.get('path', '')})" for item in core.get("licenses", []))),
         ("how to cite", citation(core)),
     ]
     rows += [("source", s.get("title", s.get("path", ""))) for s in core.get("sources", [])]
     for table in pkg.tables:
         sheets = export.excel_sheet_names(table, len(typed[table.name]))
         split = f", split over the sheets {', '.join(sheets)}" if len(sheets) > 1 else ""
-        rows.append((f"table {table.name}", f"{len(typed[table.name])} rows{split}: {table.schema.get('description', '')}"))
-    rows.append(("text cells", "Every text cell is stored as text, never as a formula; datetimes are ISO 8601 text with their UTC offset."))
+        rows.append(
+            (f"table {table.name}", f"{len(typed[table.name])} rows{split}: {table.schema.get('description', '')}")
+        )
+    rows.append(
+        (
+            "text cells",
+            "Every text cell is stored as text, never as a formula; datetimes are ISO 8601 text with their UTC offset.",
+        )
+    )
     return rows
 
 
@@ -152,7 +183,7 @@ def _publish(pkg: DataPackage, built: Path) -> str:
     if target.exists() and verify.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
     if pkg.version in index.released_versions(pkg.root):
-        raise PubkitError(f"{shown} {index.bump_message(pkg)}")
+        raise PubkitError(f"{shown} {errors.RELEASED.template.format(version=pkg.version)}")
     if target.exists():
         _exchange(built, target)  # the old release now sits in staging and goes with it
         return f"rebuilt: {shown}"
@@ -166,8 +197,10 @@ def _refuse_damaged_releases(pkg: DataPackage) -> None:
         shown = f"{DIST}/{pkg.name}-{version}"
         damage = verify.integrity(pkg.root / shown, shown) if (pkg.root / shown).is_dir() else []
         if damage:
-            raise PubkitError(f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
-                              f"restore it with `git checkout -- {shown}`")
+            raise PubkitError(
+                f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
+                f"restore it with `git checkout -- {shown}`"
+            )
 
 
 def _exchange(a: Path, b: Path) -> None:

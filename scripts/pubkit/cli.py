@@ -1,9 +1,10 @@
-"""The command line: ``python -m pubkit check|build|release|diff|synth|coverage|readme [PACKAGE_DIR]``.
+"""The command line: ``pubkit [--trust-package-code] COMMAND [PACKAGE_DIR]``.
 
 A thin layer: it calls the stage modules and turns their findings into one line
 each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error
 (set PUBKIT_DEBUG=1 to see its traceback).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,13 @@ import sys
 from pubkit.findings import CheckFailed, PubkitError, render, to_json
 
 REPORT_URL = "the project's issue tracker"
+COMMANDS = (
+    ("check", "validate the sources and verify dist/ against them"),
+    ("build", "validate, then write the release of the current version into dist/"),
+    ("release", "cut the current version as an immutable release (zip, index, changelog, citation)"),
+    ("coverage", "list every numeric mention of the archived documents and what accounts for it"),
+    ("readme", "rewrite the README's generated sections (data dictionary, examples, messages)"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,50 +44,49 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pubkit", description=__doc__.splitlines()[0])
+    import pubkit
+
+    parser = argparse.ArgumentParser(prog="pubkit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pubkit {pubkit.version()} ({pubkit.DISTRIBUTION})")
+    parser.add_argument(
+        "--trust-package-code",
+        action="store_true",
+        help="run the Python modules the package names in pubkit:extensions (they are code: trust the package first)",
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    for name, function, help_text in (
-        ("check", _check, "validate the sources and verify dist/ against them"),
-        ("build", _build, "validate, then write the release of the current version into dist/"),
-        ("release", _release, "cut the current version as an immutable release (zip, index, changelog, citation)"),
-        ("coverage", _coverage, "list every numeric mention of the archived documents and what accounts for it"),
-        ("readme", _readme, "rewrite the README's generated sections (data dictionary, examples)"),
-    ):
+    for name, help_text in COMMANDS:
         command = commands.add_parser(name, help=help_text, description=help_text)
         command.add_argument("package", nargs="?", default=".", help="package directory (default: .)")
-        command.set_defaults(command=function)
+        command.set_defaults(command=globals()[f"_{name}"])
         if name == "check":
             command.add_argument("--json", action="store_true", help="print every finding as JSON")
-            command.add_argument("--engine", choices=("fast", "frictionless"), default="fast",
-                                 help="fast (default) checks column by column; frictionless also runs "
-                                      "frictionless' row-by-row validation")
-    synth = commands.add_parser("synth", help="write a synthetic copy of the package with N observations",
-                                description="write a synthetic copy of the package with N observations")
-    synth.add_argument("out", help="the folder to write (replaced if it exists)")
-    synth.add_argument("--rows", type=int, required=True, help="number of observations")
-    synth.add_argument("--defects", type=int, default=0, help="defects of every kind to seed (default 0)")
-    synth.add_argument("--package", default=".", help="the package to copy (default: .)")
-    synth.set_defaults(command=_synth)
-    diff = commands.add_parser("diff", help="print what changed between two release folders",
-                               description="print what changed between two release folders")
+            command.add_argument(
+                "--engine",
+                choices=("fast", "frictionless"),
+                default="fast",
+                help="fast (default) checks column by column; frictionless also runs frictionless' row-by-row validation",
+            )
+    diff = commands.add_parser(
+        "diff",
+        help="print what changed between two release folders",
+        description="print what changed between two release folders",
+    )
     diff.add_argument("old", help="the older release folder")
     diff.add_argument("new", help="the newer release folder")
     diff.set_defaults(command=_diff)
     return parser
 
 
-def _synth(args) -> int:
-    from pubkit import descriptor, synth
+def _load(args):
+    from pubkit import descriptor
 
-    out = synth.run(descriptor.run(args.package), args.out, args.rows, args.defects)
-    print(f"wrote {out} with {args.rows} observations and {args.defects} defect(s) of each kind")
-    return 0
+    return descriptor.load(args.package, trusted=args.trust_package_code)
 
 
 def _release(args) -> int:
     from pubkit import release
 
-    print(release.run(args.package))
+    print(release.cut(_load(args)))
     return 0
 
 
@@ -91,17 +98,15 @@ def _diff(args) -> int:
     for folder in (args.old, args.new):
         if not (Path(folder) / "datapackage.json").is_file():
             raise PubkitError(f"{folder} is not a release folder: it has no datapackage.json")
-    print(diff.run(Path(args.old), Path(args.new)), end="")
+    print(diff.markdown(Path(args.old), Path(args.new)), end="")
     return 0
 
 
 def _check(args) -> int:
-    from pubkit import descriptor, validate, verify
+    from pubkit import check
 
-    pkg = descriptor.run(args.package)
-    findings = validate.run(pkg, engine=args.engine)
-    if not findings:
-        findings = verify.run(pkg)
+    pkg = _load(args)
+    findings = check.package(pkg, engine=args.engine)
     if findings:
         raise CheckFailed(findings)
     print(f"ok: {pkg.release_name}: sources valid, dist/ verified")
@@ -111,30 +116,37 @@ def _check(args) -> int:
 def _build(args) -> int:
     from pubkit import build
 
-    outcome = build.run(args.package)
-    print(outcome)
+    print(build.build(_load(args)))
     return 0
 
 
 def _coverage(args) -> int:
-    from pubkit import descriptor, provenance, read, validate
+    from pubkit import extensions, validate
+    from pubkit.profiles import value_provenance
 
-    pkg = descriptor.run(args.package)
-    findings = validate.run(pkg)
+    pkg = _load(args)
+    if value_provenance.PROPERTY not in pkg.descriptor:
+        raise PubkitError(
+            f"coverage needs the {value_provenance.PROPERTY} profile, which datapackage.json does not declare"
+        )
+    findings = validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
-    raws = {t.name: read.run(pkg, t) for t in pkg.tables}
-    print("\n".join(provenance.coverage_report(pkg, raws, {n: read.frame(r) for n, r in raws.items()})))
+    ctx, _ = validate.read_all(pkg)
+    extensions.load(pkg, pkg.trusted)
+    print("\n".join(value_provenance.coverage_report(ctx)))
     return 0
 
 
 def _readme(args) -> int:
     from pathlib import Path
 
-    from pubkit import descriptor, readme
+    from pubkit import readme
 
-    pkg = descriptor.run(args.package)
+    pkg = _load(args)
     path = Path(args.package) / "README.md"
+    if not path.is_file():
+        raise PubkitError(f"{path} does not exist: readme rewrites the generated sections of an existing README.md")
     path.write_text(readme.refresh(path.read_text(encoding="utf-8"), pkg), encoding="utf-8")
     print(f"wrote the generated sections of {path}")
     return 0

@@ -3,6 +3,7 @@
 Nothing outside the package root is ever read: absolute paths, URLs and paths that
 climb out with ``..`` are refused before any file is opened.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from pubkit import errors
 from pubkit.findings import CheckFailed, Finding, quoted
 
 DESCRIPTOR = "datapackage.json"
@@ -18,8 +20,19 @@ FIELD_TYPES = ("string", "number", "integer", "boolean", "date", "datetime")
 # Besides the standard's own, a release needs a title and an id: its citation names both.
 REQUIRED = ("name", "id", "title", "version", "created", "resources")
 PROPERTY_TYPES = {
-    "$schema": str, "name": str, "id": str, "title": str, "description": str, "version": str, "created": str,
-    "homepage": str, "licenses": list, "contributors": list, "sources": list, "keywords": list, "resources": list,
+    "$schema": str,
+    "name": str,
+    "id": str,
+    "title": str,
+    "description": str,
+    "version": str,
+    "created": str,
+    "homepage": str,
+    "licenses": list,
+    "contributors": list,
+    "sources": list,
+    "keywords": list,
+    "resources": list,
 }
 TEXT_PROPERTIES = ("title", "description", "unit")
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?")
@@ -53,6 +66,7 @@ class DataPackage:
     root: Path
     descriptor: dict
     tables: tuple[Table, ...]
+    trusted: bool = False  # whether the package's own extension modules may run
 
     @property
     def name(self) -> str:
@@ -74,8 +88,11 @@ class DataPackage:
         return [s["path"] for s in self.descriptor.get("sources", []) if "path" in s]
 
 
-def run(root: Path | str = ".") -> DataPackage:
-    """Load and vet the package at ``root``; raise ``CheckFailed`` with every problem found."""
+def load(root: Path | str = ".", trusted: bool = False) -> DataPackage:
+    """Load and vet the package at ``root``; raise ``CheckFailed`` with every problem found.
+
+    ``trusted`` lets the modules the package names in ``pubkit:extensions`` run.
+    """
     root = Path(root).resolve()
     descriptor = load_json(root, DESCRIPTOR)
     problems = _property_problems(descriptor)
@@ -84,6 +101,7 @@ def run(root: Path | str = ".") -> DataPackage:
     for i, source in enumerate(descriptor.get("sources", [])):
         if "path" in source:
             problems += _unsafe(root, source["path"], f"sources[{i}].path")
+    problems += _extension_problems(root, descriptor)
     tables = []
     for i, resource in enumerate(descriptor.get("resources", [])):
         table, found = _load_table(root, resource, i)
@@ -94,37 +112,70 @@ def run(root: Path | str = ".") -> DataPackage:
     problems += _reference_problems(tables, names)
     if problems:
         raise CheckFailed(problems)
-    return DataPackage(root, descriptor, tuple(tables))
+    return DataPackage(root, descriptor, tuple(tables), trusted)
+
+
+def _extension_problems(root: Path, descriptor: dict) -> list[Finding]:
+    """The declared profiles against their JSON Schemas, and the package's own modules' paths."""
+    from pubkit import extensions, profiles
+
+    problems = [_problem(DESCRIPTOR, message) for message in profiles.problems(descriptor)]
+    modules = descriptor.get(extensions.PROPERTY, [])
+    if not (isinstance(modules, list) and all(isinstance(m, str) and m.endswith(".py") for m in modules)):
+        return [*problems, _problem(DESCRIPTOR, f"{extensions.PROPERTY} must be a list of paths of .py files")]
+    for i, relpath in enumerate(modules):
+        where = f"{extensions.PROPERTY}[{i}]"
+        unsafe = _unsafe(root, relpath, where)
+        problems += unsafe
+        if not unsafe and not (root / relpath).is_file():
+            problems.append(_problem(DESCRIPTOR, f"{where} {quoted(relpath)} does not exist", "missing-file"))
+    return problems
 
 
 def _property_problems(descriptor) -> list[Finding]:
     """The properties this toolkit relies on, with the kind of value each needs."""
     if not isinstance(descriptor, dict):
         return [_problem(DESCRIPTOR, "the descriptor is not a JSON object")]
-    problems = [_problem(DESCRIPTOR, f"the required property {quoted(key)} is missing")
-                for key in REQUIRED if key not in descriptor]
-    problems += [_problem(DESCRIPTOR, f"the property {quoted(key)} must be a {kind.__name__ if kind is str else 'list'}")
-                 for key, kind in PROPERTY_TYPES.items() if key in descriptor and not isinstance(descriptor[key], kind)]
-    problems += [_problem(DESCRIPTOR, f"{where} contains a control character, which no release format can store")
-                 for where in _control_characters(descriptor, "")]
+    problems = [
+        _problem(DESCRIPTOR, f"the required property {quoted(key)} is missing")
+        for key in REQUIRED
+        if key not in descriptor
+    ]
+    problems += [
+        _problem(DESCRIPTOR, f"the property {quoted(key)} must be a {kind.__name__ if kind is str else 'list'}")
+        for key, kind in PROPERTY_TYPES.items()
+        if key in descriptor and not isinstance(descriptor[key], kind)
+    ]
+    problems += [
+        _problem(DESCRIPTOR, f"{where} contains a control character, which no release format can store")
+        for where in _control_characters(descriptor, "")
+    ]
     if problems:
         return problems
     for key in ("licenses", "contributors", "sources"):
-        if not all(isinstance(item, dict) and all(isinstance(v, str) or k == "roles" for k, v in item.items())
-                   for item in descriptor.get(key, [])):
+        if not all(
+            isinstance(item, dict) and all(isinstance(v, str) or k == "roles" for k, v in item.items())
+            for item in descriptor.get(key, [])
+        ):
             problems.append(_problem(DESCRIPTOR, f"every item of {quoted(key)} must be an object of text properties"))
     if any(isinstance(item, dict) and "name" not in item for item in descriptor.get("licenses", [])):
         problems.append(_problem(DESCRIPTOR, 'every item of "licenses" needs a "name", such as CC-BY-4.0'))
     if not all(isinstance(k, str) for k in descriptor.get("keywords", [])):
         problems.append(_problem(DESCRIPTOR, "every keyword must be text"))
     if not SEMVER.fullmatch(descriptor["version"]):
-        problems.append(_problem(DESCRIPTOR, f"version {quoted(descriptor['version'])} is not a semantic version such as 1.0.0"))
+        problems.append(
+            _problem(DESCRIPTOR, f"version {quoted(descriptor['version'])} is not a semantic version such as 1.0.0")
+        )
     if not NAME.fullmatch(descriptor["name"]):
-        problems.append(_problem(DESCRIPTOR, f"name {quoted(descriptor['name'])} must be lower-case letters, digits, ., _ or -"))
+        problems.append(
+            _problem(DESCRIPTOR, f"name {quoted(descriptor['name'])} must be lower-case letters, digits, ., _ or -")
+        )
     try:
         datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
     except ValueError:
-        problems.append(_problem(DESCRIPTOR, f"created {quoted(descriptor['created'])} is not an ISO 8601 date and time"))
+        problems.append(
+            _problem(DESCRIPTOR, f"created {quoted(descriptor['created'])} is not an ISO 8601 date and time")
+        )
     return problems
 
 
@@ -149,7 +200,7 @@ def load_json(root: Path, relpath: str) -> dict:
     except UnicodeDecodeError as err:
         raise CheckFailed([_problem(relpath, f"is not valid UTF-8 (byte {err.start})", "json")]) from None
     except json.JSONDecodeError as err:
-        finding = Finding(relpath, err.lineno, None, f"invalid JSON at column {err.colno}: {err.msg}", "json")
+        finding = _problem(relpath, f"invalid JSON at column {err.colno}: {err.msg}", "json", err.lineno)
         raise CheckFailed([finding]) from None
 
 
@@ -172,10 +223,14 @@ def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[
     else:
         schema_path = DESCRIPTOR
     if not problems and not (root / path).is_file():
-        problems.append(_problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file"))
+        problems.append(
+            _problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file")
+        )
     problems += _schema_problems(schema, schema_path)
-    problems += [_problem(schema_path, f"{where} contains a control character, which no release format can store")
-                 for where in _control_characters(schema, "")]
+    problems += [
+        _problem(schema_path, f"{where} contains a control character, which no release format can store")
+        for where in _control_characters(schema, "")
+    ]
     return (None if problems else Table(name, path, schema, schema_path)), problems
 
 
@@ -189,28 +244,41 @@ def _schema_problems(schema: dict, schema_path: str) -> list[Finding]:
         if not isinstance(name, str):
             problems.append(_problem(schema_path, f"fields[{i}] has no name"))
         elif field.get("type", "string") not in FIELD_TYPES:
-            problems.append(_problem(
-                schema_path,
-                f"field {quoted(name)} has the unknown type {quoted(field['type'])}; "
-                f"use one of {', '.join(FIELD_TYPES)}",
-            ))
+            problems.append(
+                _problem(
+                    schema_path,
+                    f"field {quoted(name)} has the unknown type {quoted(field['type'])}; "
+                    f"use one of {', '.join(FIELD_TYPES)}",
+                )
+            )
         else:
             problems += [_problem(schema_path, f"field {quoted(name)}: {p}") for p in _constraint_problems(field)]
-            problems += [_problem(schema_path, f"field {quoted(name)}: {key} must be text")
-                         for key in TEXT_PROPERTIES if key in field and not isinstance(field[key], str)]
+            problems += [
+                _problem(schema_path, f"field {quoted(name)}: {key} must be text")
+                for key in TEXT_PROPERTIES
+                if key in field and not isinstance(field[key], str)
+            ]
     if problems:
         return problems
-    problems += [_problem(schema_path, f"the schema's {key} must be text")
-                 for key in TEXT_PROPERTIES if key in schema and not isinstance(schema[key], str)]
+    problems += [
+        _problem(schema_path, f"the schema's {key} must be text")
+        for key in TEXT_PROPERTIES
+        if key in schema and not isinstance(schema[key], str)
+    ]
     names = [f["name"] for f in fields]
     missing = schema.get("missingValues", [""])
     if not (isinstance(missing, list) and all(isinstance(m, str) for m in missing)):
         problems.append(_problem(schema_path, "missingValues must be a list of strings"))
-    keys = [schema.get("primaryKey", [])] + [fk.get("fields") if isinstance(fk, dict) else None
-                                             for fk in _list(schema.get("foreignKeys", []))]
+    keys = [schema.get("primaryKey", [])] + [
+        fk.get("fields") if isinstance(fk, dict) else None for fk in _list(schema.get("foreignKeys", []))
+    ]
     for key in keys:
         if not (isinstance(key, list) and all(k in names for k in key)):
-            problems.append(_problem(schema_path, f"the key {json.dumps(key, ensure_ascii=False)} names fields the schema does not have"))
+            problems.append(
+                _problem(
+                    schema_path, f"the key {json.dumps(key, ensure_ascii=False)} names fields the schema does not have"
+                )
+            )
     return problems
 
 
@@ -225,7 +293,9 @@ def _constraint_problems(field: dict) -> list[str]:
         if expected is None:
             problems.append(f"the constraint {quoted(name)} is not one this toolkit checks")
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            problems.append(f"the constraint {name} has the wrong kind of value {json.dumps(value, ensure_ascii=False)}")
+            problems.append(
+                f"the constraint {name} has the wrong kind of value {json.dumps(value, ensure_ascii=False)}"
+            )
     if isinstance(constraints.get("pattern"), str):
         try:
             re.compile(constraints["pattern"])
@@ -240,8 +310,17 @@ def _reference_problems(tables: list[Table], names: set) -> list[Finding]:
         for fk in table.schema.get("foreignKeys", []):
             reference = fk.get("reference") if isinstance(fk, dict) else None
             parent = reference.get("resource") if isinstance(reference, dict) else None
-            if not (isinstance(parent, str) and (parent == "" or parent in names) and isinstance(reference.get("fields"), list)):
-                problems.append(_problem(table.schema_path, f"the foreign key {json.dumps(fk, ensure_ascii=False)} points to no table of the package"))
+            if not (
+                isinstance(parent, str)
+                and (parent == "" or parent in names)
+                and isinstance(reference.get("fields"), list)
+            ):
+                problems.append(
+                    _problem(
+                        table.schema_path,
+                        f"the foreign key {json.dumps(fk, ensure_ascii=False)} points to no table of the package",
+                    )
+                )
     return problems
 
 
@@ -260,8 +339,11 @@ def _unsafe(root: Path, relpath: str, where: str) -> list[Finding]:
         reason = "leads outside the package through a link"
     else:
         return []
-    return [_problem(DESCRIPTOR, f"{where} {quoted(relpath)} {reason}; nothing was read", "unsafe-path")]
+    return [errors.UNSAFE_PATH.at(DESCRIPTOR, where=where, target=quoted(relpath), reason=reason)]
 
 
-def _problem(path: str, message: str, rule: str = "descriptor") -> Finding:
-    return Finding(path, None, None, message, rule)
+_ENTRIES = {"descriptor": errors.DESCRIPTOR, "missing-file": errors.MISSING_FILE, "json": errors.JSON}
+
+
+def _problem(path: str, message: str, rule: str = "descriptor", line: int | None = None) -> Finding:
+    return _ENTRIES[rule].at(path, line, detail=message)

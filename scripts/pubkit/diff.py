@@ -3,6 +3,7 @@
 Rows are matched by each table's primary key: added, removed, and changed (old → new,
 field by field); schema changes list tables and fields added, removed or retyped.
 """
+
 from __future__ import annotations
 
 import csv
@@ -11,10 +12,10 @@ from pathlib import Path
 
 from pubkit import index
 
-SHOWN_FIELDS = ("value", "value_qualifier", "stated_text", "quote")
+SHOWN_CHARACTERS = 40  # of each value in a summary of an added or removed row
 
 
-def run(old: Path | None, new: Path) -> str:
+def markdown(old: Path | None, new: Path) -> str:
     """Markdown for the changes from ``old`` (None for a first release) to ``new``."""
     new_tables = _tables(new)
     old_tables = _tables(old) if old else {}
@@ -42,6 +43,7 @@ def _file_changes(old: Path, new: Path) -> list[str]:
 
 def _provenance_changes(old: Path, new: Path) -> list[str]:
     """Inputs and tools whose recorded sha256 or version changed."""
+
     def provenance(folder: Path) -> dict:
         return json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("provenance", {})
 
@@ -49,8 +51,11 @@ def _provenance_changes(old: Path, new: Path) -> list[str]:
     lines = []
     for part, noun in (("inputs", "input"), ("tools", "tool")):
         was, now = before.get(part, {}), after.get(part, {})
-        lines += [f"- {noun} `{k}`: {_show(was.get(k))} → {_show(now.get(k))}" for k in sorted(set(was) | set(now))
-                  if was.get(k) != now.get(k)]
+        lines += [
+            f"- {noun} `{k}`: {_show(was.get(k))} → {_show(now.get(k))}"
+            for k in sorted(set(was) | set(now))
+            if was.get(k) != now.get(k)
+        ]
     return ["### Provenance", "", *lines, ""] if lines else []
 
 
@@ -60,6 +65,7 @@ def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
     for resource in descriptor["resources"]:
         schema = resource["schema"]
         key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+        key = [key] if isinstance(key, str) else key
         with (folder / resource["path"]).open(encoding="utf-8", newline="") as stream:
             rows = {tuple(r[k] for k in key): r for r in csv.DictReader(stream)}
         tables[resource["name"]] = (schema, rows)
@@ -73,18 +79,25 @@ def _row_changes(name: str, schema: dict, old: dict, new: dict) -> list[str]:
     if not (added or removed or changed):
         return []
     lines = [f"### `{name}`", "", f"{len(added)} added, {len(removed)} removed, {len(changed)} changed.", ""]
-    lines += [f"- added {_key(k)}: {_summary(new[k])}" for k in added]
-    lines += [f"- removed {_key(k)}: {_summary(old[k])}" for k in removed]
+    key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+    key = [key] if isinstance(key, str) else key
+    lines += [f"- added {_key(k)}: {_summary(new[k], key)}" for k in added]
+    lines += [f"- removed {_key(k)}: {_summary(old[k], key)}" for k in removed]
     for k in changed:
         fields = [f["name"] for f in schema["fields"] if old[k].get(f["name"]) != new[k].get(f["name"])]
         parts = "; ".join(f"{f}: {_show(old[k].get(f))} → {_show(new[k].get(f))}" for f in fields)
         lines.append(f"- changed {_key(k)}: {parts}")
-    return lines + [""]
+    return [*lines, ""]
 
 
-def _summary(row: dict) -> str:
-    shown = [f"{f} {_show(row[f])}" for f in SHOWN_FIELDS if f in row]
-    return "; ".join(shown) if shown else ", ".join(_show(v) for v in row.values())
+def _summary(row: dict, key: list[str]) -> str:
+    """The row's other non-empty fields, each value cut to ``SHOWN_CHARACTERS``."""
+    shown = [f"{f} {_show(_cut(v))}" for f, v in row.items() if f not in key and v not in (None, "")]
+    return "; ".join(shown)
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= SHOWN_CHARACTERS else value[: SHOWN_CHARACTERS - 1] + "…"
 
 
 def _schema_changes(old: dict, new: dict) -> list[str]:
@@ -96,7 +109,11 @@ def _schema_changes(old: dict, new: dict) -> list[str]:
         after = {f["name"]: f.get("type", "string") for f in new[name][0]["fields"]}
         lines += [f"- schema: `{name}.{f}` added ({after[f]})" for f in after if f not in before]
         lines += [f"- schema: `{name}.{f}` removed" for f in before if f not in after]
-        lines += [f"- schema: `{name}.{f}` type {before[f]} → {after[f]}" for f in after if f in before and before[f] != after[f]]
+        lines += [
+            f"- schema: `{name}.{f}` type {before[f]} → {after[f]}"
+            for f in after
+            if f in before and before[f] != after[f]
+        ]
     return (["### Schema", "", *lines, ""]) if lines else []
 
 

@@ -6,6 +6,7 @@
 
 Every writer is deterministic: the same frames and metadata give the same bytes.
 """
+
 from __future__ import annotations
 
 import csv
@@ -115,21 +116,28 @@ def _arrow_array(series: pd.Series, kind: pyarrow.DataType) -> pyarrow.Array:
 
 def write_parquet(arrow: pyarrow.Table, path: Path) -> None:
     repeating = [
-        f.name for f in arrow.schema
+        f.name
+        for f in arrow.schema
         if pyarrow.types.is_string(f.type) and pyarrow.compute.count_distinct(arrow[f.name]).as_py() < arrow.num_rows
     ]
     import pyarrow.parquet as pq  # slow to import; ``check`` never writes Parquet
 
     pq.write_table(
-        arrow, path,
-        compression="zstd", compression_level=ZSTD_LEVEL,
-        row_group_size=ROW_GROUP_SIZE, use_dictionary=repeating,
-        write_statistics=True, version="2.6", store_schema=True,
+        arrow,
+        path,
+        compression="zstd",
+        compression_level=ZSTD_LEVEL,
+        row_group_size=ROW_GROUP_SIZE,
+        use_dictionary=repeating,
+        write_statistics=True,
+        version="2.6",
+        store_schema=True,
     )
 
 
-def write_xlsx(sheets: list[tuple[Table, pd.DataFrame, pd.DataFrame]], about: list[tuple[str, str]],
-               path: Path, created: datetime) -> None:
+def write_xlsx(
+    sheets: list[tuple[Table, pd.DataFrame, pd.DataFrame]], about: list[tuple[str, str]], path: Path, created: datetime
+) -> None:
     """``sheets`` holds (table, typed frame, text frame) per table, in package order."""
     from openpyxl import Workbook  # import only when a workbook is written
 
@@ -156,9 +164,13 @@ def dictionary_rows(tables: list[Table]):
         for field in table.fields:
             constraints = {k: v for k, v in field.get("constraints", {}).items() if k != "required"}
             yield (
-                table.name, field["name"], field.get("type", "string"),
+                table.name,
+                field["name"],
+                field.get("type", "string"),
                 "yes" if field.get("constraints", {}).get("required") else "no",
-                field.get("unit", ""), field.get("title", ""), field.get("description", ""),
+                field.get("unit", ""),
+                field.get("title", ""),
+                field.get("description", ""),
                 json.dumps(constraints, ensure_ascii=False) if constraints else "",
             )
 
@@ -182,7 +194,9 @@ def _excel_rows(table: Table, kinds: list[str], typed: pd.DataFrame, text: pd.Da
 
 def excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
     if kind in ("number", "integer"):
-        return [None if pd.isna(v) else (int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)) for v in typed]
+        return [
+            None if pd.isna(v) else (int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)) for v in typed
+        ]
     if kind == "date":
         return [None if pd.isna(v) else v.date() for v in typed]
     if kind == "boolean":
@@ -244,7 +258,9 @@ def normalise_zip(path: Path, created: datetime) -> None:
             fixed = zipfile.ZipInfo(info.filename, date_time=created.timetuple()[:6])
             fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), source.read(info))
+                data = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), source.read(info)
+                )
                 target.writestr(fixed, data)
                 continue
             fixed.file_size = info.file_size  # as writestr sets it: the same headers, streamed

@@ -1,15 +1,19 @@
-"""Findings are data: each check reports what it found as ``Finding`` values.
+"""Findings are data: each check reports what it found as ``Finding`` values. Reads and writes nothing.
 
 A finding knows where it is (file, line a person sees in an editor, field), the
 bad value, and the rule it breaks. ``str(finding)`` is the one line users read:
 
     sources/observations.csv:14: value: "近10" is not a number (type number)
+
+Every finding is made from an entry of the catalogue (``pubkit.errors``), which
+gives its ``type`` (frictionless' error type where it has one) and its title.
 """
+
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 SHOWN_PER_RULE = 20
 
@@ -20,8 +24,10 @@ class Finding:
     line: int | None
     field: str | None
     message: str
-    rule: str
-    value: str | None = None
+    rule: str  # the catalogue entry's title, shown in parentheses
+    value: str | None = None  # the cell as written
+    type: str = ""  # the catalogue entry's code
+    row: int | None = None  # the record number as frictionless counts it (the header is 1)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -76,4 +82,18 @@ def render(findings: list[Finding], shown_per_rule: int = SHOWN_PER_RULE) -> str
 
 
 def to_json(findings: list[Finding]) -> str:
-    return json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=1)
+    """Every finding with frictionless' property names: type, path, line, rowNumber, fieldName, cell, message."""
+    return json.dumps([as_dict(f) for f in findings], ensure_ascii=False, indent=1)
+
+
+def as_dict(finding: Finding) -> dict:
+    return {
+        "type": finding.type,
+        "title": finding.rule,
+        "path": finding.path,
+        "line": finding.line,
+        "rowNumber": finding.row,
+        "fieldName": finding.field,
+        "cell": finding.value,
+        "message": finding.message,
+    }

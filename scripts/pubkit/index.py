@@ -3,6 +3,7 @@
 A version is released once the index lists it; from then on its folder and zip
 never change, and ``make`` refuses sources that would build it differently.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,11 +27,6 @@ def load(root: Path) -> dict:
 
 def released_versions(root: Path) -> list[str]:
     return [r["version"] for r in load(root)["releases"]]
-
-
-def bump_message(pkg: DataPackage) -> str:
-    return (f"is released, and the sources no longer build the same bytes: "
-            f"bump version in datapackage.json (now {pkg.version}), then run `make release`")
 
 
 def entry(pkg: DataPackage, folder: Path, zip_path: Path) -> dict:

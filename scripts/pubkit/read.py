@@ -9,6 +9,7 @@ RFC 4180 quoting, no lone CR, no NUL; see ``bulk_readable``) in bulk, where it i
 to read exactly what Python's strict csv module reads. Anything else goes record by
 record through the csv module, whose errors name the line.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,9 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
+from pubkit import errors
 from pubkit.descriptor import DataPackage, Table
-from pubkit.findings import CheckFailed, Finding
+from pubkit.findings import CheckFailed
 
 BOM = "\ufeff"
 CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells; so must the bulk reader
@@ -51,6 +53,12 @@ class RawTable:
         """Editor line of the ``number``-th CSV record (1 is the header), as frictionless counts rows."""
         return int(self.record_lines[number - 1]) if 0 < number <= len(self.record_lines) else number
 
+    def record_of_line(self, line: int) -> int | None:
+        """The record number (1 is the header, as frictionless counts rows) that starts at editor ``line``."""
+        position = int(np.searchsorted(self.record_lines, line))
+        found = position < len(self.record_lines) and int(self.record_lines[position]) == line
+        return position + 1 if found else None
+
     @property
     def header_ok(self) -> bool:
         return self.header == self.table.field_names
@@ -71,7 +79,7 @@ class RawTable:
         return pyarrow.Table.from_arrays(self.columns, names=self.header).to_pylist()
 
 
-def run(pkg: DataPackage, table: Table) -> RawTable:
+def raw_table(pkg: DataPackage, table: Table) -> RawTable:
     """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean UTF-8 CSV."""
     return from_bytes(table, (pkg.root / table.path).read_bytes())
 
@@ -122,7 +130,7 @@ def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:
     if kind == "datetime":
         parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True)
         return parsed.astype("datetime64[us, UTC]")
-    raise ValueError(f"unsupported field type {kind!r}")  # descriptor.run() refuses these first
+    raise ValueError(f"unsupported field type {kind!r}")  # descriptor.load() refuses these first
 
 
 def decode(data: bytes, path: str) -> str:
@@ -131,12 +139,14 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        message = (f"is not UTF-8: byte 0x{data[err.start]:02x} at byte column {column} cannot be decoded; "
-                   "save the file as UTF-8 (a GBK or GB18030 export needs converting)")
-        raise CheckFailed([Finding(path, line, None, message, "encoding")]) from None
+        message = (
+            f"is not UTF-8: byte 0x{data[err.start]:02x} at byte column {column} cannot be decoded; "
+            "save the file as UTF-8 (a GBK or GB18030 export needs converting)"
+        )
+        raise CheckFailed([errors.ENCODING.at(path, line, detail=message)]) from None
     if text.startswith(BOM):
         message = "starts with a byte-order mark (UTF-8 with BOM); save it as UTF-8 without BOM"
-        raise CheckFailed([Finding(path, 1, None, message, "encoding")])
+        raise CheckFailed([errors.ENCODING.at(path, 1, detail=message)])
     return text
 
 
@@ -144,6 +154,7 @@ def decode(data: bytes, path: str) -> str:
 # Both readers return every record as: the bulk-parsed rows (an Arrow table of text,
 # header first), the rows pyarrow would not take (record number -> cells), and the
 # number of line breaks inside each record's cells.
+
 
 class _NotPlain(Exception):
     """The bulk reader met something only the record-by-record reader reports exactly."""
@@ -159,10 +170,10 @@ def _csv_records(data: bytes, path: str) -> tuple[pyarrow.Table, dict[int, list[
             breaks.append(reader.line_num - last_line - 1)
             last_line = reader.line_num
     except csv.Error as err:
-        raise CheckFailed([Finding(path, last_line + 1, None, f"the CSV cannot be parsed: {err}", "csv")]) from None
+        raise CheckFailed([errors.CSV_SYNTAX.at(path, last_line + 1, detail=str(err))]) from None
     first = next((i for i, r in enumerate(records) if any(r)), None)
     if first is None:
-        raise CheckFailed([Finding(path, 1, None, "the file is empty: it needs a header row", "header")])
+        raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
     width = len(records[first])
     regular, others = [], {}
     for number, record in enumerate(records, start=1):
@@ -180,12 +191,17 @@ def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.
     def parse(threads: bool, skipped: list):
         return pyarrow.csv.read_csv(
             pyarrow.BufferReader(data),
-            read_options=pyarrow.csv.ReadOptions(use_threads=threads, autogenerate_column_names=True, block_size=BLOCK_SIZE),
+            read_options=pyarrow.csv.ReadOptions(
+                use_threads=threads, autogenerate_column_names=True, block_size=BLOCK_SIZE
+            ),
             parse_options=pyarrow.csv.ParseOptions(
-                newlines_in_values=True, ignore_empty_lines=False,
-                invalid_row_handler=lambda row: skipped.append((row.number, row.text)) or "skip"),
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=lambda row: skipped.append((row.number, row.text)) or "skip",
+            ),
             convert_options=pyarrow.csv.ConvertOptions(
-                column_types=text_columns, strings_can_be_null=False, quoted_strings_can_be_null=False),
+                column_types=text_columns, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
         )
 
     # No more columns than the header's commas allow; every one is read as text.
@@ -241,13 +257,18 @@ def bulk_readable(data: bytes) -> bool:
     after = np.where(after_at < len(raw), raw[np.minimum(after_at, len(raw) - 1)], ord(","))
     opens_outside = starts % 2 == 0
     closes_outside = (ends + 1) % 2 == 0
-    return bool(np.all(~opens_outside | np.isin(before, list(b",\n")))
-                and np.all(~closes_outside | np.isin(after, list(b",\r\n"))))
+    return bool(
+        np.all(~opens_outside | np.isin(before, list(b",\n")))
+        and np.all(~closes_outside | np.isin(after, list(b",\r\n")))
+    )
 
 
 def _utf8(data: bytes) -> bool:
-    whole = pyarrow.Array.from_buffers(pyarrow.large_binary(), 1, [
-        None, pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64)), pyarrow.py_buffer(data)])
+    whole = pyarrow.Array.from_buffers(
+        pyarrow.large_binary(),
+        1,
+        [None, pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64)), pyarrow.py_buffer(data)],
+    )
     try:
         whole.cast(pyarrow.large_string())
     except pyarrow.ArrowInvalid:
@@ -257,11 +278,15 @@ def _utf8(data: bytes) -> bool:
 
 def _positions(data: bytes, byte: int) -> np.ndarray:
     raw = np.frombuffer(data, dtype=np.uint8)
-    return np.concatenate([np.flatnonzero(raw[at:at + SCAN_CHUNK] == byte) + at
-                           for at in range(0, len(raw), SCAN_CHUNK)] or [np.zeros(0, dtype=np.int64)])
+    return np.concatenate(
+        [np.flatnonzero(raw[at : at + SCAN_CHUNK] == byte) + at for at in range(0, len(raw), SCAN_CHUNK)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
 
 
-def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray, reader: str) -> RawTable:
+def _assemble(
+    table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray, reader: str
+) -> RawTable:
     """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
     total = bulk.num_rows + len(others)
     record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
@@ -269,7 +294,10 @@ def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], b
     header = [c[0].as_py() for c in bulk.columns]
     width = len(header)
     blank = _blank(bulk)
-    blank_numbers = [*numbers[blank & (numbers > numbers[0])], *(n for n, r in others.items() if not any(r) and n > numbers[0])]
+    blank_numbers = [
+        *numbers[blank & (numbers > numbers[0])],
+        *(n for n, r in others.items() if not any(r) and n > numbers[0]),
+    ]
     rows = {n: r for n, r in others.items() if any(r)}
     # Every non-blank row after the header, bulk-parsed or not, in record order.
     in_bulk = np.flatnonzero(~blank)[1:]
@@ -280,12 +308,29 @@ def _assemble(table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], b
     picks, row_numbers, widths = picks[order], row_numbers[order], widths[order]
     if rows:
         padded = [(r + [""] * width)[:width] for r in rows.values()]
-        bulk = pyarrow.concat_tables([bulk, pyarrow.table({
-            name: pyarrow.array([r[i] for r in padded], pyarrow.string()) for i, name in enumerate(bulk.column_names)})])
+        bulk = pyarrow.concat_tables(
+            [
+                bulk,
+                pyarrow.table(
+                    {
+                        name: pyarrow.array([r[i] for r in padded], pyarrow.string())
+                        for i, name in enumerate(bulk.column_names)
+                    }
+                ),
+            ]
+        )
     kept = _rows(bulk, picks)
-    return RawTable(table, header, list(kept.columns), record_lines[row_numbers - 1], record_lines,
-                    int(record_lines[numbers[0] - 1]), tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
-                    widths, reader)
+    return RawTable(
+        table,
+        header,
+        list(kept.columns),
+        record_lines[row_numbers - 1],
+        record_lines,
+        int(record_lines[numbers[0] - 1]),
+        tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
+        widths,
+        reader,
+    )
 
 
 def _bulk_numbers(total: int, others: dict) -> np.ndarray:
@@ -316,7 +361,10 @@ def _blank(bulk: pyarrow.Table) -> np.ndarray:
 
 # Typing -------------------------------------------------------------------------
 
-def _typed(text: pyarrow.ChunkedArray, is_missing: np.ndarray, field: dict, missing: list[str], index: pd.Index) -> pd.Series:
+
+def _typed(
+    text: pyarrow.ChunkedArray, is_missing: np.ndarray, field: dict, missing: list[str], index: pd.Index
+) -> pd.Series:
     if field.get("type", "string") == "string":
         return _series(_null_where(text, is_missing), index)
     # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
@@ -332,12 +380,16 @@ def _null_where(text: pyarrow.ChunkedArray, is_missing: np.ndarray) -> pyarrow.C
         return text
     chunks, at = [], 0
     for chunk in text.chunks:
-        valid = pyarrow.array(~is_missing[at:at + len(chunk)])
+        valid = pyarrow.array(~is_missing[at : at + len(chunk)])
         at += len(chunk)
         _, offsets, data = chunk.buffers()
-        chunks.append(pyarrow.Array.from_buffers(pyarrow.string(), len(chunk), [valid.buffers()[1], offsets, data],
-                                                 offset=chunk.offset) if chunk.offset == 0 and chunk.null_count == 0
-                      else pc.if_else(valid, chunk, pyarrow.scalar(None, pyarrow.string())))
+        chunks.append(
+            pyarrow.Array.from_buffers(
+                pyarrow.string(), len(chunk), [valid.buffers()[1], offsets, data], offset=chunk.offset
+            )
+            if chunk.offset == 0 and chunk.null_count == 0
+            else pc.if_else(valid, chunk, pyarrow.scalar(None, pyarrow.string()))
+        )
     return pyarrow.chunked_array(chunks, pyarrow.string())
 
 
@@ -346,8 +398,8 @@ def text_bytes(strings: pyarrow.StringArray) -> memoryview:
     _, offsets, data = strings.buffers()
     if not len(strings) or data is None:
         return memoryview(b"")
-    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
-    return memoryview(data)[int(bounds[0]):int(bounds[-1])]
+    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset : strings.offset + len(strings) + 1]
+    return memoryview(data)[int(bounds[0]) : int(bounds[-1])]
 
 
 def _series(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:

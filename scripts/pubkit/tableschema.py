@@ -1,9 +1,10 @@
-"""Everything derived from a Table Schema: pandera schemas, Arrow schemas, messages.
+"""Everything derived from a Table Schema: pandera and Arrow schemas. Reads and writes nothing.
 
 The schema JSON in ``schemas/`` is the single source of truth; this module is the
 toolkit's own mapping from it (pandera's ``from_frictionless_schema`` mis-reads
 booleans and dates and ignores missing values and foreign keys).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ import pyarrow
 import pyarrow.compute as pc
 
 from pubkit.descriptor import Table
-from pubkit.findings import quoted
 
 ARROW_TYPES = {
     "string": pyarrow.string(),
@@ -88,9 +88,14 @@ def _matches(pattern: str):
     """
     whole = f"^(?:{pattern})$"
     if _re2_reads_alike(pattern, whole):
-        return lambda column: pd.Series(
-            pc.match_substring_regex(pyarrow.array(column.array), whole).to_numpy(zero_copy_only=False), index=column.index
-        ).fillna(True).astype(bool)
+        return lambda column: (
+            pd.Series(
+                pc.match_substring_regex(pyarrow.array(column.array), whole).to_numpy(zero_copy_only=False),
+                index=column.index,
+            )
+            .fillna(True)
+            .astype(bool)
+        )
     compiled = re.compile(f"(?:{pattern})\\Z")
     return lambda column: per_distinct(column, lambda value: compiled.match(value) is not None)
 
@@ -114,34 +119,17 @@ def per_distinct(column: pd.Series, predicate) -> pd.Series:
     return pd.Series(result.to_numpy(zero_copy_only=False), index=column.index)
 
 
-def constraint_message(field: dict, constraint: str, value: str) -> str:
-    """The user's words for a broken constraint; shared by every engine."""
-    limits = field.get("constraints", {})
-    if constraint == "required":
-        return "is empty, but a value is required"
-    if constraint == "unique":
-        return f"{quoted(value)} is not unique"
-    if constraint == "enum":
-        return f"{quoted(value)} is not one of: {', '.join(map(str, limits['enum']))}"
-    if constraint == "pattern":
-        return f"{quoted(value)} does not match the pattern {limits['pattern']}"
-    if constraint == "minimum":
-        return f"{quoted(value)} is less than the minimum {limits['minimum']}"
-    if constraint == "maximum":
-        return f"{quoted(value)} is more than the maximum {limits['maximum']}"
-    if constraint in ("minLength", "maxLength"):
-        return f"{quoted(value)} has {len(value)} characters, outside the {constraint} {limits[constraint]}"
-    return f"{quoted(value)} breaks the constraint {constraint}"
-
-
 def arrow_schema(table: Table) -> pyarrow.Schema:
     """Arrow types and per-field metadata (title, description, unit) from the schema."""
-    return pyarrow.schema([
-        pyarrow.field(
-            f["name"],
-            ARROW_TYPES[f.get("type", "string")],
-            nullable=not f.get("constraints", {}).get("required", False),
-            metadata={k: str(f[k]) for k in ("title", "description", "unit") if k in f},
-        )
-        for f in table.fields
-    ], metadata={"table_schema": json.dumps(table.schema, ensure_ascii=False, sort_keys=True)})
+    return pyarrow.schema(
+        [
+            pyarrow.field(
+                f["name"],
+                ARROW_TYPES[f.get("type", "string")],
+                nullable=not f.get("constraints", {}).get("required", False),
+                metadata={k: str(f[k]) for k in ("title", "description", "unit") if k in f},
+            )
+            for f in table.fields
+        ],
+        metadata={"table_schema": json.dumps(table.schema, ensure_ascii=False, sort_keys=True)},
+    )

@@ -1,8 +1,9 @@
-"""One benchmark step per process: ``python -m pubkit.bench_steps csv|parquet|xlsx|bare-xlsx PACKAGE``.
+"""One benchmark step per process: ``python -m devtools.bench_steps csv|parquet|xlsx|bare-xlsx PACKAGE``.
 
 Loads the package's tables (not timed), writes one format into a scratch folder,
 and prints ``write_seconds=…`` for the writing alone.
 """
+
 from __future__ import annotations
 
 import sys
@@ -14,8 +15,8 @@ from pubkit import build, buildinfo, descriptor, export, read
 
 
 def main(kind: str, package: str) -> None:
-    pkg = descriptor.run(package)
-    raws = {t.name: read.run(pkg, t) for t in pkg.tables}
+    pkg = descriptor.load(package, trusted=True)
+    raws = {t.name: read.raw_table(pkg, t) for t in pkg.tables}
     typed = {name: read.frame(raw) for name, raw in raws.items()}
     texts = {t.name: export.text_frame(t, typed[t.name], build.raw_text(raws[t.name])) for t in pkg.tables}
     with tempfile.TemporaryDirectory() as scratch:
@@ -42,12 +43,14 @@ def _bare_openpyxl(pkg, typed, texts, path: Path) -> None:
     workbook = Workbook(write_only=True)
     for table in pkg.tables:
         kinds = [f.get("type", "string") for f in table.fields]
-        columns = [export.excel_column(typed[table.name][f["name"]], texts[table.name][f["name"]], k)
-                   for f, k in zip(table.fields, kinds)]
+        columns = [
+            export.excel_column(typed[table.name][f["name"]], texts[table.name][f["name"]], k)
+            for f, k in zip(table.fields, kinds)
+        ]
         for start in range(0, max(len(typed[table.name]), 1), export.EXCEL_MAX_ROWS - 1):
             sheet = workbook.create_sheet()
             sheet.append(table.field_names)
-            for values in zip(*(c[start:start + export.EXCEL_MAX_ROWS - 1] for c in columns)):
+            for values in zip(*(c[start : start + export.EXCEL_MAX_ROWS - 1] for c in columns)):
                 sheet.append(values)
     workbook.save(path)
 

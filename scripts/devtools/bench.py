@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m pubkit.bench [--rows N] [--out BENCHMARKS.md]``; not a test.
+"""Benchmarks: ``python -m devtools.bench [--rows N] [--out BENCHMARKS.md]``; not a test.
 
 Reads this package, writes a synthetic package of N observations (``.build/bench``),
 then times each step as a whole process (wall time and peak RSS) against a baseline
@@ -6,6 +6,7 @@ measured in the same run: ``frictionless validate`` for the check, bare openpyxl
 write-only mode (lxml) for the workbook. Writes the table to BENCHMARKS.md and
 prints the ratios last, one per line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,25 +18,32 @@ import sys
 import time
 from pathlib import Path
 
-STEPS_MODULE = "pubkit.bench_steps"
+STEPS_MODULE = "devtools.bench_steps"
 SEEDED = 5  # defects of each kind in the second synthetic package
 REPEATS = 3  # runs of each check: each side's median, as the machine's load varies
 TARGETS = {  # measure: (target, what bounds it when it is missed)
-    "check_vs_frictionless_ratio": (0.1, "pyarrow's CSV parse takes about a fifth of our check and pandera's "
-                                         "column checks most of the rest; frictionless' own time swings with "
-                                         "the machine's load, so a noisy run can tip the ratio"),
-    "check_peak_rss_gb": (1.5, "the largest table is held whole in Arrow memory: its text once, "
-                               "and the typed columns beside it"),
+    "check_vs_frictionless_ratio": (
+        0.1,
+        "pyarrow's CSV parse takes about a fifth of our check and pandera's "
+        "column checks most of the rest; frictionless' own time swings with "
+        "the machine's load, so a noisy run can tip the ratio",
+    ),
+    "check_peak_rss_gb": (
+        1.5,
+        "the largest table is held whole in Arrow memory: its text once, and the typed columns beside it",
+    ),
     "write_peak_rss_gb": (1.5, "each writer holds the whole table, typed and as text, while it writes"),
-    "csv_plus_parquet_write_seconds": (5, "the CSV is built column-wise by pyarrow, then written; "
-                                          "Parquet's zstd compression is most of the rest"),
+    "csv_plus_parquet_write_seconds": (
+        5,
+        "the CSV is built column-wise by pyarrow, then written; Parquet's zstd compression is most of the rest",
+    ),
     "xlsx_vs_bare_openpyxl_ratio": (1.3, "openpyxl's own write-only speed"),
     "make_check_seconds": (5, "interpreter start and imports"),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pubkit.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_ROWS", 1_000_000)))
     parser.add_argument("--out", default="BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -43,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     package, defective = root / ".build" / "bench", root / ".build" / "bench-defects"
     python, frictionless = sys.executable, str(Path(sys.executable).parent / "frictionless")
     steps = [  # (name, command, runs): the checks are short enough to run REPEATS times
-        ("synth", [python, "-m", "pubkit", "synth", str(package), "--rows", str(args.rows)], 1),
+        ("synth", [python, "-m", "devtools.synth", str(package), "--rows", str(args.rows)], 1),
         ("check (ours)", [python, "-m", "pubkit", "check", str(package)], REPEATS),
         ("check (frictionless validate)", [frictionless, "validate", str(package / "datapackage.json")], REPEATS),
         ("write csv", [python, "-m", STEPS_MODULE, "csv", str(package)], 1),
@@ -51,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         ("write xlsx (ours)", [python, "-m", STEPS_MODULE, "xlsx", str(package)], 1),
         ("write xlsx (bare openpyxl)", [python, "-m", STEPS_MODULE, "bare-xlsx", str(package)], 1),
         ("make check (this package)", ["make", "-s", "check"], REPEATS),
-        (f"synth ({SEEDED} defects of each kind)",
-         [python, "-m", "pubkit", "synth", str(defective), "--rows", str(args.rows), "--defects", str(SEEDED)], 1),
+        (
+            f"synth ({SEEDED} defects of each kind)",
+            [python, "-m", "devtools.synth", str(defective), "--rows", str(args.rows), "--defects", str(SEEDED)],
+            1,
+        ),
         ("check (ours, those defects)", [python, "-m", "pubkit", "check", "--json", str(defective)], REPEATS),
     ]
     results = {}
@@ -81,18 +92,26 @@ def measure(command: list[str], cwd: Path) -> dict:
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     inner = [line.split("=", 1)[1] for line in output.splitlines() if line.startswith("write_seconds=")]
-    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "exit": os.waitstatus_to_exitcode(status),
-            "write": float(inner[0]) if inner else None, "output": output}
+    return {
+        "wall": wall,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "exit": os.waitstatus_to_exitcode(status),
+        "write": float(inner[0]) if inner else None,
+        "output": output,
+    }
 
 
 def _ratios(results: dict) -> dict[str, float]:
     csv_parquet = results["write csv"]["write"] + results["write parquet"]["write"]
     return {
-        "check_vs_frictionless_ratio": results["check (ours)"]["wall"] / results["check (frictionless validate)"]["wall"],
-        "xlsx_vs_bare_openpyxl_ratio": results["write xlsx (ours)"]["write"] / results["write xlsx (bare openpyxl)"]["write"],
+        "check_vs_frictionless_ratio": results["check (ours)"]["wall"]
+        / results["check (frictionless validate)"]["wall"],
+        "xlsx_vs_bare_openpyxl_ratio": results["write xlsx (ours)"]["write"]
+        / results["write xlsx (bare openpyxl)"]["write"],
         "csv_plus_parquet_write_seconds": csv_parquet,
         "check_peak_rss_gb": results["check (ours)"]["rss_mb"] / 1024,
-        "write_peak_rss_gb": max(results[f"write {kind}"]["rss_mb"] for kind in ("csv", "parquet", "xlsx (ours)")) / 1024,
+        "write_peak_rss_gb": max(results[f"write {kind}"]["rss_mb"] for kind in ("csv", "parquet", "xlsx (ours)"))
+        / 1024,
         "make_check_seconds": results["make check (this package)"]["wall"],
     }
 
@@ -111,24 +130,42 @@ def _seeded_summary(output: str, expected_path: Path) -> str:
 
 def _markdown(rows: int, results: dict, ratios: dict, seeded: str) -> str:
     lines = [
-        "# Benchmarks", "",
+        "# Benchmarks",
+        "",
         f"Generated by `make bench` (`BENCH_ROWS={rows}`). Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.platform()}. Each step is one process; times are wall clock, "
         "on a shared machine: read the ratios, measured in the same run, rather than the seconds. "
-        f"Each check is run {REPEATS} times and its median run shown (with the highest peak RSS of the {REPEATS}).", "",
-        "| step | wall (s) | writing (s) | peak RSS (MB) | exit |", "|---|---|---|---|---|",
-        *[f"| {name} | {r['wall']:.2f} | {_seconds(r['write'])} | {r['rss_mb']:.0f} | {r['exit']} |"
-          for name, r in results.items()], "",
+        f"Each check is run {REPEATS} times and its median run shown (with the highest peak RSS of the {REPEATS}).",
+        "",
+        "| step | wall (s) | writing (s) | peak RSS (MB) | exit |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {name} | {r['wall']:.2f} | {_seconds(r['write'])} | {r['rss_mb']:.0f} | {r['exit']} |"
+            for name, r in results.items()
+        ],
+        "",
         f"`check (ours)` exits {results['check (ours)']['exit']} on the synthetic package; what it reported: "
         f"{_summary(results['check (ours)']['output'])}. (The synthetic package has no `dist/`, so a clean one "
-        "reports only the missing release.)", "",
+        "reports only the missing release.)",
+        "",
         f"With defects: {seeded} (`check (ours, those defects)`, besides the missing release; ragged rows "
-        "make pyarrow parse the file a second time, single-threaded, to number them).", "",
-        "| measure | value | target |", "|---|---|---|",
-        *[f"| {key} | {ratios[key]:.3f} | ≤ {target} |" for key, (target, _) in TARGETS.items()], "",
-        "## Targets missed, and what bounds them", "",
-        *([f"- `{key}` is {ratios[key]:.3g}, target ≤ {target}: {why}." for key, (target, why) in TARGETS.items()
-           if ratios[key] > target] or ["- none: every target is met."]), "",
+        "make pyarrow parse the file a second time, single-threaded, to number them).",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        *[f"| {key} | {ratios[key]:.3f} | ≤ {target} |" for key, (target, _) in TARGETS.items()],
+        "",
+        "## Targets missed, and what bounds them",
+        "",
+        *(
+            [
+                f"- `{key}` is {ratios[key]:.3g}, target ≤ {target}: {why}."
+                for key, (target, why) in TARGETS.items()
+                if ratios[key] > target
+            ]
+            or ["- none: every target is met."]
+        ),
+        "",
     ]
     return "\n".join(lines)
 

@@ -4,6 +4,7 @@
 unit_word="元")``; its ``magnitude`` is 10**13. Exact rational arithmetic throughout:
 no float ever touches a stated figure.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,18 @@ DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, 
 SMALL_UNITS = {"十": 1, "百": 2, "千": 3}
 MAGNITUDES = {"万亿": 12, "亿": 8, "万": 4}
 PREFIXES = {
-    "接近": "nearly", "近": "nearly",
-    "超过": "more_than", "超": "more_than", "逾": "more_than",
+    "接近": "nearly",
+    "近": "nearly",
+    "超过": "more_than",
+    "超": "more_than",
+    "逾": "more_than",
     "约": "approx",
-    "不少于": "at_least", "上": "at_least",
-    "不到": "less_than", "不足": "less_than",
-    "不超过": "at_most", "最多": "at_most",
+    "不少于": "at_least",
+    "上": "at_least",
+    "不到": "less_than",
+    "不足": "less_than",
+    "不超过": "at_most",
+    "最多": "at_most",
 }
 SUFFIXES = {"多": "more_than", "余": "more_than"}
 POSTFIXES = {"左右": "approx", "以上": "at_least", "以下": "at_most"}

@@ -1,28 +1,44 @@
 """A synthetic package at any size: reads this package, writes OUT_DIR with N observations.
 
+``python -m devtools.synth OUT --rows N [--defects K] [--package DIR]`` (from ``scripts/``).
+
 The copy keeps this package's schemas, documents, areas and indicators; its
 observations table repeats the real rows under new ids, so every key, quote and
 offset stays valid. ``defects`` seeds that many defects of every kind the checker
 knows at recorded rows, and ``expected-findings.json`` lists what a check must find.
 """
+
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import random
 import shutil
 from pathlib import Path
 
+from pubkit import descriptor
 from pubkit.descriptor import DataPackage
+from pubkit.findings import PubkitError
 
 OBSERVATIONS = "sources/observations.csv"
-KINDS = ("type", "enum", "minimum", "pattern", "duplicate key", "foreign key", "blank row", "extra cell", "missing cell")
+KINDS = (
+    "type",
+    "enum",
+    "minimum",
+    "pattern",
+    "duplicate key",
+    "foreign key",
+    "blank row",
+    "extra cell",
+    "missing cell",
+)
 
 
-def run(pkg: DataPackage, out: Path, rows: int, defects: int = 0, seed: int = 0) -> Path:
+def write(pkg: DataPackage, out: Path, rows: int, defects: int = 0, seed: int = 0) -> Path:
     out = Path(out)
-    if out.exists():
-        shutil.rmtree(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise PubkitError(f"{out} exists and is not an empty folder: synth writes only into a new or empty one")
     # Load
     header, *originals = _read(pkg.root / OBSERVATIONS)
     # Process
@@ -31,6 +47,9 @@ def run(pkg: DataPackage, out: Path, rows: int, defects: int = 0, seed: int = 0)
     shutil.copytree(pkg.root / "schemas", out / "schemas")
     shutil.copytree(pkg.root / "sources", out / "sources")
     shutil.copyfile(pkg.root / "datapackage.json", out / "datapackage.json")
+    for module in pkg.descriptor.get("pubkit:extensions", []):  # the package's own rules come along
+        (out / module).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pkg.root / module, out / module)
     expected = _write(out / OBSERVATIONS, header, originals, rows, plan)
     (out / "expected-findings.json").write_text(json.dumps(expected, indent=1) + "\n", encoding="utf-8")
     return out
@@ -92,5 +111,21 @@ def _break(row: list[str], kind: str, col: dict[str, int], n: int) -> tuple[list
         row[col["area_id"]] = "atlantis"
         return row, {"field": "area_id", "rule": "foreign key"}
     if kind == "extra cell":
-        return row + ["surplus"], {"field": None, "rule": "extra cell"}
+        return [*row, "surplus"], {"field": None, "rule": "extra cell"}
     return row[:-1], {"field": row and "note", "rule": "missing cell"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devtools.synth", description=__doc__.splitlines()[0])
+    parser.add_argument("out", help="the folder to write: new, or empty")
+    parser.add_argument("--rows", type=int, required=True, help="number of observations")
+    parser.add_argument("--defects", type=int, default=0, help="defects of every kind to seed (default 0)")
+    parser.add_argument("--package", default=".", help="the package to copy (default: .)")
+    args = parser.parse_args(argv)
+    write(descriptor.load(args.package, trusted=True), args.out, args.rows, args.defects)
+    print(f"wrote {args.out} with {args.rows} observations and {args.defects} defect(s) of each kind")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
