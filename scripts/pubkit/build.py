@@ -36,12 +36,13 @@ PACKAGE_PROPERTIES = (
     "licenses",
     "contributors",
     "keywords",
+    "image",
 )
 
 
 def build(pkg: DataPackage) -> str:
     """Validate, build, verify, publish; return a one-line outcome for the user."""
-    findings = validate.sources(pkg)
+    findings = pkg.release_problems() or validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
     (pkg.root / STAGING).mkdir(exist_ok=True)
@@ -117,9 +118,10 @@ def raw_text(raw: read.RawTable):
 
 def package_properties(pkg: DataPackage, created) -> dict:
     core = {k: pkg.descriptor[k] for k in PACKAGE_PROPERTIES if k in pkg.descriptor}
+    core.update({k: pkg.descriptor[k] for k in extensions.declared_profiles(pkg.descriptor)})  # as roles to read it by
     core["created"] = buildinfo.iso(created)
     core["sources"] = [
-        {**s, "path": f"documents/{Path(s['path']).name}"} if "path" in s else s
+        {**s, "path": f"documents/{Path(s['path']).name}"} if s.get("path") in pkg.source_paths() else s
         for s in pkg.descriptor.get("sources", [])
     ]
     return core

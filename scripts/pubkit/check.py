@@ -17,13 +17,21 @@ from pubkit.findings import Finding
 
 
 def package(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
-    """Every finding about the sources; if there are none, every finding about ``dist/``."""
+    """Every finding about the sources; if there are none, every finding about ``dist/``.
+
+    ``dist/`` is verified where it exists, or where the package is strict (``pubkit:strict``)
+    and so must have one; a package without a name or version has no release to verify.
+    """
     findings = validate.sources(pkg, engine=engine)
-    if findings:
+    if findings or not verifies_dist(pkg):
         return findings
     findings, damaged = verify.dist(pkg)
     # A damaged current release is reported as such, not compared with a fresh build.
     return findings + ([] if damaged else current_is_fresh(pkg))
+
+
+def verifies_dist(pkg: DataPackage) -> bool:
+    return pkg.release_name is not None and (pkg.strict or (pkg.root / build.DIST).is_dir())
 
 
 def current_is_fresh(pkg: DataPackage) -> list[Finding]:

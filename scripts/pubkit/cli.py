@@ -109,7 +109,10 @@ def _check(args) -> int:
     findings = check.package(pkg, engine=args.engine)
     if findings:
         raise CheckFailed(findings)
-    print(f"ok: {pkg.release_name}: sources valid, dist/ verified")
+    if check.verifies_dist(pkg):
+        print(f"ok: {pkg.release_name}: sources valid, dist/ verified")
+    else:
+        print(f"ok: {pkg.release_name or pkg.root.name}: sources valid (no dist/ to verify)")
     return 0
 
 

@@ -6,19 +6,29 @@ climb out with ``..`` are refused before any file is opened.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from pubkit import errors
+from pubkit import errors, support
 from pubkit.findings import CheckFailed, Finding, quoted
 
 DESCRIPTOR = "datapackage.json"
 FIELD_TYPES = ("string", "number", "integer", "boolean", "date", "datetime")
 # Besides the standard's own, a release needs a title and an id: its citation names both.
-REQUIRED = ("name", "id", "title", "version", "created", "resources")
+REQUIRED = ("resources",)  # all the Data Package standard requires
+STRICT = "pubkit:strict"  # a package's opt-in: what a release needs is required by check too, and versions are SemVer
+RELEASE_NEEDS = {  # what a release needs, and what to add
+    "name": 'add "name": a lower-case identifier such as "my-data"; it names the release folder',
+    "title": 'add "title": the name people cite',
+    "id": 'add "id": a DOI (https://doi.org/…) or a urn:uuid, cited with every release',
+    "version": 'add "version": the release\'s version, such as "1.0.0"',
+    "created": 'add "created": the build date, ISO 8601 with its offset, such as "2026-01-31T00:00:00Z"',
+    "licenses": 'add "licenses": a list of objects with a "name" such as "CC-BY-4.0"',
+}
 PROPERTY_TYPES = {
     "$schema": str,
     "name": str,
@@ -48,6 +58,12 @@ class Table:
     path: str  # relative to the package root, POSIX style
     schema: dict
     schema_path: str
+    resource: dict = dataclasses.field(default_factory=dict, compare=False)  # the resource descriptor, as declared
+
+    @property
+    def case_sensitive_header(self) -> bool:
+        dialect = self.resource.get("dialect")
+        return not isinstance(dialect, dict) or dialect.get("caseSensitiveHeader", True) is not False
 
     @property
     def fields(self) -> list[dict]:
@@ -69,23 +85,32 @@ class DataPackage:
     trusted: bool = False  # whether the package's own extension modules may run
 
     @property
-    def name(self) -> str:
-        return self.descriptor["name"]
+    def name(self) -> str | None:
+        return self.descriptor.get("name")
 
     @property
-    def version(self) -> str:
-        return self.descriptor["version"]
+    def version(self) -> str | None:
+        return self.descriptor.get("version")
 
     @property
-    def release_name(self) -> str:
-        return f"{self.name}-{self.version}"
+    def release_name(self) -> str | None:
+        """``<name>-<version>``, the release folder's name; None where either is missing."""
+        return f"{self.name}-{self.version}" if self.name and self.version else None
+
+    @property
+    def strict(self) -> bool:
+        return self.descriptor.get(STRICT) is True
+
+    def release_problems(self) -> list[Finding]:
+        """What the descriptor lacks for a release: one finding per property, saying what to add."""
+        return release_problems(self.descriptor)
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
 
     def source_paths(self) -> list[str]:
-        """Archived source documents named in the descriptor's ``sources``."""
-        return [s["path"] for s in self.descriptor.get("sources", []) if "path" in s]
+        """Archived source documents: the local paths of the descriptor's ``sources`` (a URL is a citation)."""
+        return [s["path"] for s in self.descriptor.get("sources", []) if "path" in s and not is_url(s["path"])]
 
 
 def load(root: Path | str = ".", trusted: bool = False) -> DataPackage:
@@ -99,7 +124,7 @@ def load(root: Path | str = ".", trusted: bool = False) -> DataPackage:
     if problems:
         raise CheckFailed(problems)
     for i, source in enumerate(descriptor.get("sources", [])):
-        if "path" in source:
+        if "path" in source and not is_url(source["path"]):
             problems += _unsafe(root, source["path"], f"sources[{i}].path")
     problems += _extension_problems(root, descriptor)
     tables = []
@@ -141,6 +166,8 @@ def _property_problems(descriptor) -> list[Finding]:
         for key in REQUIRED
         if key not in descriptor
     ]
+    if isinstance(descriptor.get("resources"), list) and not descriptor["resources"]:
+        problems.append(_problem(DESCRIPTOR, '"resources" is empty: a data package needs at least one resource'))
     problems += [
         _problem(DESCRIPTOR, f"the property {quoted(key)} must be a {kind.__name__ if kind is str else 'list'}")
         for key, kind in PROPERTY_TYPES.items()
@@ -162,21 +189,39 @@ def _property_problems(descriptor) -> list[Finding]:
         problems.append(_problem(DESCRIPTOR, 'every item of "licenses" needs a "name", such as CC-BY-4.0'))
     if not all(isinstance(k, str) for k in descriptor.get("keywords", [])):
         problems.append(_problem(DESCRIPTOR, "every keyword must be text"))
-    if not SEMVER.fullmatch(descriptor["version"]):
-        problems.append(
-            _problem(DESCRIPTOR, f"version {quoted(descriptor['version'])} is not a semantic version such as 1.0.0")
-        )
-    if not NAME.fullmatch(descriptor["name"]):
+    if descriptor.get(STRICT, False) not in (True, False):
+        problems.append(_problem(DESCRIPTOR, f"{STRICT} must be true or false"))
+    if descriptor.get(STRICT) is True:  # what a release needs is required of the sources already
+        problems += [
+            _problem(DESCRIPTOR, f"the required property {quoted(key)} is missing")
+            for key in RELEASE_NEEDS
+            if key not in descriptor
+        ]
+        if "version" in descriptor and not SEMVER.fullmatch(descriptor["version"]):
+            detail = f"version {quoted(descriptor['version'])} is not a semantic version such as 1.0.0"
+            problems.append(_problem(DESCRIPTOR, detail))
+    if "name" in descriptor and not NAME.fullmatch(descriptor["name"]):
         problems.append(
             _problem(DESCRIPTOR, f"name {quoted(descriptor['name'])} must be lower-case letters, digits, ., _ or -")
         )
-    try:
-        datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
-    except ValueError:
-        problems.append(
-            _problem(DESCRIPTOR, f"created {quoted(descriptor['created'])} is not an ISO 8601 date and time")
-        )
+    if "version" in descriptor and ("/" in descriptor["version"] or descriptor["version"] in (".", "..")):
+        problems.append(_problem(DESCRIPTOR, f"version {quoted(descriptor['version'])} cannot name a release folder"))
+    if "created" in descriptor:
+        try:
+            datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
+        except ValueError:
+            detail = f"created {quoted(descriptor['created'])} is not an ISO 8601 date and time"
+            problems.append(_problem(DESCRIPTOR, detail))
     return problems
+
+
+def release_problems(descriptor: dict) -> list[Finding]:
+    """One finding per property a release needs and the descriptor lacks, saying what to add."""
+    return [
+        _problem(DESCRIPTOR, f"a release needs the property {quoted(key)}: {advice}")
+        for key, advice in RELEASE_NEEDS.items()
+        if not descriptor.get(key)
+    ]
 
 
 def _control_characters(value, where: str) -> list[str]:
@@ -204,6 +249,40 @@ def load_json(root: Path, relpath: str) -> dict:
         raise CheckFailed([finding]) from None
 
 
+def is_url(path: str) -> bool:
+    return path.lower().startswith(("http://", "https://"))
+
+
+def normalised_schema(schema: dict) -> dict:
+    """The schema with keys in their list form: a string ``primaryKey`` or key ``fields`` is a list of one."""
+    if not isinstance(schema, dict):
+        return schema
+
+    def listed(value):
+        return [value] if isinstance(value, str) else value
+
+    schema = dict(schema)
+    if "primaryKey" in schema:
+        schema["primaryKey"] = listed(schema["primaryKey"])
+    keys = schema.get("foreignKeys")
+    if isinstance(keys, list):
+        schema["foreignKeys"] = [
+            {
+                **fk,
+                "fields": listed(fk.get("fields")),
+                **(
+                    {"reference": {**fk["reference"], "fields": listed(fk["reference"].get("fields"))}}
+                    if isinstance(fk.get("reference"), dict)
+                    else {}
+                ),
+            }
+            if isinstance(fk, dict)
+            else fk
+            for fk in keys
+        ]
+    return schema
+
+
 def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[Finding]]:
     where = f"resources[{i}]"
     if not isinstance(resource, dict):
@@ -211,6 +290,9 @@ def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[
     name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
     if not (isinstance(name, str) and isinstance(path, str) and schema):
         return None, [_problem(DESCRIPTOR, f"{where} needs a name, a path and a schema")]
+    if not NAME.fullmatch(name):
+        detail = f"{where}.name {quoted(name)} must be lower-case letters, digits, ., _ or - (the standard's pattern)"
+        return None, [_problem(DESCRIPTOR, detail)]
     problems = _unsafe(root, path, f"{where}.path")
     if isinstance(schema, str):
         problems += _unsafe(root, schema, f"{where}.schema")
@@ -226,12 +308,16 @@ def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[
         problems.append(
             _problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file")
         )
+    schema = normalised_schema(schema)
+    problems += [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
     problems += _schema_problems(schema, schema_path)
+    if not problems:
+        problems += [_problem(schema_path, f"{where}: {p}") for p in support.schema_problems(schema)]
     problems += [
         _problem(schema_path, f"{where} contains a control character, which no release format can store")
         for where in _control_characters(schema, "")
     ]
-    return (None if problems else Table(name, path, schema, schema_path)), problems
+    return (None if problems else Table(name, path, schema, schema_path, resource)), problems
 
 
 def _schema_problems(schema: dict, schema_path: str) -> list[Finding]:

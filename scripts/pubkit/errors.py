@@ -74,6 +74,18 @@ EXTRA_CELL = E(
 MISSING_CELL = E(
     "missing-cell", "missing cell", "the row has fewer cells than the header's {count}", "add the missing cells"
 )
+BYTE_COUNT = E(
+    "byte-count",
+    "byte count",
+    "has {actual} bytes, but the descriptor declares {declared}",
+    "the file is not the one described: restore it, or correct bytes in the descriptor",
+)
+HASH_COUNT = E(
+    "hash-count",
+    "hash count",
+    "has {algorithm} {actual}, but the descriptor declares {declared}",
+    "the file is not the one described: restore it, or correct hash in the descriptor",
+)
 # Cells: types and constraints -------------------------------------------------------------------
 TYPE = E(
     "type-error",
@@ -93,9 +105,6 @@ LENGTH = E(
     "constraint {constraint}",
     "{value} has {length} characters, outside the {constraint} {limit}",
     "shorten or complete the text",
-)
-CONSTRAINT = E(
-    "constraint-error", "constraint {constraint}", "{value} breaks the constraint {constraint}", "fix the value"
 )
 UNIQUE = E(
     "unique-error", "constraint unique", "{key} repeats {first}", "give the row its own value, or delete the copy"

@@ -3,7 +3,7 @@
 A finding knows where it is (file, line a person sees in an editor, field), the
 bad value, and the rule it breaks. ``str(finding)`` is the one line users read:
 
-    sources/observations.csv:14: value: "近10" is not a number (type number)
+    data/prices.csv:14: price: "n/a" is not a number (type number)
 
 Every finding is made from an entry of the catalogue (``pubkit.errors``), which
 gives its ``type`` (frictionless' error type where it has one) and its title.

@@ -125,6 +125,8 @@ def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:
         true = field.get("trueValues", ["true", "True", "TRUE", "1"])
         false = field.get("falseValues", ["false", "False", "FALSE", "0"])
         return cells.map(lambda c: True if c in true else False if c in false else pd.NA).astype("boolean")
+    if kind == "date" and field.get("format", "default") != "default":
+        return pd.Series([_strptime_date(c, field["format"]) for c in cells], index=cells.index, dtype="datetime64[s]")
     if kind == "date":
         return pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
     if kind == "datetime":
@@ -292,6 +294,8 @@ def _assemble(
     record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
     numbers = _bulk_numbers(total, others)
     header = [c[0].as_py() for c in bulk.columns]
+    if not table.case_sensitive_header and [h.lower() for h in header] == [f.lower() for f in table.field_names]:
+        header = table.field_names  # dialect caseSensitiveHeader false: labels match whatever their case
     width = len(header)
     blank = _blank(bulk)
     blank_numbers = [
@@ -360,6 +364,18 @@ def _blank(bulk: pyarrow.Table) -> np.ndarray:
 
 
 # Typing -------------------------------------------------------------------------
+
+
+def _strptime_date(cell, pattern: str):
+    """A date read with a strftime ``pattern`` as frictionless reads it (``datetime.strptime``); NaT if it fails."""
+    from datetime import datetime
+
+    if not isinstance(cell, str):
+        return pd.NaT
+    try:
+        return pd.Timestamp(datetime.strptime(cell, pattern).date())
+    except ValueError:
+        return pd.NaT
 
 
 def _typed(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pubkit import build, buildinfo, diff, index, metadata
 from pubkit.descriptor import DataPackage
-from pubkit.findings import PubkitError
+from pubkit.findings import CheckFailed, PubkitError
 
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
@@ -20,6 +20,8 @@ CHANGELOG_HEAD = "# Changelog\n\nEvery release of the data, value by value (gene
 
 def cut(pkg: DataPackage) -> str:
     """Build the current version, then write its zip, the index entry, the changelog entry and CITATION.cff."""
+    if pkg.release_problems():
+        raise CheckFailed(pkg.release_problems())
     catalogue = index.load(pkg.root)
     if pkg.version in index.released_versions(pkg.root):
         raise PubkitError(

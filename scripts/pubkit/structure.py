@@ -78,7 +78,10 @@ def type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
 
 def type_error(path: str, line: int, field: dict, cell: str) -> Finding:
     kind = field.get("type", "string")
-    return errors.TYPE.at(path, line, field["name"], cell, value=quoted(cell), type=kind, hint=_type_hint(cell, kind))
+    hint = (
+        _type_hint(cell, kind) if field.get("format", "default") == "default" else f"; its format is {field['format']}"
+    )
+    return errors.TYPE.at(path, line, field["name"], cell, value=quoted(cell), type=kind, hint=hint)
 
 
 def _type_hint(cell: str, kind: str) -> str:
@@ -120,7 +123,7 @@ def constraint_error(path: str, line: int, field: dict, constraint: str, cell: s
         return errors.LENGTH.at(
             path, line, name, cell, value=value, length=length, constraint=constraint, limit=limits[constraint]
         )
-    return errors.CONSTRAINT.at(path, line, name, cell, value=value, constraint=constraint)
+    raise ValueError(f"no message for the constraint {constraint!r}")  # descriptor.load() refuses unknown ones
 
 
 def repeat_error(path: str, line: int, key: list[str], cells: list[str], first: str, primary: bool) -> Finding:

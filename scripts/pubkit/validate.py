@@ -28,7 +28,7 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
     """
     ctx, findings = read_all(pkg)
     modules, found = extensions.load(pkg, pkg.trusted)
-    findings += found
+    findings += found + declared_integrity(pkg)
     if engine == "frictionless":
         findings += engine_frictionless.findings_of(pkg, ctx.raws)
     for name, raw in ctx.raws.items():
@@ -40,6 +40,32 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
     for found in extensions.call(modules, "check", ctx):
         findings += found
     return sorted(_numbered(dedupe(findings), ctx), key=lambda f: (f.path, f.line or 0, f.field or "", f.rule))
+
+
+HASHES = ("md5", "sha1", "sha256", "sha512")
+
+
+def declared_integrity(pkg: DataPackage) -> list[Finding]:
+    """Each table file against the ``bytes`` and ``hash`` its resource declares (a bare hex hash is md5)."""
+    import hashlib
+
+    findings = []
+    for table in pkg.tables:
+        declared_bytes, declared_hash = table.resource.get("bytes"), table.resource.get("hash")
+        if declared_bytes is None and declared_hash is None:
+            continue
+        data = (pkg.root / table.path).read_bytes()
+        if declared_bytes is not None and declared_bytes != len(data):
+            findings.append(errors.BYTE_COUNT.at(table.path, actual=len(data), declared=declared_bytes))
+        if isinstance(declared_hash, str):
+            algorithm, _, digest = declared_hash.rpartition(":")
+            algorithm = algorithm or "md5"
+            actual = hashlib.new(algorithm, data).hexdigest()
+            if actual != digest.lower():
+                findings.append(
+                    errors.HASH_COUNT.at(table.path, algorithm=algorithm, actual=actual, declared=declared_hash)
+                )
+    return findings
 
 
 def read_all(pkg: DataPackage) -> tuple[Context, list[Finding]]:

@@ -35,28 +35,28 @@ from pubkit.rules import show
 PROPERTY = "valueProvenance"
 CLAUSE_BREAK = re.compile(r"[,，。;；:：、]")
 BOUND_OF = {
-    "more_than": "lower_bound",
-    "at_least": "lower_bound",
-    "nearly": "upper_bound",
-    "less_than": "upper_bound",
-    "at_most": "upper_bound",
+    "more_than": "lowerBound",
+    "at_least": "lowerBound",
+    "nearly": "upperBound",
+    "less_than": "upperBound",
+    "at_most": "upperBound",
 }
-FIGURE_ROLES = {  # the descriptor's camelCase role -> the name this module uses
-    "id": "id",
-    "document": "document",
-    "quote": "quote",
-    "quoteStart": "quote_start",
-    "quoteEnd": "quote_end",
-    "statedText": "stated_text",
-    "value": "value",
-    "unitMultiplier": "unit_mult",
-    "qualifier": "qualifier",
-    "lowerBound": "lower_bound",
-    "upperBound": "upper_bound",
-    "status": "status",
-    "speaker": "speaker",
-    "speakerRole": "speaker_role",
-}
+FIGURE_ROLES = (  # the roles of a figures table, as the descriptor names them and as this module does
+    "id",
+    "document",
+    "quote",
+    "quoteStart",
+    "quoteEnd",
+    "statedText",
+    "value",
+    "unitMultiplier",
+    "qualifier",
+    "lowerBound",
+    "upperBound",
+    "status",
+    "speaker",
+    "speakerRole",
+)
 IGNORED_ROLES = {
     "document": "document",
     "start": "start",
@@ -111,7 +111,7 @@ STATED_TEXT = E(
 SPEAKER = E(
     "speaker",
     "speaker",
-    "{speaker} (speaker_role and speaker) is not in the document",
+    "{speaker} ({role_field} and {speaker_field}) is not in the document",
     "write the speaker and role exactly as the document does",
 )
 STATED_VALUE = E(
@@ -196,10 +196,10 @@ class Roles:
             declared["documents"]["resource"],
             {k: v for k, v in declared["documents"].items() if k != "resource"},
             figures["resource"],
-            {FIGURE_ROLES[k]: v for k, v in figures.items() if k in FIGURE_ROLES},
+            {k: v for k, v in figures.items() if k in FIGURE_ROLES},
             figures["unit"],
             ignored.get("resource"),
-            {IGNORED_ROLES[k]: v for k, v in ignored.items() if k in IGNORED_ROLES},
+            {k: v for k, v in ignored.items() if k in IGNORED_ROLES},
             declared.get("language", "zh-Hans"),
         )
 
@@ -270,9 +270,9 @@ def row_rules(ctx: Context) -> list[Rule]:
     if r is None:
         return []
     f = r.figure_fields
-    rules = [_offsets_order(r.figures, f["quote_start"], f["quote_end"])]
-    if "lower_bound" in f and "upper_bound" in f:
-        rules += [_bounds_rule(r), _bounds_order(r.figures, f["lower_bound"], f["upper_bound"])]
+    rules = [_offsets_order(r.figures, f["quoteStart"], f["quoteEnd"])]
+    if "lowerBound" in f and "upperBound" in f:
+        rules += [_bounds_rule(r), _bounds_order(r.figures, f["lowerBound"], f["upperBound"])]
     return rules
 
 
@@ -332,13 +332,13 @@ def archived_texts(ctx: Context, r: Roles) -> tuple[dict, list[Finding]]:
 
 # 2-4. Quotes and re-derivation ------------------------------------------------------------------
 
-CLAIM = ["document", "quote", "quote_start", "quote_end", "stated_text", "speaker", "speaker_role", "unit"]
+CLAIM = ["document", "quote", "quoteStart", "quoteEnd", "statedText", "speaker", "speakerRole", "unit"]
 
 
 def _figure_findings(ctx: Context, r: Roles, figures: pd.DataFrame, texts: dict) -> list[Finding]:
     raw = ctx.raws[r.figures]
     value_text = raw.text(r.figure_fields["value"])
-    columns = [c for c in [*CLAIM, "value", "unit_mult", "qualifier", "status"] if c in figures]
+    columns = [c for c in [*CLAIM, "value", "unitMultiplier", "qualifier", "status"] if c in figures]
     # Rows that repeat a claim (same quote, figure and reading) are checked once; findings go to each.
     groups = figures.assign(value_text=value_text).groupby([*columns, "value_text"], dropna=False, sort=False).groups
     findings = []
@@ -351,27 +351,32 @@ def _figure_findings(ctx: Context, r: Roles, figures: pd.DataFrame, texts: dict)
 
 def _claim_findings(raw, r: Roles, line: int, row: pd.Series, texts: dict) -> list[Finding]:
     names, path = r.figure_fields, raw.table.path
-    if row["document"] not in texts or row[["quote", "quote_start", "quote_end", "stated_text"]].isna().any():
+    if row["document"] not in texts or row[["quote", "quoteStart", "quoteEnd", "statedText"]].isna().any():
         return []  # the document or the empty cell is reported already
     text, language = texts[row["document"]][1], texts[row["document"]][2]
-    problem = _quote_problem(text, row)
+    problem = _quote_problem(text, row, names)
     if problem:
         return [QUOTE.at(path, line, names["quote"], detail=problem)]
-    if row["stated_text"] not in row["quote"]:
-        stated, quote = quoted(row["stated_text"]), quoted(row["quote"])
-        return [STATED_TEXT.at(path, line, names["stated_text"], stated=stated, quote=quote)]
+    if row["statedText"] not in row["quote"]:
+        stated, quote = quoted(row["statedText"]), quoted(row["quote"])
+        return [STATED_TEXT.at(path, line, names["statedText"], stated=stated, quote=quote)]
     findings = []
     speaker = row.get("speaker")
-    if speaker is not None and pd.notna(speaker) and f"{_or_empty(row.get('speaker_role'))}{speaker}" not in text:
-        shown = quoted(_or_empty(row.get("speaker_role")) + speaker)
-        findings.append(SPEAKER.at(path, line, names["speaker"], speaker=shown))
+    if speaker is not None and pd.notna(speaker) and f"{_or_empty(row.get('speakerRole'))}{speaker}" not in text:
+        shown = quoted(_or_empty(row.get("speakerRole")) + speaker)
+        role_field = names.get("speakerRole", "speaker role")
+        findings.append(
+            SPEAKER.at(
+                path, line, names["speaker"], speaker=shown, role_field=role_field, speaker_field=names["speaker"]
+            )
+        )
     return findings + _rederive(raw, r, line, row, language)
 
 
-def _quote_problem(text: str, row: pd.Series) -> str | None:
-    start, end = int(row["quote_start"]), int(row["quote_end"])
+def _quote_problem(text: str, row: pd.Series, names: dict[str, str]) -> str | None:
+    start, end = int(row["quoteStart"]), int(row["quoteEnd"])
     if end > len(text):
-        return f"quote_end {end} is past the end of the archived text ({len(text)} code points)"
+        return f"{names['quoteEnd']} {end} is past the end of the archived text ({len(text)} code points)"
     if text[start:end] != row["quote"]:
         found = text.find(row["quote"])
         hint = (
@@ -384,17 +389,17 @@ def _quote_problem(text: str, row: pd.Series) -> str | None:
 
 
 def _rederive(raw, r: Roles, line: int, row: pd.Series, language: Language) -> list[Finding]:
-    names, path, stated = r.figure_fields, raw.table.path, row["stated_text"]
+    names, path, stated = r.figure_fields, raw.table.path, row["statedText"]
     try:
         parsed = language.parse(stated)
         value = parsed.in_unit(row["unit"]) if pd.notna(row["unit"]) else None
     except quantity_zh.QuantityError as err:
         detail = f"{quoted(stated)} cannot be re-derived: {err}"
-        return [STATED_VALUE.at(path, line, names["stated_text"], detail=detail)]
+        return [STATED_VALUE.at(path, line, names["statedText"], detail=detail)]
     typed_value = value is not None and pd.notna(row["value"])
     checks = [
         ("value", value, Fraction(raw.cell(line, names["value"])) if typed_value else value),
-        ("unit_mult", parsed.unit_mult, row["unit_mult"]),
+        ("unitMultiplier", parsed.unit_mult, row["unitMultiplier"]),
         ("qualifier", parsed.qualifier, row["qualifier"]),
     ]
     findings = [
@@ -402,7 +407,8 @@ def _rederive(raw, r: Roles, line: int, row: pd.Series, language: Language) -> l
             path,
             line,
             names[role],
-            detail=f"{show(_plain(got))} disagrees with stated_text {quoted(stated)}, which reads {show(_plain(want))}",
+            detail=f"{show(_plain(got))} disagrees with {names['statedText']} {quoted(stated)}, "
+            f"which reads {show(_plain(want))}",
         )
         for role, want, got in checks
         if pd.notna(got) and want != got
@@ -438,17 +444,17 @@ def _or_empty(value) -> str:
 
 def _bounds_rule(r: Roles) -> Rule:
     f = r.figure_fields
-    value, qualifier, lower, upper = f["value"], f["qualifier"], f["lower_bound"], f["upper_bound"]
+    value, qualifier, lower, upper = f["value"], f["qualifier"], f["lowerBound"], f["upperBound"]
 
     def passes(frames) -> pd.Series:
         figures = frames[r.figures]
         expected = figures[qualifier].map(BOUND_OF)
-        lower_ok = (figures[lower] == figures[value]).where(expected == "lower_bound", figures[lower].isna())
-        upper_ok = (figures[upper] == figures[value]).where(expected == "upper_bound", figures[upper].isna())
+        lower_ok = (figures[lower] == figures[value]).where(expected == "lowerBound", figures[lower].isna())
+        upper_ok = (figures[upper] == figures[value]).where(expected == "upperBound", figures[upper].isna())
         return lower_ok & upper_ok
 
     def message(row: pd.Series) -> str:
-        bound = {"lower_bound": lower, "upper_bound": upper}.get(BOUND_OF.get(row[qualifier]))
+        bound = {"lowerBound": lower, "upperBound": upper}.get(BOUND_OF.get(row[qualifier]))
         wants = (
             f"{bound} equal to value ({show(row[value])}) and the other bound empty" if bound else "both bounds empty"
         )
@@ -548,7 +554,7 @@ def _coverage_findings(
     findings = []
     for document, (path, text, language) in texts.items():
         spans_ignored = _spans(ignored, document, "start", "end")
-        spans = sorted(set(_spans(figures, document, "quote_start", "quote_end")) | set(spans_ignored))
+        spans = sorted(set(_spans(figures, document, "quoteStart", "quoteEnd")) | set(spans_ignored))
         found = language.mentions(text)
         for mention in mentions_zh.uncovered_of(found, spans):
             detail = (
@@ -575,9 +581,7 @@ def coverage_report(ctx: Context) -> list[str]:
     ignored = _canonical(ctx.frames[r.ignored], r.ignored_fields) if r.ignored else None
     lines = []
     for document, (path, text, language) in texts.items():
-        accounts = [
-            (int(s), int(e), str(i)) for s, e, i in _triples(figures, document, "quote_start", "quote_end", "id")
-        ]
+        accounts = [(int(s), int(e), str(i)) for s, e, i in _triples(figures, document, "quoteStart", "quoteEnd", "id")]
         if ignored is not None:
             accounts += [
                 (int(s), int(e), f"ignored: {k}") for s, e, k in _triples(ignored, document, "start", "end", "kind")
@@ -667,10 +671,8 @@ def _source(ctx: Context, r: Roles, shown: pd.DataFrame) -> str:
     texts, _ = archived_texts(ctx, r)
     parts = []
     for document, (_path, text, _language) in texts.items():
-        quotes = shown.loc[shown["document"] == document, ["id", "quote_start", "quote_end"]].dropna()
-        spans = sorted(
-            zip(quotes["quote_start"].astype(int), quotes["quote_end"].astype(int), quotes["id"].astype(str))
-        )
+        quotes = shown.loc[shown["document"] == document, ["id", "quoteStart", "quoteEnd"]].dropna()
+        spans = sorted(zip(quotes["quoteStart"].astype(int), quotes["quoteEnd"].astype(int), quotes["id"].astype(str)))
         cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
         pieces, open_spans, i = [], [], 0
         for start, end in itertools.pairwise(cuts):

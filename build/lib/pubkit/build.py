@@ -1,0 +1,212 @@
+"""Build the current version's release: reads validated sources, writes ``dist/<name>-<version>/``.
+
+The release is written into a staging folder next to ``dist/`` (in ``.build/``),
+verified there, and only then moved into place with one atomic rename (an atomic
+exchange when the folder exists). A build that fails or is killed at any point
+leaves ``dist/`` byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pubkit import buildinfo, datasheet, descriptor, errors, export, extensions, index, metadata, read, validate, verify
+from pubkit.descriptor import DataPackage
+from pubkit.findings import CheckFailed, PubkitError
+
+DIST = "dist"
+STAGING = ".build"
+SUMS = "SHA256SUMS"
+JSONLD = "dataset.jsonld"
+DATASHEET = "index.html"
+RELEASE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
+PACKAGE_PROPERTIES = (
+    "name",
+    "id",
+    "title",
+    "description",
+    "version",
+    "created",
+    "homepage",
+    "licenses",
+    "contributors",
+    "keywords",
+)
+
+
+def build(pkg: DataPackage) -> str:
+    """Validate, build, verify, publish; return a one-line outcome for the user."""
+    findings = pkg.release_problems() or validate.sources(pkg)
+    if findings:
+        raise CheckFailed(findings)
+    (pkg.root / STAGING).mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=pkg.root / STAGING))
+    try:
+        built = write_release(pkg, staging)
+        problems = verify.release_folder(built)
+        if problems:
+            raise CheckFailed(problems)
+        return _publish(pkg, built)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_release(pkg: DataPackage, parent: Path) -> Path:
+    """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder."""
+    # Load
+    ctx, _ = validate.read_all(pkg)
+    modules, _ = extensions.load(pkg, pkg.trusted)
+    typed = ctx.frames
+    # Process
+    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
+    created = buildinfo.build_date(pkg)
+    provenance = buildinfo.record(pkg)
+    core = package_properties(pkg, created)
+    # Save
+    out = parent / pkg.release_name
+    for folder in ("csv", "parquet", "documents"):
+        (out / folder).mkdir(parents=True)
+    for table in pkg.tables:
+        export.write_csv(table, texts[table.name], out / "csv" / f"{table.name}.csv")
+        key_values = {
+            "datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
+            "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True),
+        }
+        arrow = export.arrow_table(table, typed[table.name], key_values)
+        export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
+    sheets = [(t, typed[t.name], texts[t.name]) for t in pkg.tables]
+    export.write_xlsx(sheets, _about(pkg, core, typed), out / f"{pkg.release_name}.xlsx", created)
+    for source in pkg.source_paths():
+        shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
+    rows = {(t.name, t.path): len(typed[t.name]) for t in pkg.tables}
+    markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
+    (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
+    _write_json(out / descriptor.DESCRIPTOR, _release_descriptor(pkg, core, provenance, out))
+    added = extensions.call(modules, "datasheet", ctx)
+    page = datasheet.render(core, list(pkg.tables), texts, index.sizes_and_hashes(out), citation(core), added)
+    (out / DATASHEET).write_text(page, encoding="utf-8")
+    dataset = metadata.jsonld(core, index.sizes_and_hashes(out))
+    for module in modules:
+        if callable(getattr(module, "jsonld", None)):
+            dataset = module.jsonld(dataset, ctx)
+    _write_json(out / JSONLD, dataset)
+    write_sums(out)
+    return out
+
+
+def write_sums(folder: Path) -> None:
+    lines = [f"{buildinfo.sha256_file(folder / p)}  {p}\n" for p in index.files_of(folder) if p != SUMS]
+    (folder / SUMS).write_text("".join(lines), encoding="utf-8")
+
+
+def citation(core: dict) -> str:
+    authors = "; ".join(c.get("title", "") for c in core.get("contributors", []))
+    return f"{authors} ({core['created'][:4]}). {core['title']}. Version {core['version']}. {core['id']}"
+
+
+def raw_text(raw: read.RawTable):
+    import pandas as pd
+
+    return pd.DataFrame({name: raw.text(name) for name in raw.header}, index=raw.index)
+
+
+def package_properties(pkg: DataPackage, created) -> dict:
+    core = {k: pkg.descriptor[k] for k in PACKAGE_PROPERTIES if k in pkg.descriptor}
+    core["created"] = buildinfo.iso(created)
+    core["sources"] = [
+        {**s, "path": f"documents/{Path(s['path']).name}"} if s.get("path") in pkg.source_paths() else s
+        for s in pkg.descriptor.get("sources", [])
+    ]
+    return core
+
+
+def _release_descriptor(pkg: DataPackage, core: dict, provenance: dict, out: Path) -> dict:
+    resources = []
+    for table in pkg.tables:
+        path = f"csv/{table.name}.csv"
+        resources.append(
+            {
+                "name": table.name,
+                "title": table.schema.get("title", table.name),
+                "description": table.schema.get("description", ""),
+                "path": path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": (out / path).stat().st_size,
+                "hash": f"sha256:{buildinfo.sha256_file(out / path)}",
+                "schema": table.schema,
+            }
+        )
+    return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, "provenance": provenance}
+
+
+def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
+    rows = [
+        ("title", core["title"]),
+        ("version", core["version"]),
+        ("created", core["created"]),
+        ("license", ", ".join(f"{item['name']} ({item.get('path', '')})" for item in core.get("licenses", []))),
+        ("how to cite", citation(core)),
+    ]
+    rows += [("source", s.get("title", s.get("path", ""))) for s in core.get("sources", [])]
+    for table in pkg.tables:
+        sheets = export.excel_sheet_names(table, len(typed[table.name]))
+        split = f", split over the sheets {', '.join(sheets)}" if len(sheets) > 1 else ""
+        rows.append(
+            (f"table {table.name}", f"{len(typed[table.name])} rows{split}: {table.schema.get('description', '')}")
+        )
+    rows.append(
+        (
+            "text cells",
+            "Every text cell is stored as text, never as a formula; datetimes are ISO 8601 text with their UTC offset.",
+        )
+    )
+    return rows
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _publish(pkg: DataPackage, built: Path) -> str:
+    dist = pkg.root / DIST
+    dist.mkdir(exist_ok=True)
+    target = dist / pkg.release_name
+    shown = f"{DIST}/{pkg.release_name}"
+    _refuse_damaged_releases(pkg)
+    if target.exists() and verify.same_files(built, target):
+        return f"unchanged: {shown} already holds exactly this build"
+    if pkg.version in index.released_versions(pkg.root):
+        raise PubkitError(f"{shown} {errors.RELEASED.template.format(version=pkg.version)}")
+    if target.exists():
+        _exchange(built, target)  # the old release now sits in staging and goes with it
+        return f"rebuilt: {shown}"
+    os.rename(built, target)
+    return f"built: {shown}"
+
+
+def _refuse_damaged_releases(pkg: DataPackage) -> None:
+    """No build goes into a dist/ whose released folders are not byte for byte as released."""
+    for version in index.released_versions(pkg.root):
+        shown = f"{DIST}/{pkg.name}-{version}"
+        damage = verify.integrity(pkg.root / shown, shown) if (pkg.root / shown).is_dir() else []
+        if damage:
+            raise PubkitError(
+                f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
+                f"restore it with `git checkout -- {shown}`"
+            )
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, rename_exchange = -100, 2
+    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"cannot swap {b} atomically: {os.strerror(errno)}")

@@ -1,0 +1,73 @@
+"""How a release is made: its build date, input hashes and tool versions.
+
+Content-addressed: the record changes only when an input's bytes, a tool's
+version or the recorded build date changes. It never reads the clock or git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from pubkit.descriptor import DESCRIPTOR, DataPackage
+
+LOCK = "requirements.lock"  # the pinned environment, where the package keeps one
+TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml", "matplotlib")
+
+
+def build_date(pkg: DataPackage) -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set, else the root descriptor's ``created``."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.fromisoformat(pkg.descriptor["created"].replace("Z", "+00:00")).astimezone(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def record(pkg: DataPackage) -> dict:
+    """The build date, every input's sha256, the toolkit's version and the lock's sha256, the tools' versions."""
+    import pubkit
+
+    inputs = [
+        DESCRIPTOR,
+        *sorted({t.schema_path for t in pkg.tables}),
+        *[t.path for t in pkg.tables],
+        *pkg.source_paths(),
+    ]
+    inputs += pkg.descriptor.get("pubkit:extensions", [])
+    lock = pkg.root / LOCK
+    return {
+        "build_date": iso(build_date(pkg)),
+        "inputs": {path: f"sha256:{sha256_file(pkg.root / path)}" for path in inputs},
+        "toolkit": {"name": pubkit.DISTRIBUTION, "version": pubkit.version()},
+        "lock": {"path": LOCK, "sha256": sha256_file(lock)} if lock.is_file() else None,
+        "tools": {"python": platform.python_version(), **{name: metadata.version(name) for name in TOOLS}},
+        "steps": steps(pkg),
+    }
+
+
+def steps(pkg: DataPackage) -> list[str]:
+    from pubkit import extensions
+
+    checked = "each source table is checked against its Table Schema with pandera, as frictionless reads it"
+    declared = extensions.declared_profiles(pkg.descriptor) + pkg.descriptor.get("pubkit:extensions", [])
+    return [
+        checked + (f", with the rules of {', '.join(declared)}" if declared else ""),
+        "tables are written as CSV (RFC 4180), Parquet (zstd) and one Excel workbook by pubkit",
+        "the release is verified (checksums, equal values across formats) before it is moved into dist/",
+    ]

@@ -1,0 +1,155 @@
+"""The command line: ``pubkit [--trust-package-code] COMMAND [PACKAGE_DIR]``.
+
+A thin layer: it calls the stage modules and turns their findings into one line
+each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error
+(set PUBKIT_DEBUG=1 to see its traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pubkit.findings import CheckFailed, PubkitError, render, to_json
+
+REPORT_URL = "the project's issue tracker"
+COMMANDS = (
+    ("check", "validate the sources and verify dist/ against them"),
+    ("build", "validate, then write the release of the current version into dist/"),
+    ("release", "cut the current version as an immutable release (zip, index, changelog, citation)"),
+    ("coverage", "list every numeric mention of the archived documents and what accounts for it"),
+    ("readme", "rewrite the README's generated sections (data dictionary, examples, messages)"),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except CheckFailed as failed:
+        print(to_json(failed.findings) if getattr(args, "json", False) else render(failed.findings))
+        return 1
+    except PubkitError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as err:  # an internal error: one line, never a traceback (PUBKIT_DEBUG=1 shows it)
+        if os.environ.get("PUBKIT_DEBUG"):
+            raise
+        print(f"internal error: {type(err).__name__}: {err} (please report it to {REPORT_URL})", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    import pubkit
+
+    parser = argparse.ArgumentParser(prog="pubkit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pubkit {pubkit.version()} ({pubkit.DISTRIBUTION})")
+    parser.add_argument(
+        "--trust-package-code",
+        action="store_true",
+        help="run the Python modules the package names in pubkit:extensions (they are code: trust the package first)",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    for name, help_text in COMMANDS:
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("package", nargs="?", default=".", help="package directory (default: .)")
+        command.set_defaults(command=globals()[f"_{name}"])
+        if name == "check":
+            command.add_argument("--json", action="store_true", help="print every finding as JSON")
+            command.add_argument(
+                "--engine",
+                choices=("fast", "frictionless"),
+                default="fast",
+                help="fast (default) checks column by column; frictionless also runs frictionless' row-by-row validation",
+            )
+    diff = commands.add_parser(
+        "diff",
+        help="print what changed between two release folders",
+        description="print what changed between two release folders",
+    )
+    diff.add_argument("old", help="the older release folder")
+    diff.add_argument("new", help="the newer release folder")
+    diff.set_defaults(command=_diff)
+    return parser
+
+
+def _load(args):
+    from pubkit import descriptor
+
+    return descriptor.load(args.package, trusted=args.trust_package_code)
+
+
+def _release(args) -> int:
+    from pubkit import release
+
+    print(release.cut(_load(args)))
+    return 0
+
+
+def _diff(args) -> int:
+    from pathlib import Path
+
+    from pubkit import diff
+
+    for folder in (args.old, args.new):
+        if not (Path(folder) / "datapackage.json").is_file():
+            raise PubkitError(f"{folder} is not a release folder: it has no datapackage.json")
+    print(diff.markdown(Path(args.old), Path(args.new)), end="")
+    return 0
+
+
+def _check(args) -> int:
+    from pubkit import check
+
+    pkg = _load(args)
+    findings = check.package(pkg, engine=args.engine)
+    if findings:
+        raise CheckFailed(findings)
+    if check.verifies_dist(pkg):
+        print(f"ok: {pkg.release_name}: sources valid, dist/ verified")
+    else:
+        print(f"ok: {pkg.release_name or pkg.root.name}: sources valid (no dist/ to verify)")
+    return 0
+
+
+def _build(args) -> int:
+    from pubkit import build
+
+    print(build.build(_load(args)))
+    return 0
+
+
+def _coverage(args) -> int:
+    from pubkit import extensions, validate
+    from pubkit.profiles import value_provenance
+
+    pkg = _load(args)
+    if value_provenance.PROPERTY not in pkg.descriptor:
+        raise PubkitError(
+            f"coverage needs the {value_provenance.PROPERTY} profile, which datapackage.json does not declare"
+        )
+    findings = validate.sources(pkg)
+    if findings:
+        raise CheckFailed(findings)
+    ctx, _ = validate.read_all(pkg)
+    extensions.load(pkg, pkg.trusted)
+    print("\n".join(value_provenance.coverage_report(ctx)))
+    return 0
+
+
+def _readme(args) -> int:
+    from pathlib import Path
+
+    from pubkit import readme
+
+    pkg = _load(args)
+    path = Path(args.package) / "README.md"
+    if not path.is_file():
+        raise PubkitError(f"{path} does not exist: readme rewrites the generated sections of an existing README.md")
+    path.write_text(readme.refresh(path.read_text(encoding="utf-8"), pkg), encoding="utf-8")
+    print(f"wrote the generated sections of {path}")
+    return 0

@@ -1,0 +1,74 @@
+"""Constraints, keys and row rules, with pandera: reads typed frames, writes nothing.
+
+Each table's pandera schema comes from its Table Schema (``tableschema``); the rules
+of ``rules`` and of every extension run as pandera checks on the same pass. Each
+failure becomes one finding in the user's words.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pubkit import read, rules, structure, tableschema
+from pubkit.extensions import Rule
+from pubkit.findings import Finding
+
+
+def findings(pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame], extra: list[Rule]) -> list[Finding]:
+    """Every table's constraints and keys, the core rules, and the ``extra`` rules of extensions."""
+    found = []
+    for name, frame in frames.items():
+        table_rules = rules.for_table(pkg, name, frames) + [r for r in extra if r.table == name]
+        checks = [pa.Check(_vectorised(rule, frames), error=rule.key) for rule in table_rules]
+        schema = tableschema.pandera_schema(raws[name].table, checks)
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as failed:
+            found += _translated(raws[name], frame, failed.failure_cases, {r.key: r for r in table_rules})
+    return found
+
+
+def _vectorised(rule: Rule, frames: dict[str, pd.DataFrame]):
+    return lambda frame: rule.passes(frames).fillna(True).astype(bool)
+
+
+def _translated(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by_key: dict) -> list[Finding]:
+    table = raw.table
+    is_rule = cases["check"].isin(list(by_key))
+    # Constraints first: where a rule and a constraint flag the same cell, the constraint is the news.
+    found = [
+        _column_finding(raw, frame, case.check, case.column, int(case.index))
+        for case in cases[~is_rule].drop_duplicates(["check", "index", "column"]).itertuples()
+    ]
+    # A row-wise rule lists one case per column of a failing row (none for its empty cells): one finding a row.
+    for case in cases[is_rule].drop_duplicates(["check", "index"]).itertuples():
+        line, rule = int(case.index), by_key[case.check]
+        if line not in frame.attrs["rows_with_bad_cells"]:
+            message = rule.message(frame.loc[line])
+            found.append(
+                Finding(table.path, line, rule.field, message, rule.name, raw.cell(line, rule.field), type=rule.code)
+            )
+    return found
+
+
+def _column_finding(raw: read.RawTable, frame: pd.DataFrame, check: str, column: str, line: int) -> Finding:
+    table = raw.table
+    if check == "multiple_fields_uniqueness":
+        key = table.schema["primaryKey"]
+        return _repeat(raw, frame, key, line, primary=True)
+    cell = raw.cell(line, column)
+    field = table.field(column)
+    if check == "not_nullable" and cell:
+        return structure.type_error(table.path, line, field, cell)
+    if check == "field_uniqueness":
+        return _repeat(raw, frame, [column], line, primary=False)
+    constraint = {"not_nullable": "required"}.get(check, check)
+    return structure.constraint_error(table.path, line, field, constraint, cell)
+
+
+def _repeat(raw: read.RawTable, frame: pd.DataFrame, key: list[str], line: int, primary: bool) -> Finding:
+    same = (frame[key] == frame.loc[line, key]).all(axis=1)
+    first = int(same[same].index.min())
+    cells = [raw.cell(line, k) for k in key]
+    return structure.repeat_error(raw.table.path, line, key, cells, f"line {first}", primary)

@@ -1,0 +1,180 @@
+"""The release's datasheet ``index.html``: reads the typed tables and the release's files, returns HTML.
+
+For any package: title, description, version, licence, citation, downloads with
+sizes and sha256, and for every table its fields and a preview of its rows (all of
+them up to ``PREVIEW_ROWS``; past that the first rows, the count, and links to the
+full files). Extensions add to it (``extensions.Datasheet``): the value-provenance
+profile links each figure to its quote in the archived text, and draws the charts
+the package declares.
+
+Self-contained (inline CSS, SVG and script; nothing fetched) and byte-stable. Every
+value is escaped for its context, and only ``http(s):`` and relative links are made.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from pubkit.extensions import Datasheet
+
+PREVIEW_ROWS = 2000
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",sans-serif;margin:0 auto;
+max-width:72rem;padding:0 1rem 4rem;line-height:1.45;color:#1a1a1a}
+h1{font-size:1.5rem;margin-top:1.5rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
+nav a{margin-right:1rem}.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;min-width:100%}
+th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .45rem;text-align:left;vertical-align:top}
+th{background:#f4f6f8;white-space:nowrap}table.sortable th{cursor:pointer}table.sortable th[aria-sort]::after{content:" ↕";color:#888}
+td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:.85em;word-break:break-all}
+details{margin:.5rem 0}summary{cursor:pointer}
+@media (max-width:40rem){body{padding:0 .5rem 3rem}th,td{padding:.25rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}}
+"""
+SORT_SCRIPT = """
+document.querySelectorAll('table.sortable th').forEach(function(th){var i=th.cellIndex;th.setAttribute('aria-sort','none');
+th.addEventListener('click',function(){var body=th.closest('table').tBodies[0];var up=th.dataset.dir!=='up';th.dataset.dir=up?'up':'down';
+var rows=Array.prototype.slice.call(body.rows);rows.sort(function(a,b){var x=a.cells[i].dataset.sort||a.cells[i].textContent,
+y=b.cells[i].dataset.sort||b.cells[i].textContent;var nx=parseFloat(x),ny=parseFloat(y);
+var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);return up?c:-c});rows.forEach(function(r){body.appendChild(r)})})});
+"""
+NUMERIC = ("number", "integer", "year")
+
+
+def render(
+    core: dict,
+    tables: list,
+    texts: dict[str, pd.DataFrame],
+    files: dict[str, tuple[int, str]],
+    citation: str,
+    added: list[Datasheet],
+) -> str:
+    """``texts`` holds each table's cells as the release CSV writes them; ``added``, what extensions add."""
+    title = escape(core.get("title", core["name"]))
+    sections = [(a, h, body) for extra in added for a, h, body in extra.sections]
+    nav = [(f"table-{t.name}", t.schema.get("title", t.name)) for t in tables] + [(a, h) for a, h, _ in sections]
+    nav += [("downloads", "Downloads"), ("cite", "How to cite")]
+    parts = [
+        "<!doctype html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title>",
+        f"<style>{STYLE}{''.join(extra.style for extra in added)}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{title}</h1>",
+        f"<p>{escape(core.get('description', ''))}</p>",
+        _version_line(core),
+        "<nav>" + "".join(f'<a href="#{escape(a)}">{escape(h)}</a>' for a, h in nav) + "</nav>",
+        *[_table_section(t, texts[t.name], added) for t in tables],
+        *[f'<section id="{escape(a)}"><h2>{escape(h)}</h2>{body}</section>' for a, h, body in sections],
+        _downloads(files),
+        f'<section id="cite"><h2>How to cite</h2><p>{escape(citation)}</p></section>',
+        f"<script>{SORT_SCRIPT}{''.join(extra.script for extra in added)}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def safe_href(url: str) -> str | None:
+    """``url`` escaped for an attribute, if it is an http(s) or a relative link; None for anything else."""
+    lowered = url.strip().lower()
+    scheme = lowered.split(":", 1)[0] if ":" in lowered.split("/", 1)[0] else None
+    if scheme in (None, "http", "https") and not lowered.startswith("//"):
+        return escape(url, quote=True)
+    return None
+
+
+def link(url: str, text: str) -> str:
+    href = safe_href(url)
+    return f'<a href="{href}">{escape(text)}</a>' if href else escape(text)
+
+
+def _version_line(core: dict) -> str:
+    licences = ", ".join(
+        link(item.get("path", ""), item.get("name", item.get("title", ""))) for item in core.get("licenses", [])
+    )
+    return (
+        f"<p>Version <strong>{escape(core['version'])}</strong> · built {escape(core['created'][:10])}"
+        + (f" · licence {licences}" if licences else "")
+        + "</p>"
+    )
+
+
+def _table_section(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
+    anchor = escape(f"table-{table.name}")
+    heading = escape(table.schema.get("title", table.name))
+    shown = text.iloc[:PREVIEW_ROWS]
+    count = len(text)
+    note = (
+        (f"All {count:,} rows." if count != 1 else "All 1 row.")
+        if count <= PREVIEW_ROWS
+        else (
+            f"The first {PREVIEW_ROWS:,} of {count:,} rows; every row is in "
+            f"{link(f'csv/{table.name}.csv', f'csv/{table.name}.csv')} and "
+            f"{link(f'parquet/{table.name}.parquet', f'parquet/{table.name}.parquet')}."
+        )
+    )
+    return (
+        f'<section id="{anchor}"><h2>{heading} <code>{escape(table.name)}</code></h2>'
+        f"<p>{escape(table.schema.get('description', ''))}</p>"
+        f"<details><summary>Fields ({len(table.fields)})</summary>{_fields(table)}</details>"
+        f"<p>{note}</p>{_rows(table, shown, added)}</section>"
+    )
+
+
+def _fields(table) -> str:
+    required = lambda f: "yes" if f.get("constraints", {}).get("required") else "no"  # noqa: E731
+    rows = [
+        f"<tr><td><code>{escape(f['name'])}</code></td><td>{escape(f.get('type', 'string'))}</td><td>{required(f)}</td>"
+        f"<td>{escape(str(f.get('unit', '')))}</td><td>{escape(str(f.get('description', '')))}</td></tr>"
+        for f in table.fields
+    ]
+    return _table(["field", "type", "required", "unit", "description"], rows, sortable=False)
+
+
+def _rows(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
+    columns = []
+    for field in table.fields:
+        name, kind = field["name"], field.get("type", "string")
+        custom = next(
+            (extra.cell_links[(table.name, name)] for extra in added if (table.name, name) in extra.cell_links), None
+        )
+        cells = text[name].tolist()
+        html = custom.tolist() if custom is not None else [escape(c) for c in cells]
+        numeric = kind in NUMERIC
+        columns.append(
+            [
+                f'<td class="num" data-sort="{escape(c, quote=True)}">{h}</td>' if numeric else f"<td>{h}</td>"
+                for c, h in zip(cells, html, strict=True)
+            ]
+        )
+    ids = next((extra.row_ids[table.name] for extra in added if table.name in extra.row_ids), None)
+    starts = [f'<tr id="{escape(i, quote=True)}">' for i in ids.tolist()] if ids is not None else ["<tr>"] * len(text)
+    rows = ["".join([start, *cells, "</tr>"]) for start, *cells in zip(starts, *columns, strict=True)]
+    return _table(table.field_names, rows, sortable=True)
+
+
+def _table(head: list[str], rows: list[str], sortable: bool) -> str:
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    kind = ' class="sortable"' if sortable else ""
+    return (
+        f'<div class="scroll"><table{kind}><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+def _downloads(files: dict[str, tuple[int, str]]) -> str:
+    rows = [
+        f'<tr><td>{link(p, p)}</td><td class="num" data-sort="{size}">{size:,}</td><td><code>{escape(digest)}</code></td></tr>'
+        for p, (size, digest) in sorted(files.items())
+    ]
+    note = "SHA256SUMS lists every file of the release, this page included; check them with <code>sha256sum -c SHA256SUMS</code>."
+    return (
+        '<section id="downloads"><h2>Downloads</h2>'
+        + _table(["file", "bytes", "sha256"], rows, True)
+        + f"<p>{note}</p></section>"
+    )

@@ -1,0 +1,125 @@
+"""Value-level release notes: reads two release folders, returns what changed, in Markdown.
+
+Rows are matched by each table's primary key: added, removed, and changed (old → new,
+field by field); schema changes list tables and fields added, removed or retyped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from pubkit import index
+
+SHOWN_CHARACTERS = 40  # of each value in a summary of an added or removed row
+
+
+def markdown(old: Path | None, new: Path) -> str:
+    """Markdown for the changes from ``old`` (None for a first release) to ``new``."""
+    new_tables = _tables(new)
+    old_tables = _tables(old) if old else {}
+    lines = [f"Changes since {old.name}." if old else "First release: every row is new.", ""]
+    lines += _file_changes(old, new) + _provenance_changes(old, new) if old else []
+    lines += _schema_changes(old_tables, new_tables) if old else []
+    for name, (schema, rows) in new_tables.items():
+        old_rows = old_tables.get(name, (schema, {}))[1]
+        lines += _row_changes(name, schema, old_rows, rows)
+    for name in sorted(set(old_tables) - set(new_tables)):
+        lines += [f"### `{name}`", "", f"- table removed ({len(old_tables[name][1])} rows)", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _file_changes(old: Path, new: Path) -> list[str]:
+    def names(folder: Path) -> set[str]:  # the workbook is named after its release: compare without that
+        described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        release = f"{described['name']}-{described['version']}"
+        return {p.replace(release, "<release>") for p in index.files_of(folder)}
+
+    lines = [f"- file added: `{p}`" for p in sorted(names(new) - names(old))]
+    lines += [f"- file removed: `{p}`" for p in sorted(names(old) - names(new))]
+    return ["### Files", "", *lines, ""] if lines else []
+
+
+def _provenance_changes(old: Path, new: Path) -> list[str]:
+    """Inputs and tools whose recorded sha256 or version changed."""
+
+    def provenance(folder: Path) -> dict:
+        return json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("provenance", {})
+
+    before, after = provenance(old), provenance(new)
+    lines = []
+    for part, noun in (("inputs", "input"), ("tools", "tool")):
+        was, now = before.get(part, {}), after.get(part, {})
+        lines += [
+            f"- {noun} `{k}`: {_show(was.get(k))} → {_show(now.get(k))}"
+            for k in sorted(set(was) | set(now))
+            if was.get(k) != now.get(k)
+        ]
+    return ["### Provenance", "", *lines, ""] if lines else []
+
+
+def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    tables = {}
+    for resource in descriptor["resources"]:
+        schema = resource["schema"]
+        key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+        key = [key] if isinstance(key, str) else key
+        with (folder / resource["path"]).open(encoding="utf-8", newline="") as stream:
+            rows = {tuple(r[k] for k in key): r for r in csv.DictReader(stream)}
+        tables[resource["name"]] = (schema, rows)
+    return tables
+
+
+def _row_changes(name: str, schema: dict, old: dict, new: dict) -> list[str]:
+    added = [k for k in new if k not in old]
+    removed = [k for k in old if k not in new]
+    changed = [k for k in new if k in old and new[k] != old[k]]
+    if not (added or removed or changed):
+        return []
+    lines = [f"### `{name}`", "", f"{len(added)} added, {len(removed)} removed, {len(changed)} changed.", ""]
+    key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+    key = [key] if isinstance(key, str) else key
+    lines += [f"- added {_key(k)}: {_summary(new[k], key)}" for k in added]
+    lines += [f"- removed {_key(k)}: {_summary(old[k], key)}" for k in removed]
+    for k in changed:
+        fields = [f["name"] for f in schema["fields"] if old[k].get(f["name"]) != new[k].get(f["name"])]
+        parts = "; ".join(f"{f}: {_show(old[k].get(f))} → {_show(new[k].get(f))}" for f in fields)
+        lines.append(f"- changed {_key(k)}: {parts}")
+    return [*lines, ""]
+
+
+def _summary(row: dict, key: list[str]) -> str:
+    """The row's other non-empty fields, each value cut to ``SHOWN_CHARACTERS``."""
+    shown = [f"{f} {_show(_cut(v))}" for f, v in row.items() if f not in key and v not in (None, "")]
+    return "; ".join(shown)
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= SHOWN_CHARACTERS else value[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def _schema_changes(old: dict, new: dict) -> list[str]:
+    lines = []
+    for name in sorted(set(new) - set(old)):
+        lines.append(f"- schema: table `{name}` added")
+    for name in sorted(set(old) & set(new)):
+        before = {f["name"]: f.get("type", "string") for f in old[name][0]["fields"]}
+        after = {f["name"]: f.get("type", "string") for f in new[name][0]["fields"]}
+        lines += [f"- schema: `{name}.{f}` added ({after[f]})" for f in after if f not in before]
+        lines += [f"- schema: `{name}.{f}` removed" for f in before if f not in after]
+        lines += [
+            f"- schema: `{name}.{f}` type {before[f]} → {after[f]}"
+            for f in after
+            if f in before and before[f] != after[f]
+        ]
+    return (["### Schema", "", *lines, ""]) if lines else []
+
+
+def _key(key: tuple) -> str:
+    return "`" + ", ".join(key) + "`"
+
+
+def _show(value) -> str:
+    return "(empty)" if value in (None, "") else f"«{value}»"

@@ -1,0 +1,422 @@
+"""Read a source CSV: strict UTF-8, every record with the line a person sees in an editor.
+
+Returns the raw text cells as Arrow columns (nothing is coerced here), and a typed
+pandas frame whose index is the editor line of each row, so that any later check
+can name it.
+
+Two readers give the same ``RawTable``. pyarrow's parses a *plain* file (valid
+RFC 4180 quoting, no lone CR, no NUL; see ``bulk_readable``) in bulk, where it is bound
+to read exactly what Python's strict csv module reads. Anything else goes record by
+record through the csv module, whose errors name the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
+
+from pubkit import errors
+from pubkit.descriptor import DataPackage, Table
+from pubkit.findings import CheckFailed
+
+BOM = "\ufeff"
+CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells; so must the bulk reader
+SCAN_CHUNK = 1 << 26  # bytes scanned at a time for quotes, to bound memory
+HEADER_SCAN = 1 << 16  # bytes in which the header record must lie, for the bulk reader
+BLOCK_SIZE = 1 << 24  # bytes pyarrow parses at a time: fewer, larger chunks for every later step
+MAX_SLICES = 1000  # runs of kept rows joined without a copy; more are copied into place
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    table: Table
+    header: list[str]
+    columns: list[pyarrow.ChunkedArray]  # one text column per header label; short rows padded with ""
+    lines: np.ndarray  # the editor line where each non-blank data row starts
+    record_lines: np.ndarray  # the editor line of every CSV record, blank ones included
+    header_line: int
+    blank_lines: tuple[int, ...]  # records after the header with no value in any cell
+    widths: np.ndarray  # the number of cells in each row
+    reader: str  # which reader parsed the file: "bulk" (pyarrow) or "csv"
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def line_of_record(self, number: int) -> int:
+        """Editor line of the ``number``-th CSV record (1 is the header), as frictionless counts rows."""
+        return int(self.record_lines[number - 1]) if 0 < number <= len(self.record_lines) else number
+
+    def record_of_line(self, line: int) -> int | None:
+        """The record number (1 is the header, as frictionless counts rows) that starts at editor ``line``."""
+        position = int(np.searchsorted(self.record_lines, line))
+        found = position < len(self.record_lines) and int(self.record_lines[position]) == line
+        return position + 1 if found else None
+
+    @property
+    def header_ok(self) -> bool:
+        return self.header == self.table.field_names
+
+    def cell(self, line: int, name: str) -> str:
+        position = int(np.searchsorted(self.lines, line))
+        return self.columns[self.header.index(name)][position].as_py()
+
+    def text(self, name: str) -> pd.Series:
+        """The column's cells as written, indexed by editor line."""
+        return _series(self.columns[self.header.index(name)], self.index)
+
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(self.lines, name="line")
+
+    def records(self) -> list[dict[str, str]]:
+        return pyarrow.Table.from_arrays(self.columns, names=self.header).to_pylist()
+
+
+def raw_table(pkg: DataPackage, table: Table) -> RawTable:
+    """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean UTF-8 CSV."""
+    return from_bytes(table, (pkg.root / table.path).read_bytes())
+
+
+def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
+    """Parse ``data`` as ``table``; ``bulk=False`` forces the record-by-record reader."""
+    if bulk and bulk_readable(data):
+        try:
+            return _assemble(table, *_bulk_records(data), reader="bulk")
+        except _NotPlain:
+            pass
+    return _assemble(table, *_csv_records(data, table.path), reader="csv")
+
+
+def frame(raw: RawTable) -> pd.DataFrame:
+    """The rows as a typed frame indexed by editor line; a cell that fails its type becomes NA."""
+    missing = raw.table.schema.get("missingValues", [""])
+    typed, bad = {}, np.zeros(len(raw), dtype=bool)
+    for f in raw.table.fields:
+        text = raw.columns[raw.header.index(f["name"])]
+        is_missing = pc.is_in(text, pyarrow.array(missing, pyarrow.string())).to_numpy(zero_copy_only=False)
+        typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index)
+        bad |= typed[f["name"]].isna().to_numpy() & ~is_missing
+    typed = pd.DataFrame(typed, index=raw.index)
+    # Rules skip these rows: their type errors are reported, and would only echo.
+    typed.attrs["rows_with_bad_cells"] = set(raw.lines[bad].tolist())
+    return typed
+
+
+def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:
+    """Cast a column of text cells to the pandas dtype of its Table Schema type."""
+    cells = text.astype(object).where(~text.isin(missing))
+    kind = field.get("type", "string")
+    if kind == "string":
+        return cells.astype("string")
+    if kind == "number":
+        ok = cells.str.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", na=False)
+        return pd.to_numeric(cells.where(ok), errors="coerce").astype("float64")
+    if kind == "integer":
+        ok = cells.str.fullmatch(r"[+-]?[0-9]+", na=False)
+        return pd.to_numeric(cells.where(ok), errors="coerce").astype("Int64")
+    if kind == "boolean":
+        true = field.get("trueValues", ["true", "True", "TRUE", "1"])
+        false = field.get("falseValues", ["false", "False", "FALSE", "0"])
+        return cells.map(lambda c: True if c in true else False if c in false else pd.NA).astype("boolean")
+    if kind == "date" and field.get("format", "default") != "default":
+        return pd.Series([_strptime_date(c, field["format"]) for c in cells], index=cells.index, dtype="datetime64[s]")
+    if kind == "date":
+        return pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+    if kind == "datetime":
+        parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True)
+        return parsed.astype("datetime64[us, UTC]")
+    raise ValueError(f"unsupported field type {kind!r}")  # descriptor.load() refuses these first
+
+
+def decode(data: bytes, path: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        message = (
+            f"is not UTF-8: byte 0x{data[err.start]:02x} at byte column {column} cannot be decoded; "
+            "save the file as UTF-8 (a GBK or GB18030 export needs converting)"
+        )
+        raise CheckFailed([errors.ENCODING.at(path, line, detail=message)]) from None
+    if text.startswith(BOM):
+        message = "starts with a byte-order mark (UTF-8 with BOM); save it as UTF-8 without BOM"
+        raise CheckFailed([errors.ENCODING.at(path, 1, detail=message)])
+    return text
+
+
+# Records ------------------------------------------------------------------------
+# Both readers return every record as: the bulk-parsed rows (an Arrow table of text,
+# header first), the rows pyarrow would not take (record number -> cells), and the
+# number of line breaks inside each record's cells.
+
+
+class _NotPlain(Exception):
+    """The bulk reader met something only the record-by-record reader reports exactly."""
+
+
+def _csv_records(data: bytes, path: str) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
+    text = decode(data, path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, breaks, last_line = [], [], 0
+    try:
+        for record in reader:
+            records.append(record)
+            breaks.append(reader.line_num - last_line - 1)
+            last_line = reader.line_num
+    except csv.Error as err:
+        raise CheckFailed([errors.CSV_SYNTAX.at(path, last_line + 1, detail=str(err))]) from None
+    first = next((i for i, r in enumerate(records) if any(r)), None)
+    if first is None:
+        raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
+    width = len(records[first])
+    regular, others = [], {}
+    for number, record in enumerate(records, start=1):
+        if number - 1 == first or (number - 1 > first and len(record) == width):
+            regular.append(record)
+        else:
+            others[number] = record  # ragged rows, and the blank records before the header
+    bulk = pyarrow.table({str(i): pyarrow.array([r[i] for r in regular], pyarrow.string()) for i in range(width)})
+    return bulk, others, np.array(breaks, dtype=np.int64)
+
+
+def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
+    import pyarrow.csv
+
+    def parse(threads: bool, skipped: list):
+        return pyarrow.csv.read_csv(
+            pyarrow.BufferReader(data),
+            read_options=pyarrow.csv.ReadOptions(
+                use_threads=threads, autogenerate_column_names=True, block_size=BLOCK_SIZE
+            ),
+            parse_options=pyarrow.csv.ParseOptions(
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=lambda row: skipped.append((row.number, row.text)) or "skip",
+            ),
+            convert_options=pyarrow.csv.ConvertOptions(
+                column_types=text_columns, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+
+    # No more columns than the header's commas allow; every one is read as text.
+    text_columns = {f"f{i}": pyarrow.string() for i in range(data.count(b",", 0, HEADER_SCAN) + 1)}
+    skipped: list = []
+    try:
+        bulk = parse(True, skipped)
+        if skipped:  # row numbers are known only to a single-threaded parse
+            del bulk  # before the second parse, not after: one table in memory at a time
+            skipped.clear()
+            bulk = parse(False, skipped)
+    except pyarrow.ArrowInvalid:
+        raise _NotPlain from None  # the record reader names whatever pyarrow refused
+    if any(c.type != pyarrow.string() for c in bulk.columns):
+        raise _NotPlain  # a header record longer than HEADER_SCAN
+    lengths = [pc.max(pc.binary_length(c)).as_py() or 0 for c in bulk.columns]  # bytes: at least the characters
+    if max(lengths, default=0) > CSV_FIELD_LIMIT or not any(c[0].as_py() for c in bulk.columns):
+        raise _NotPlain  # a cell too long for the csv module, or blank lines before the header
+    others = {number: next(csv.reader([text])) if text else [] for number, text in skipped}
+    total = bulk.num_rows + len(others)
+    breaks = np.zeros(total, dtype=np.int64)
+    if data.count(b"\n") + (not data.endswith(b"\n")) > total:  # some cell holds a line break
+        in_bulk = _bulk_numbers(total, others) - 1
+        breaks[in_bulk] = sum(pc.count_substring(c, "\n").to_numpy() for c in bulk.columns)
+        for number, text in skipped:
+            breaks[number - 1] = text.count("\n")
+    return bulk, others, breaks
+
+
+def bulk_readable(data: bytes) -> bool:
+    """True when the csv module and pyarrow are bound to read ``data`` alike.
+
+    That holds for valid RFC 4180 text: quotes open only at a cell's start, inside a
+    quoted cell come in pairs, and close only at its end. A quote's parity (how many
+    quotes precede it) says whether it is inside a quoted cell.
+    """
+    if not data or data.startswith(BOM.encode()) or b"\0" in data:
+        return False
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    if not _utf8(data):
+        return False
+    quotes = _positions(data, ord('"'))
+    if len(quotes) % 2:
+        return False
+    if not len(quotes):
+        return True
+    starts = np.flatnonzero(np.diff(quotes, prepend=-2) != 1)  # index of each run of adjacent quotes
+    ends = np.append(starts[1:], len(quotes)) - 1
+    raw = np.frombuffer(data, dtype=np.uint8)
+    before = np.where(quotes[starts] > 0, raw[np.maximum(quotes[starts] - 1, 0)], ord(","))
+    after_at = quotes[ends] + 1
+    after = np.where(after_at < len(raw), raw[np.minimum(after_at, len(raw) - 1)], ord(","))
+    opens_outside = starts % 2 == 0
+    closes_outside = (ends + 1) % 2 == 0
+    return bool(
+        np.all(~opens_outside | np.isin(before, list(b",\n")))
+        and np.all(~closes_outside | np.isin(after, list(b",\r\n")))
+    )
+
+
+def _utf8(data: bytes) -> bool:
+    whole = pyarrow.Array.from_buffers(
+        pyarrow.large_binary(),
+        1,
+        [None, pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64)), pyarrow.py_buffer(data)],
+    )
+    try:
+        whole.cast(pyarrow.large_string())
+    except pyarrow.ArrowInvalid:
+        return False
+    return True
+
+
+def _positions(data: bytes, byte: int) -> np.ndarray:
+    raw = np.frombuffer(data, dtype=np.uint8)
+    return np.concatenate(
+        [np.flatnonzero(raw[at : at + SCAN_CHUNK] == byte) + at for at in range(0, len(raw), SCAN_CHUNK)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+
+
+def _assemble(
+    table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray, reader: str
+) -> RawTable:
+    """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
+    total = bulk.num_rows + len(others)
+    record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
+    numbers = _bulk_numbers(total, others)
+    header = [c[0].as_py() for c in bulk.columns]
+    if not table.case_sensitive_header and [h.lower() for h in header] == [f.lower() for f in table.field_names]:
+        header = table.field_names  # dialect caseSensitiveHeader false: labels match whatever their case
+    width = len(header)
+    blank = _blank(bulk)
+    blank_numbers = [
+        *numbers[blank & (numbers > numbers[0])],
+        *(n for n, r in others.items() if not any(r) and n > numbers[0]),
+    ]
+    rows = {n: r for n, r in others.items() if any(r)}
+    # Every non-blank row after the header, bulk-parsed or not, in record order.
+    in_bulk = np.flatnonzero(~blank)[1:]
+    picks = np.concatenate([in_bulk, bulk.num_rows + np.arange(len(rows))]).astype(np.int64)
+    row_numbers = np.concatenate([numbers[in_bulk], list(rows)]).astype(np.int64)
+    widths = np.concatenate([np.full(len(in_bulk), width), [len(r) for r in rows.values()]]).astype(np.int64)
+    order = np.argsort(row_numbers, kind="stable")
+    picks, row_numbers, widths = picks[order], row_numbers[order], widths[order]
+    if rows:
+        padded = [(r + [""] * width)[:width] for r in rows.values()]
+        bulk = pyarrow.concat_tables(
+            [
+                bulk,
+                pyarrow.table(
+                    {
+                        name: pyarrow.array([r[i] for r in padded], pyarrow.string())
+                        for i, name in enumerate(bulk.column_names)
+                    }
+                ),
+            ]
+        )
+    kept = _rows(bulk, picks)
+    return RawTable(
+        table,
+        header,
+        list(kept.columns),
+        record_lines[row_numbers - 1],
+        record_lines,
+        int(record_lines[numbers[0] - 1]),
+        tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
+        widths,
+        reader,
+    )
+
+
+def _bulk_numbers(total: int, others: dict) -> np.ndarray:
+    """The record number of each bulk-parsed row: every number but those of ``others``."""
+    return np.setdiff1d(np.arange(1, total + 1), list(others)) if others else np.arange(1, total + 1)
+
+
+def _rows(table: pyarrow.Table, picks: np.ndarray) -> pyarrow.Table:
+    """The rows at ``picks``: zero-copy slices while they form few runs (a clean file is one run)."""
+    if not len(picks):
+        return table.slice(0, 0)
+    breaks = np.flatnonzero(np.diff(picks) != 1) + 1
+    if len(breaks) >= MAX_SLICES:
+        return table.take(picks)
+    starts, stops = np.concatenate([[0], breaks]).tolist(), np.concatenate([breaks, [len(picks)]]).tolist()
+    return pyarrow.concat_tables([table.slice(int(picks[start]), stop - start) for start, stop in zip(starts, stops)])
+
+
+def _blank(bulk: pyarrow.Table) -> np.ndarray:
+    """Rows with no value in any cell; only rows whose first cell is empty need a look."""
+    blank = pc.equal(pc.binary_length(bulk.column(0)), 0).to_numpy(zero_copy_only=False)
+    for column in bulk.columns[1:]:
+        if not blank.any():
+            break
+        blank[blank] = pc.equal(pc.binary_length(column.filter(pyarrow.array(blank))), 0).to_numpy(zero_copy_only=False)
+    return blank
+
+
+# Typing -------------------------------------------------------------------------
+
+
+def _strptime_date(cell, pattern: str):
+    """A date read with a strftime ``pattern`` as frictionless reads it (``datetime.strptime``); NaT if it fails."""
+    from datetime import datetime
+
+    if not isinstance(cell, str):
+        return pd.NaT
+    try:
+        return pd.Timestamp(datetime.strptime(cell, pattern).date())
+    except ValueError:
+        return pd.NaT
+
+
+def _typed(
+    text: pyarrow.ChunkedArray, is_missing: np.ndarray, field: dict, missing: list[str], index: pd.Index
+) -> pd.Series:
+    if field.get("type", "string") == "string":
+        return _series(_null_where(text, is_missing), index)
+    # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
+    encoded = pc.dictionary_encode(text.combine_chunks())
+    typed = cast(pd.Series(encoded.dictionary.to_pylist(), dtype=object), field, missing)
+    positions = encoded.indices.to_numpy(zero_copy_only=False)
+    return pd.Series(typed.array.take(positions), index=index, name=field["name"])
+
+
+def _null_where(text: pyarrow.ChunkedArray, is_missing: np.ndarray) -> pyarrow.ChunkedArray:
+    """``text`` with nulls where ``is_missing``: the same text buffers under a new validity bitmap."""
+    if not is_missing.any():
+        return text
+    chunks, at = [], 0
+    for chunk in text.chunks:
+        valid = pyarrow.array(~is_missing[at : at + len(chunk)])
+        at += len(chunk)
+        _, offsets, data = chunk.buffers()
+        chunks.append(
+            pyarrow.Array.from_buffers(
+                pyarrow.string(), len(chunk), [valid.buffers()[1], offsets, data], offset=chunk.offset
+            )
+            if chunk.offset == 0 and chunk.null_count == 0
+            else pc.if_else(valid, chunk, pyarrow.scalar(None, pyarrow.string()))
+        )
+    return pyarrow.chunked_array(chunks, pyarrow.string())
+
+
+def text_bytes(strings: pyarrow.StringArray) -> memoryview:
+    """All of ``strings`` end to end: the slice of the data buffer they span (an array may be a slice)."""
+    _, offsets, data = strings.buffers()
+    if not len(strings) or data is None:
+        return memoryview(b"")
+    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset : strings.offset + len(strings) + 1]
+    return memoryview(data)[int(bounds[0]) : int(bounds[-1])]
+
+
+def _series(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowExtensionArray(column), index=index, copy=False)

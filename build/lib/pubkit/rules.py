@@ -1,0 +1,93 @@
+"""The rules every package gets that a Table Schema states but pandera cannot run: reads frames, writes nothing.
+
+Each rule is vectorised (``passes`` returns one boolean per row) and runs as a
+pandera check; its message is its catalogue entry's template, filled for a failing
+row. Here: foreign keys (from the schemas) and control characters (which no
+release format can store). Profiles and packages add rules through
+``pubkit.extensions``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow
+
+from pubkit import errors, read
+from pubkit.descriptor import DataPackage
+from pubkit.extensions import Frames, Rule
+from pubkit.findings import quoted
+
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so Excel, cannot store
+
+
+def for_table(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
+    return _foreign_keys(pkg, name, frames) + _control_characters(pkg, name)
+
+
+def show(value) -> str:
+    """A typed value as a message shows it: dates as ISO dates, whole numbers without .0, NA as empty."""
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return "empty"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _foreign_keys(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
+    rules = []
+    for fk in pkg.table(name).schema.get("foreignKeys", []):
+        parent = fk["reference"]["resource"] or name
+        if parent not in frames or len(fk["fields"]) != 1:
+            continue
+        field, parent_field = fk["fields"][0], fk["reference"]["fields"][0]
+        rules.append(
+            Rule(
+                name,
+                errors.FOREIGN_KEY.title,
+                field,
+                lambda f, field=field, parent=parent, pf=parent_field: (
+                    f[name][field].isin(f[parent][pf]) | f[name][field].isna()
+                ),
+                lambda row, field=field, parent=parent, pf=parent_field: foreign_key_message(row[field], parent, pf),
+                errors.FOREIGN_KEY.code,
+            )
+        )
+    return rules
+
+
+def foreign_key_message(value, parent: str, parent_field: str) -> str:
+    return errors.FOREIGN_KEY.template.format(value=quoted(value), parent=parent, parent_field=parent_field)
+
+
+def _has_control(column: pd.Series) -> pd.Series:
+    # Every control character is a byte below 0x20 in UTF-8: a column whose bytes are
+    # all at least 0x20 needs no regular expression.
+    cells = pyarrow.array(column.array)
+    chunks = cells.chunks if isinstance(cells, pyarrow.ChunkedArray) else [cells]
+    if all(_bytes_at_least_space(c) for c in chunks):
+        return pd.Series(False, index=column.index)
+    return column.str.contains(CONTROL, regex=True).fillna(False).astype(bool)
+
+
+def _bytes_at_least_space(chunk) -> bool:
+    data = np.frombuffer(read.text_bytes(chunk), dtype=np.uint8)
+    return not data.size or int(data.min()) >= 0x20
+
+
+def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
+    entry = errors.CONTROL_CHARACTER
+    return [
+        Rule(
+            name,
+            entry.title,
+            field["name"],
+            lambda f, field=field["name"]: ~_has_control(f[name][field]),
+            lambda row, field=field["name"]: entry.template.format(value=quoted(row[field])),
+            entry.code,
+        )
+        for field in pkg.table(name).fields
+        if field.get("type", "string") == "string"
+    ]

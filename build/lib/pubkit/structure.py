@@ -1,0 +1,132 @@
+"""Structure and types of a read table, column by column: reads a ``RawTable``, writes nothing.
+
+What frictionless checks row by row: the header against the schema, blank and
+ragged rows, and cells that hold text but no value of their field's type. Hints say
+what to type only where the intended value is certain.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from pubkit import errors, read
+from pubkit.findings import Finding, quoted
+
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def header_findings(raw: read.RawTable) -> list[Finding]:
+    """Each header label against the schema's fields."""
+    path, fields, header, line = raw.table.path, raw.table.field_names, raw.header, raw.header_line
+    findings = []
+    for i, label in enumerate(header):
+        if i >= len(fields):
+            findings.append(errors.EXTRA_LABEL.at(path, line, label))
+        elif label == "":
+            findings.append(errors.BLANK_LABEL.at(path, line, fields[i]))
+        elif label in header[:i]:
+            findings.append(errors.DUPLICATE_LABEL.at(path, line, fields[i]))
+        elif label != fields[i]:
+            findings.append(incorrect_label(path, line, label, fields[i], fields))
+    findings += [errors.MISSING_LABEL.at(path, line, f) for f in fields[len(header) :]]
+    return findings
+
+
+def incorrect_label(path: str, line: int, label: str, field: str, fields: list[str]) -> Finding:
+    return errors.INCORRECT_LABEL.at(path, line, label=quoted(label), field=quoted(field), fields=", ".join(fields))
+
+
+def row_findings(raw: read.RawTable) -> list[Finding]:
+    """Blank rows, and rows with too many or too few cells; only under a correct header."""
+    if not raw.header_ok:
+        return []  # cells under a wrong header are checked once the header is fixed
+    path, fields = raw.table.path, raw.table.field_names
+    findings = [errors.BLANK_ROW.at(path, line) for line in raw.blank_lines]
+    required = {f["name"] for f in raw.table.fields if f.get("constraints", {}).get("required")}
+    ragged = np.flatnonzero(raw.widths != len(fields))
+    for line, width in zip(raw.lines[ragged].tolist(), raw.widths[ragged].tolist(), strict=True):
+        if width > len(fields):
+            findings.append(errors.EXTRA_CELL.at(path, line, count=len(fields)))
+        for name in fields[width:]:
+            if name in required:
+                findings.append(errors.REQUIRED.at(path, line, name))
+            else:
+                findings.append(errors.MISSING_CELL.at(path, line, name, count=len(fields)))
+    return findings
+
+
+def type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    """Cells that hold text but not a value of their field's type."""
+    missing = raw.table.schema.get("missingValues", [""])
+    findings = []
+    for field in raw.table.fields:
+        name = field["name"]
+        if field.get("type", "string") == "string":
+            continue
+        text = raw.text(name)
+        bad = frame[name].isna() & ~text.isin(missing)
+        for line, cell in text[bad.to_numpy()].items():
+            findings.append(type_error(raw.table.path, line, field, cell))
+    return findings
+
+
+def type_error(path: str, line: int, field: dict, cell: str) -> Finding:
+    kind = field.get("type", "string")
+    hint = (
+        _type_hint(cell, kind) if field.get("format", "default") == "default" else f"; its format is {field['format']}"
+    )
+    return errors.TYPE.at(path, line, field["name"], cell, value=quoted(cell), type=kind, hint=hint)
+
+
+def _type_hint(cell: str, kind: str) -> str:
+    """Where the intended value is obvious, say what to write; the file is never rewritten."""
+    cell = cell or ""
+    if kind in ("number", "integer"):
+        guess = unicodedata.normalize("NFKC", cell).strip().replace(",", "").removesuffix("%")
+        if guess != cell and NUMBER.fullmatch(guess) and (kind == "number" or guess.lstrip("+-").isdigit()):
+            return f"; write {guess} instead" + (" (values are in percent already)" if cell.endswith("%") else "")
+    if kind == "date" and cell.isdigit() and 20000 <= int(cell) <= 80000:
+        day = EXCEL_EPOCH + timedelta(days=int(cell))
+        return f"; it looks like a spreadsheet's date serial: write {day.isoformat()} instead"
+    if kind == "date":
+        return "; write dates as YYYY-MM-DD"
+    return ""
+
+
+def spaces_hint(cell: str | None) -> str:
+    if cell and cell != cell.strip():
+        return "; it has leading or trailing spaces"
+    return ""
+
+
+def constraint_error(path: str, line: int, field: dict, constraint: str, cell: str | None) -> Finding:
+    """A broken constraint in the user's words; shared by every engine."""
+    limits, name = field.get("constraints", {}), field["name"]
+    value, hint = quoted(cell), spaces_hint(cell)
+    if constraint == "required":
+        return errors.REQUIRED.at(path, line, name, cell)
+    if constraint == "enum":
+        return errors.ENUM.at(path, line, name, cell, value=value, enum=", ".join(map(str, limits["enum"])), hint=hint)
+    if constraint == "pattern":
+        return errors.PATTERN.at(path, line, name, cell, value=value, pattern=limits["pattern"], hint=hint)
+    if constraint in ("minimum", "maximum"):
+        entry = errors.MINIMUM if constraint == "minimum" else errors.MAXIMUM
+        return entry.at(path, line, name, cell, value=value, limit=limits[constraint], hint=hint)
+    if constraint in ("minLength", "maxLength"):
+        length = len(cell or "")
+        return errors.LENGTH.at(
+            path, line, name, cell, value=value, length=length, constraint=constraint, limit=limits[constraint]
+        )
+    raise ValueError(f"no message for the constraint {constraint!r}")  # descriptor.load() refuses unknown ones
+
+
+def repeat_error(path: str, line: int, key: list[str], cells: list[str], first: str, primary: bool) -> Finding:
+    entry = errors.PRIMARY_KEY if primary else errors.UNIQUE
+    shown = ", ".join(quoted(c) for c in cells)
+    return entry.at(path, line, ", ".join(key), cells[0] if len(cells) == 1 else None, key=shown, first=first)

@@ -1,0 +1,171 @@
+"""What of the Data Package and Table Schema standards the toolkit reads: each property is implemented or refused.
+
+Reads a resource descriptor and its schema; writes nothing. A standard property
+that changes how a table is read and that the toolkit does not implement is
+refused in one line that names it, never ignored. A property set to its default
+(``"delimiter": ","``) changes nothing and is accepted. Metadata that does not
+change the values (titles, descriptions, sources, licences) is carried as it is.
+"""
+
+from __future__ import annotations
+
+import json
+
+DEFAULT_DIALECT = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "header": True,
+    "headerRows": [1],
+    "headerJoin": " ",
+    "skipInitialSpace": False,
+    "commentRows": [],
+}
+LINE_TERMINATORS = ("\r\n", "\n", "\r")  # the reader takes any of them, in any mix
+DIALECT_READ = {"caseSensitiveHeader", "lineTerminator", "$schema", "profile", "csvddfVersion"}
+ENCODINGS = ("utf-8", "utf8")
+RESOURCE_METADATA = {
+    "name",
+    "path",
+    "schema",
+    "title",
+    "description",
+    "homepage",
+    "sources",
+    "licenses",
+    "profile",
+    "$schema",
+    "type",
+    "format",
+    "mediatype",
+    "encoding",
+    "dialect",
+    "bytes",
+    "hash",
+    "scheme",
+}
+FIELD_METADATA = {
+    "name",
+    "type",
+    "format",
+    "title",
+    "description",
+    "example",
+    "constraints",
+    "rdfType",
+    "unit",
+    "trueValues",
+    "falseValues",
+    "decimalChar",
+    "groupChar",
+    "bareNumber",
+}
+SCHEMA_READ = {
+    "fields",
+    "primaryKey",
+    "foreignKeys",
+    "missingValues",
+    "title",
+    "description",
+    "$schema",
+    "profile",
+    "name",
+}
+SCHEMA_REFUSED = ("uniqueKeys", "fieldsMatch")
+FIELD_REFUSED = ("missingValues", "categories", "categoriesOrdered", "groupChar")
+DEFAULT_FORMATS = ("default",)
+HASHES = ("md5", "sha1", "sha256", "sha512")
+
+
+def resource_problems(resource: dict, where: str) -> list[str]:
+    """One line per property of ``resource`` (a resource descriptor) that the toolkit would have to ignore."""
+    problems = []
+    if "bytes" in resource and (not isinstance(resource["bytes"], int) or isinstance(resource["bytes"], bool)):
+        problems.append(f"{where}.bytes must be a whole number")
+    if "hash" in resource:
+        algorithm, _, digest = str(resource["hash"]).rpartition(":")
+        if not isinstance(resource["hash"], str) or (algorithm or "md5") not in HASHES or not digest:
+            problems.append(
+                f"{where}.hash {_json(resource['hash'])} must be hex, or md5:, sha1:, sha256: or sha512: and hex"
+            )
+    if "data" in resource:
+        problems.append(f"{where}.data: inline data is not read by this toolkit (refused); write it to a CSV file")
+    if isinstance(resource.get("path"), list):
+        problems.append(f"{where}.path: a list of files (a multipart resource) is not read by this toolkit (refused)")
+    fmt = resource.get("format")
+    if fmt is not None and str(fmt).lower() != "csv":
+        problems.append(f"{where}.format {_json(fmt)} is not read: this toolkit reads CSV tables (refused)")
+    mediatype = resource.get("mediatype")
+    if mediatype is not None and str(mediatype).lower() != "text/csv":
+        problems.append(f"{where}.mediatype {_json(mediatype)} is not read: this toolkit reads text/csv (refused)")
+    encoding = resource.get("encoding")
+    if encoding is not None and str(encoding).lower() not in ENCODINGS:
+        problems.append(f"{where}.encoding {_json(encoding)} is not implemented: this toolkit reads UTF-8 (refused)")
+    for key in ("compression", "compressionFormat"):
+        if key in resource:
+            problems.append(f"{where}.{key}: compressed resources are not read by this toolkit (refused)")
+    return problems + _dialect_problems(resource.get("dialect"), f"{where}.dialect")
+
+
+def _dialect_problems(dialect, where: str) -> list[str]:
+    if dialect is None:
+        return []
+    if isinstance(dialect, str):
+        return [f"{where} {_json(dialect)}: a dialect in its own file is not read by this toolkit (refused)"]
+    if not isinstance(dialect, dict):
+        return [f"{where} must be an object"]
+    problems = []
+    for key, value in dialect.items():
+        if key in DEFAULT_DIALECT:
+            if value != DEFAULT_DIALECT[key]:
+                problems.append(
+                    f"{where}.{key} {_json(value)} is not implemented (refused): this toolkit reads "
+                    f"{_json(DEFAULT_DIALECT[key])} only"
+                )
+        elif key == "lineTerminator":
+            if value not in LINE_TERMINATORS:
+                problems.append(f"{where}.lineTerminator {_json(value)} is not implemented (refused)")
+        elif key == "caseSensitiveHeader":
+            if value is not False and value is not True:
+                problems.append(f"{where}.caseSensitiveHeader must be true or false")
+        elif key not in DIALECT_READ:
+            problems.append(f"{where}.{key} {_json(value)} is not implemented by this toolkit (refused)")
+    return problems
+
+
+def schema_problems(schema: dict) -> list[str]:
+    """One line per schema or field property that the toolkit would have to ignore."""
+    problems = [
+        f"the schema's {key} is not implemented by this toolkit (refused)"
+        for key in SCHEMA_REFUSED
+        if key in schema and not (key == "fieldsMatch" and schema[key] == "exact")
+    ]
+    for field in schema.get("fields", []):
+        if not isinstance(field, dict):
+            continue
+        name, kind = _json(field.get("name")), field.get("type", "string")
+        problems += [
+            f"field {name}: {key} is not implemented by this toolkit (refused)"
+            for key in FIELD_REFUSED
+            if key in field and not (key == "groupChar" and field[key] == "")
+        ]
+        if field.get("decimalChar", ".") != ".":
+            problems.append(
+                f"field {name}: decimalChar {_json(field['decimalChar'])} is not implemented by this toolkit (refused)"
+            )
+        if field.get("bareNumber", True) is not True:
+            problems.append(f"field {name}: bareNumber false is not implemented by this toolkit (refused)")
+        if kind != "boolean":
+            problems += [
+                f"field {name}: {key} applies to booleans only" for key in ("trueValues", "falseValues") if key in field
+            ]
+        fmt = field.get("format", "default")
+        if not (fmt in DEFAULT_FORMATS or (kind == "date" and isinstance(fmt, str) and "%" in fmt)):
+            problems.append(
+                f"field {name}: format {_json(fmt)} of type {kind} is not implemented by this toolkit (refused)"
+            )
+    return problems
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

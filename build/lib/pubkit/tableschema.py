@@ -1,0 +1,135 @@
+"""Everything derived from a Table Schema: pandera and Arrow schemas. Reads and writes nothing.
+
+The schema JSON in ``schemas/`` is the single source of truth; this module is the
+toolkit's own mapping from it (pandera's ``from_frictionless_schema`` mis-reads
+booleans and dates and ignores missing values and foreign keys).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
+
+from pubkit.descriptor import Table
+
+ARROW_TYPES = {
+    "string": pyarrow.string(),
+    "number": pyarrow.float64(),
+    "integer": pyarrow.int64(),
+    "boolean": pyarrow.bool_(),
+    "date": pyarrow.date32(),
+    "datetime": pyarrow.timestamp("us", tz="UTC"),
+}
+# ASCII, no escaped letter or digit (\d, \w, \s, \b and backreferences mean more in Python than in RE2),
+# and no $ (Python's also matches before a final newline).
+RE2_SAFE = re.compile(r"(?:[\x20-\x23\x25-\x5b\x5d-\x7e]|\\[^0-9A-Za-z])*")
+PANDAS_DTYPES = {
+    "string": pd.ArrowDtype(pyarrow.string()),  # Arrow memory, as read: no copy into Python strings
+    "number": "float64",
+    "integer": "Int64",
+    "boolean": "boolean",
+    "date": "datetime64[s]",
+    "datetime": "datetime64[us, UTC]",
+}
+
+
+def pandera_schema(table: Table, checks: list[pa.Check] = ()) -> pa.DataFrameSchema:
+    """A lazy-checkable pandera schema with one column per schema field, in order."""
+    columns = {f["name"]: _column(f) for f in table.fields}
+    key = table.schema.get("primaryKey", [])
+    return pa.DataFrameSchema(
+        columns,
+        checks=list(checks),
+        unique=key if len(key) > 1 else None,
+        report_duplicates="exclude_first",
+        strict=True,
+        ordered=True,
+        name=table.name,
+    )
+
+
+def _column(field: dict) -> pa.Column:
+    constraints = field.get("constraints", {})
+    kind = field.get("type", "string")
+    checks = []
+    if "enum" in constraints:
+        checks.append(pa.Check.isin(constraints["enum"], error="enum"))
+    if "pattern" in constraints:
+        checks.append(pa.Check(_matches(constraints["pattern"]), error="pattern"))
+    for name, check in (("minimum", pa.Check.ge), ("maximum", pa.Check.le)):
+        if name in constraints:
+            bound = constraints[name]
+            checks.append(check(pd.Timestamp(bound) if kind in ("date", "datetime") else bound, error=name))
+    if "minLength" in constraints:
+        checks.append(pa.Check.str_length(min_value=constraints["minLength"], error="minLength"))
+    if "maxLength" in constraints:
+        checks.append(pa.Check.str_length(max_value=constraints["maxLength"], error="maxLength"))
+    return pa.Column(
+        PANDAS_DTYPES[kind],
+        checks=checks,
+        nullable=not constraints.get("required", False),
+        unique=bool(constraints.get("unique", False)),
+        report_duplicates="exclude_first",
+        title=field.get("title"),
+        description=field.get("description"),
+    )
+
+
+def _matches(pattern: str):
+    """Whether each cell matches ``pattern`` whole, as Python's ``re`` reads it (frictionless uses it).
+
+    pyarrow's RE2 runs the pattern when both engines are bound to agree on it; other
+    patterns run in Python once per distinct value.
+    """
+    whole = f"^(?:{pattern})$"
+    if _re2_reads_alike(pattern, whole):
+        return lambda column: (
+            pd.Series(
+                pc.match_substring_regex(pyarrow.array(column.array), whole).to_numpy(zero_copy_only=False),
+                index=column.index,
+            )
+            .fillna(True)
+            .astype(bool)
+        )
+    compiled = re.compile(f"(?:{pattern})\\Z")
+    return lambda column: per_distinct(column, lambda value: compiled.match(value) is not None)
+
+
+def _re2_reads_alike(pattern: str, whole: str) -> bool:
+    if not RE2_SAFE.fullmatch(pattern) or "(?" in pattern.replace("(?:", "") or "{," in pattern:
+        return False  # lookarounds and {,n} are Python's alone
+    try:
+        pc.match_substring_regex(pyarrow.array([""]), whole)
+    except pyarrow.ArrowInvalid:
+        return False
+    return True
+
+
+def per_distinct(column: pd.Series, predicate) -> pd.Series:
+    """``predicate`` of each cell, computed once per distinct value; empty cells pass."""
+    cells = pyarrow.array(column.array)
+    distinct = pc.unique(cells)
+    passes = pyarrow.array([True if v is None else predicate(v) for v in distinct.to_pylist()], pyarrow.bool_())
+    result = pc.take(passes, pc.index_in(cells, distinct))
+    return pd.Series(result.to_numpy(zero_copy_only=False), index=column.index)
+
+
+def arrow_schema(table: Table) -> pyarrow.Schema:
+    """Arrow types and per-field metadata (title, description, unit) from the schema."""
+    return pyarrow.schema(
+        [
+            pyarrow.field(
+                f["name"],
+                ARROW_TYPES[f.get("type", "string")],
+                nullable=not f.get("constraints", {}).get("required", False),
+                metadata={k: str(f[k]) for k in ("title", "description", "unit") if k in f},
+            )
+            for f in table.fields
+        ],
+        metadata={"table_schema": json.dumps(table.schema, ensure_ascii=False, sort_keys=True)},
+    )

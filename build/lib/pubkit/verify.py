@@ -1,0 +1,239 @@
+"""Verify ``dist/``: reads the release folders and the index, writes nothing.
+
+- every file of every release matches ``SHA256SUMS`` and the release descriptor;
+- every release listed in ``dist/releases.json`` is there, byte for byte, zip included;
+- CSV, Parquet and Excel of each table hold the same values, cell by cell.
+
+Whether the current release is what the sources build now is ``check``'s question.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pubkit import buildinfo, descriptor, errors, export, index, read
+from pubkit.descriptor import DataPackage
+from pubkit.findings import CheckFailed, Finding
+
+ENTRIES = {
+    "release index": errors.RELEASE_INDEX,
+    "checksum": errors.CHECKSUM,
+    "formats agree": errors.FORMATS_AGREE,
+    "stale release": errors.STALE,
+}
+
+
+def _finding(path: str, line: int | None, field: str | None, detail: str, title: str) -> Finding:
+    return ENTRIES[title].at(path, line, field, detail=detail)
+
+
+DIST = "dist"
+SUMS = "SHA256SUMS"
+
+
+def dist(pkg: DataPackage) -> tuple[list[Finding], bool]:
+    """Every release folder and the index; and whether the current version's folder is damaged."""
+    findings, damaged = [], False
+    for folder in releases(pkg):
+        found = release_folder(folder, pkg.root)
+        damaged |= bool(found) and folder.name == pkg.release_name
+        findings += found
+    index_problems = [f for f in index_findings(pkg) if f.path not in {g.path for g in findings}]
+    return findings + index_problems, damaged
+
+
+def index_findings(pkg: DataPackage) -> list[Finding]:
+    """Every release in dist/releases.json is in dist/, byte for byte as indexed, zip included."""
+    import zipfile
+
+    catalogue = index.load(pkg.root)
+    findings = []
+    for entry in catalogue["releases"]:
+        folder = pkg.root / DIST / entry["folder"]
+        shown = f"{DIST}/{entry['folder']}"
+        if not folder.is_dir():
+            findings.append(_finding(shown, None, None, "is listed in dist/releases.json but missing", "release index"))
+            continue
+        recorded = {f["path"]: (f["bytes"], f["sha256"]) for f in entry["files"]}
+        actual = index.sizes_and_hashes(folder)
+        changed = [p for p in sorted(set(recorded) | set(actual)) if recorded.get(p) != actual.get(p)]
+        findings += [
+            _finding(f"{shown}/{p}", None, None, _index_change(p, recorded, actual), "release index") for p in changed
+        ]
+        archive = pkg.root / DIST / entry["zip"]["path"]
+        if not archive.is_file() or buildinfo.sha256_file(archive) != entry["zip"]["sha256"]:
+            findings.append(
+                _finding(
+                    f"{DIST}/{entry['zip']['path']}",
+                    None,
+                    None,
+                    "is missing or differs from dist/releases.json: a released file changed",
+                    "release index",
+                )
+            )
+            continue
+        if changed:
+            continue  # the folder changed, not the zip
+        with zipfile.ZipFile(archive) as opened:
+            inside = {i.filename.removeprefix(f"{entry['folder']}/"): opened.read(i) for i in opened.infolist()}
+        if inside != {p: (folder / p).read_bytes() for p in actual}:
+            findings.append(
+                _finding(
+                    f"{DIST}/{entry['zip']['path']}", None, None, f"does not hold exactly {shown}", "release index"
+                )
+            )
+    versions = [e["version"] for e in catalogue["releases"]]
+    if versions and catalogue.get("latest") != versions[-1]:
+        findings.append(
+            _finding(
+                index.INDEX,
+                None,
+                None,
+                f"names {catalogue.get('latest')} as latest, not {versions[-1]}",
+                "release index",
+            )
+        )
+    return findings
+
+
+def releases(pkg: DataPackage) -> list[Path]:
+    return sorted(p for p in (pkg.root / DIST).glob(f"{pkg.name}-*") if p.is_dir())
+
+
+def release_folder(folder: Path, root: Path | None = None) -> list[Finding]:
+    """Integrity first; the values of the formats are compared only when every byte is as recorded."""
+    shown = folder.relative_to(root).as_posix() if root else folder.name
+    findings = integrity(folder, shown)
+    return findings or formats_agree(folder, shown)
+
+
+def integrity(folder: Path, shown: str) -> list[Finding]:
+    sums = folder / SUMS
+    if not sums.is_file():
+        return [_finding(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified", "checksum")]
+    recorded = dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines() if line)
+    present = set(index.files_of(folder)) - {SUMS}
+    findings = [
+        _finding(f"{shown}/{p}", None, None, "is listed in SHA256SUMS but missing: a file was removed", "checksum")
+        for p in sorted(set(recorded) - present)
+    ]
+    findings += [
+        _finding(f"{shown}/{p}", None, None, "is not listed in SHA256SUMS: a file was added", "checksum")
+        for p in sorted(present - set(recorded))
+    ]
+    for path in sorted(present & set(recorded)):
+        actual = buildinfo.sha256_file(folder / path)
+        if actual != recorded[path]:
+            message = f"has sha256 {actual}, but SHA256SUMS records {recorded[path]}: the file was changed"
+            findings.append(_finding(f"{shown}/{path}", None, None, message, "checksum"))
+    return findings or _descriptor_integrity(folder, shown)
+
+
+def _descriptor_integrity(folder: Path, shown: str) -> list[Finding]:
+    findings = []
+    for resource in descriptor.load_json(folder, descriptor.DESCRIPTOR)["resources"]:
+        path = folder / resource["path"]
+        actual = (path.stat().st_size, f"sha256:{buildinfo.sha256_file(path)}")
+        if actual != (resource.get("bytes"), resource.get("hash")):
+            message = f"has {actual[0]} bytes and {actual[1]}, but datapackage.json records {resource.get('bytes')} and {resource.get('hash')}"
+            findings.append(_finding(f"{shown}/{resource['path']}", None, None, message, "checksum"))
+    return findings
+
+
+def _index_change(path: str, recorded: dict, actual: dict) -> str:
+    if path not in recorded:
+        return "is not in dist/releases.json: a file was added to a release"
+    if path not in actual:
+        return "is in dist/releases.json but missing: a file was removed from a release"
+    return "differs from dist/releases.json: a released file changed"
+
+
+def formats_agree(folder: Path, shown: str) -> list[Finding]:
+    """Read each table back from CSV, Parquet and Excel and compare every cell, types respected."""
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    try:
+        release = descriptor.load(folder)
+    except CheckFailed as failed:
+        return failed.findings
+    workbook = load_workbook(folder / f"{release.release_name}.xlsx", read_only=True)
+    findings = []
+    for table in release.tables:
+        typed = read.frame(read.raw_table(release, table))
+        kinds = {f["name"]: f.get("type", "string") for f in table.fields}
+        parquet = pq.read_table(folder / "parquet" / f"{table.name}.parquet")
+        excel = _sheet_rows(workbook, export.excel_sheet_names(table, len(typed)))
+        if list(excel[0]) != table.field_names or parquet.schema.names != table.field_names:
+            findings.append(
+                _finding(
+                    f"{shown}/{release.release_name}.xlsx",
+                    None,
+                    table.name,
+                    "the columns differ between CSV, Parquet and Excel",
+                    "formats agree",
+                )
+            )
+            continue
+        for i, name in enumerate(table.field_names):
+            want = [normalise(kinds[name], v) for v in typed[name]]
+            for label, got in (
+                ("parquet/" + table.name + ".parquet", parquet[name].to_pylist()),
+                (f"{release.release_name}.xlsx", [row[i] if i < len(row) else None for row in excel[1:]]),
+            ):
+                findings += _differences(
+                    f"{shown}/{label}", typed.index, name, want, [normalise(kinds[name], v) for v in got]
+                )
+    workbook.close()
+    return findings
+
+
+def _sheet_rows(workbook, names: list[str]) -> list[tuple]:
+    rows = []
+    for n, name in enumerate(names):
+        sheet_rows = list(workbook[name].iter_rows(values_only=True))
+        rows += sheet_rows if n == 0 else sheet_rows[1:]
+    return rows
+
+
+def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:
+    if len(want) != len(got):
+        return [_finding(path, None, name, f"has {len(got)} rows, but the CSV has {len(want)}", "formats agree")]
+    return [
+        _finding(path, line, name, f"{g!r} here, but {w!r} in the CSV", "formats agree")
+        for line, w, g in zip(lines, want, got)
+        if w != g
+    ]
+
+
+def normalise(kind: str, value):
+    """One comparable Python value per cell, whatever format it was read from."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if kind == "number":
+        return float(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return bool(value)
+    if kind == "date":
+        return (value if isinstance(value, str) else value.isoformat())[:10]
+    if kind == "datetime":
+        moment = pd.Timestamp(value)
+        return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
+    return str(value)
+
+
+def same_files(a: Path, b: Path) -> bool:
+    return not differing_files(a, b)
+
+
+def differing_files(a: Path, b: Path) -> list[str]:
+    files_a, files_b = set(index.files_of(a)), set(index.files_of(b))
+    return sorted(
+        p
+        for p in files_a | files_b
+        if p not in files_a or p not in files_b or (a / p).read_bytes() != (b / p).read_bytes()
+    )
