@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
-from pubkit import descriptor, read
+from pubkit import csvscan, descriptor, read
 from pubkit.findings import CheckFailed
 
 PKG = descriptor.load(ROOT, trusted=True)
@@ -99,10 +99,10 @@ def test_this_package_is_read_in_bulk(name):
     ids=lambda v: v if isinstance(v, str) else "",
 )
 def test_irregular_files_go_to_the_record_reader(defect, data):
-    assert not read.bulk_readable(data)
+    assert not csvscan.bulk_readable(data)
 
 
 @pytest.mark.parametrize("data", [b"a,b\n", b'"a,b","c""d"\r\n"e\nf",\n', b'a,""\n,"""x"""\n'], ids=repr)
 def test_regular_files_go_to_the_bulk_reader(data):
-    assert read.bulk_readable(data)
+    assert csvscan.bulk_readable(data)
     assert read.from_bytes(TABLE, data).reader == "bulk"

@@ -8,16 +8,26 @@ leaves ``dist/`` byte for byte as it was.
 
 from __future__ import annotations
 
-import ctypes
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from pubkit import buildinfo, datasheet, descriptor, errors, export, extensions, index, metadata, read, validate, verify
+from pubkit import (
+    buildinfo,
+    datasheet,
+    descriptor,
+    export,
+    extensions,
+    index,
+    metadata,
+    publish,
+    read,
+    validate,
+    verify,
+)
 from pubkit.descriptor import DataPackage
-from pubkit.findings import CheckFailed, PubkitError
+from pubkit.findings import CheckFailed
 
 DIST = "dist"
 STAGING = ".build"
@@ -52,7 +62,7 @@ def build(pkg: DataPackage) -> str:
         problems = verify.release_folder(built)
         if problems:
             raise CheckFailed(problems)
-        return _publish(pkg, built)
+        return publish.release_folder(pkg, built)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -174,41 +184,3 @@ def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
 
 def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _publish(pkg: DataPackage, built: Path) -> str:
-    dist = pkg.root / DIST
-    dist.mkdir(exist_ok=True)
-    target = dist / pkg.release_name
-    shown = f"{DIST}/{pkg.release_name}"
-    _refuse_damaged_releases(pkg)
-    if target.exists() and verify.same_files(built, target):
-        return f"unchanged: {shown} already holds exactly this build"
-    if pkg.version in index.released_versions(pkg.root):
-        raise PubkitError(f"{shown} {errors.RELEASED.template.format(version=pkg.version)}")
-    if target.exists():
-        _exchange(built, target)  # the old release now sits in staging and goes with it
-        return f"rebuilt: {shown}"
-    os.rename(built, target)
-    return f"built: {shown}"
-
-
-def _refuse_damaged_releases(pkg: DataPackage) -> None:
-    """No build goes into a dist/ whose released folders are not byte for byte as released."""
-    for version in index.released_versions(pkg.root):
-        shown = f"{DIST}/{pkg.name}-{version}"
-        damage = verify.integrity(pkg.root / shown, shown) if (pkg.root / shown).is_dir() else []
-        if damage:
-            raise PubkitError(
-                f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
-                f"restore it with `git checkout -- {shown}`"
-            )
-
-
-def _exchange(a: Path, b: Path) -> None:
-    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    at_fdcwd, rename_exchange = -100, 2
-    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"cannot swap {b} atomically: {os.strerror(errno)}")

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from pubkit import errors, support
+from pubkit import errors, schemacheck, support
 from pubkit.findings import CheckFailed, Finding, quoted
 
 DESCRIPTOR = "datapackage.json"
-FIELD_TYPES = ("string", "number", "integer", "boolean", "date", "datetime")
 # Besides the standard's own, a release needs a title and an id: its citation names both.
 REQUIRED = ("resources",)  # all the Data Package standard requires
 STRICT = "pubkit:strict"  # a package's opt-in: what a release needs is required by check too, and versions are SemVer
@@ -44,7 +43,6 @@ PROPERTY_TYPES = {
     "keywords": list,
     "resources": list,
 }
-TEXT_PROPERTIES = ("title", "description", "unit")
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0, and so a workbook, cannot store
@@ -134,7 +132,7 @@ def load(root: Path | str = ".", trusted: bool = False) -> DataPackage:
         if table:
             tables.append(table)
     names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
-    problems += _reference_problems(tables, names)
+    problems += schemacheck.reference_problems(tables, names)
     if problems:
         raise CheckFailed(problems)
     return DataPackage(root, descriptor, tuple(tables), trusted)
@@ -253,36 +251,6 @@ def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 
 
-def normalised_schema(schema: dict) -> dict:
-    """The schema with keys in their list form: a string ``primaryKey`` or key ``fields`` is a list of one."""
-    if not isinstance(schema, dict):
-        return schema
-
-    def listed(value):
-        return [value] if isinstance(value, str) else value
-
-    schema = dict(schema)
-    if "primaryKey" in schema:
-        schema["primaryKey"] = listed(schema["primaryKey"])
-    keys = schema.get("foreignKeys")
-    if isinstance(keys, list):
-        schema["foreignKeys"] = [
-            {
-                **fk,
-                "fields": listed(fk.get("fields")),
-                **(
-                    {"reference": {**fk["reference"], "fields": listed(fk["reference"].get("fields"))}}
-                    if isinstance(fk.get("reference"), dict)
-                    else {}
-                ),
-            }
-            if isinstance(fk, dict)
-            else fk
-            for fk in keys
-        ]
-    return schema
-
-
 def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[Finding]]:
     where = f"resources[{i}]"
     if not isinstance(resource, dict):
@@ -308,9 +276,9 @@ def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[
         problems.append(
             _problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file")
         )
-    schema = normalised_schema(schema)
+    schema = schemacheck.normalised(schema)
     problems += [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
-    problems += _schema_problems(schema, schema_path)
+    problems += schemacheck.problems(schema, schema_path)
     if not problems:
         problems += [_problem(schema_path, f"{where}: {p}") for p in support.schema_problems(schema)]
     problems += [
@@ -318,100 +286,6 @@ def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[
         for where in _control_characters(schema, "")
     ]
     return (None if problems else Table(name, path, schema, schema_path, resource)), problems
-
-
-def _schema_problems(schema: dict, schema_path: str) -> list[Finding]:
-    fields = schema.get("fields") if isinstance(schema, dict) else None
-    if not isinstance(fields, list) or not fields:
-        return [_problem(schema_path, "the schema has no list of fields")]
-    problems = []
-    for i, field in enumerate(fields):
-        name = field.get("name") if isinstance(field, dict) else None
-        if not isinstance(name, str):
-            problems.append(_problem(schema_path, f"fields[{i}] has no name"))
-        elif field.get("type", "string") not in FIELD_TYPES:
-            problems.append(
-                _problem(
-                    schema_path,
-                    f"field {quoted(name)} has the unknown type {quoted(field['type'])}; "
-                    f"use one of {', '.join(FIELD_TYPES)}",
-                )
-            )
-        else:
-            problems += [_problem(schema_path, f"field {quoted(name)}: {p}") for p in _constraint_problems(field)]
-            problems += [
-                _problem(schema_path, f"field {quoted(name)}: {key} must be text")
-                for key in TEXT_PROPERTIES
-                if key in field and not isinstance(field[key], str)
-            ]
-    if problems:
-        return problems
-    problems += [
-        _problem(schema_path, f"the schema's {key} must be text")
-        for key in TEXT_PROPERTIES
-        if key in schema and not isinstance(schema[key], str)
-    ]
-    names = [f["name"] for f in fields]
-    missing = schema.get("missingValues", [""])
-    if not (isinstance(missing, list) and all(isinstance(m, str) for m in missing)):
-        problems.append(_problem(schema_path, "missingValues must be a list of strings"))
-    keys = [schema.get("primaryKey", [])] + [
-        fk.get("fields") if isinstance(fk, dict) else None for fk in _list(schema.get("foreignKeys", []))
-    ]
-    for key in keys:
-        if not (isinstance(key, list) and all(k in names for k in key)):
-            problems.append(
-                _problem(
-                    schema_path, f"the key {json.dumps(key, ensure_ascii=False)} names fields the schema does not have"
-                )
-            )
-    return problems
-
-
-def _constraint_problems(field: dict) -> list[str]:
-    constraints = field.get("constraints", {})
-    if not isinstance(constraints, dict):
-        return ["constraints must be an object"]
-    problems = []
-    kinds = {"required": bool, "unique": bool, "enum": list, "minLength": int, "maxLength": int, "pattern": str}
-    for name, value in constraints.items():
-        expected = kinds.get(name, (int, float, str) if name in ("minimum", "maximum") else None)
-        if expected is None:
-            problems.append(f"the constraint {quoted(name)} is not one this toolkit checks")
-        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            problems.append(
-                f"the constraint {name} has the wrong kind of value {json.dumps(value, ensure_ascii=False)}"
-            )
-    if isinstance(constraints.get("pattern"), str):
-        try:
-            re.compile(constraints["pattern"])
-        except re.error as err:
-            problems.append(f"the pattern {quoted(constraints['pattern'])} is not a regular expression: {err}")
-    return problems
-
-
-def _reference_problems(tables: list[Table], names: set) -> list[Finding]:
-    problems = []
-    for table in tables:
-        for fk in table.schema.get("foreignKeys", []):
-            reference = fk.get("reference") if isinstance(fk, dict) else None
-            parent = reference.get("resource") if isinstance(reference, dict) else None
-            if not (
-                isinstance(parent, str)
-                and (parent == "" or parent in names)
-                and isinstance(reference.get("fields"), list)
-            ):
-                problems.append(
-                    _problem(
-                        table.schema_path,
-                        f"the foreign key {json.dumps(fk, ensure_ascii=False)} points to no table of the package",
-                    )
-                )
-    return problems
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def _unsafe(root: Path, relpath: str, where: str) -> list[Finding]:

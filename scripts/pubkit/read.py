@@ -5,7 +5,7 @@ pandas frame whose index is the editor line of each row, so that any later check
 can name it.
 
 Two readers give the same ``RawTable``. pyarrow's parses a *plain* file (valid
-RFC 4180 quoting, no lone CR, no NUL; see ``bulk_readable``) in bulk, where it is bound
+RFC 4180 quoting, no lone CR, no NUL; see ``csvscan.bulk_readable``) in bulk, where it is bound
 to read exactly what Python's strict csv module reads. Anything else goes record by
 record through the csv module, whose errors name the line.
 """
@@ -22,13 +22,12 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from pubkit import errors
+from pubkit import csvscan, errors
 from pubkit.descriptor import DataPackage, Table
 from pubkit.findings import CheckFailed
 
 BOM = "\ufeff"
 CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells; so must the bulk reader
-SCAN_CHUNK = 1 << 26  # bytes scanned at a time for quotes, to bound memory
 HEADER_SCAN = 1 << 16  # bytes in which the header record must lie, for the bulk reader
 BLOCK_SIZE = 1 << 24  # bytes pyarrow parses at a time: fewer, larger chunks for every later step
 MAX_SLICES = 1000  # runs of kept rows joined without a copy; more are copied into place
@@ -86,7 +85,7 @@ def raw_table(pkg: DataPackage, table: Table) -> RawTable:
 
 def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
     """Parse ``data`` as ``table``; ``bulk=False`` forces the record-by-record reader."""
-    if bulk and bulk_readable(data):
+    if bulk and csvscan.bulk_readable(data):
         try:
             return _assemble(table, *_bulk_records(data), reader="bulk")
         except _NotPlain:
@@ -231,59 +230,6 @@ def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.
         for number, text in skipped:
             breaks[number - 1] = text.count("\n")
     return bulk, others, breaks
-
-
-def bulk_readable(data: bytes) -> bool:
-    """True when the csv module and pyarrow are bound to read ``data`` alike.
-
-    That holds for valid RFC 4180 text: quotes open only at a cell's start, inside a
-    quoted cell come in pairs, and close only at its end. A quote's parity (how many
-    quotes precede it) says whether it is inside a quoted cell.
-    """
-    if not data or data.startswith(BOM.encode()) or b"\0" in data:
-        return False
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return False
-    if not _utf8(data):
-        return False
-    quotes = _positions(data, ord('"'))
-    if len(quotes) % 2:
-        return False
-    if not len(quotes):
-        return True
-    starts = np.flatnonzero(np.diff(quotes, prepend=-2) != 1)  # index of each run of adjacent quotes
-    ends = np.append(starts[1:], len(quotes)) - 1
-    raw = np.frombuffer(data, dtype=np.uint8)
-    before = np.where(quotes[starts] > 0, raw[np.maximum(quotes[starts] - 1, 0)], ord(","))
-    after_at = quotes[ends] + 1
-    after = np.where(after_at < len(raw), raw[np.minimum(after_at, len(raw) - 1)], ord(","))
-    opens_outside = starts % 2 == 0
-    closes_outside = (ends + 1) % 2 == 0
-    return bool(
-        np.all(~opens_outside | np.isin(before, list(b",\n")))
-        and np.all(~closes_outside | np.isin(after, list(b",\r\n")))
-    )
-
-
-def _utf8(data: bytes) -> bool:
-    whole = pyarrow.Array.from_buffers(
-        pyarrow.large_binary(),
-        1,
-        [None, pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64)), pyarrow.py_buffer(data)],
-    )
-    try:
-        whole.cast(pyarrow.large_string())
-    except pyarrow.ArrowInvalid:
-        return False
-    return True
-
-
-def _positions(data: bytes, byte: int) -> np.ndarray:
-    raw = np.frombuffer(data, dtype=np.uint8)
-    return np.concatenate(
-        [np.flatnonzero(raw[at : at + SCAN_CHUNK] == byte) + at for at in range(0, len(raw), SCAN_CHUNK)]
-        or [np.zeros(0, dtype=np.int64)]
-    )
 
 
 def _assemble(

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from pubkit import buildinfo, descriptor, errors, export, index, read
+from pubkit import buildinfo, descriptor, errors, formats, index
 from pubkit.descriptor import DataPackage
-from pubkit.findings import CheckFailed, Finding
+from pubkit.findings import Finding
 
 ENTRIES = {
     "release index": errors.RELEASE_INDEX,
     "checksum": errors.CHECKSUM,
-    "formats agree": errors.FORMATS_AGREE,
     "stale release": errors.STALE,
 }
 
@@ -106,7 +103,7 @@ def release_folder(folder: Path, root: Path | None = None) -> list[Finding]:
     """Integrity first; the values of the formats are compared only when every byte is as recorded."""
     shown = folder.relative_to(root).as_posix() if root else folder.name
     findings = integrity(folder, shown)
-    return findings or formats_agree(folder, shown)
+    return findings or formats.agree(folder, shown)
 
 
 def integrity(folder: Path, shown: str) -> list[Finding]:
@@ -148,82 +145,6 @@ def _index_change(path: str, recorded: dict, actual: dict) -> str:
     if path not in actual:
         return "is in dist/releases.json but missing: a file was removed from a release"
     return "differs from dist/releases.json: a released file changed"
-
-
-def formats_agree(folder: Path, shown: str) -> list[Finding]:
-    """Read each table back from CSV, Parquet and Excel and compare every cell, types respected."""
-    import pyarrow.parquet as pq
-    from openpyxl import load_workbook
-
-    try:
-        release = descriptor.load(folder)
-    except CheckFailed as failed:
-        return failed.findings
-    workbook = load_workbook(folder / f"{release.release_name}.xlsx", read_only=True)
-    findings = []
-    for table in release.tables:
-        typed = read.frame(read.raw_table(release, table))
-        kinds = {f["name"]: f.get("type", "string") for f in table.fields}
-        parquet = pq.read_table(folder / "parquet" / f"{table.name}.parquet")
-        excel = _sheet_rows(workbook, export.excel_sheet_names(table, len(typed)))
-        if list(excel[0]) != table.field_names or parquet.schema.names != table.field_names:
-            findings.append(
-                _finding(
-                    f"{shown}/{release.release_name}.xlsx",
-                    None,
-                    table.name,
-                    "the columns differ between CSV, Parquet and Excel",
-                    "formats agree",
-                )
-            )
-            continue
-        for i, name in enumerate(table.field_names):
-            want = [normalise(kinds[name], v) for v in typed[name]]
-            for label, got in (
-                ("parquet/" + table.name + ".parquet", parquet[name].to_pylist()),
-                (f"{release.release_name}.xlsx", [row[i] if i < len(row) else None for row in excel[1:]]),
-            ):
-                findings += _differences(
-                    f"{shown}/{label}", typed.index, name, want, [normalise(kinds[name], v) for v in got]
-                )
-    workbook.close()
-    return findings
-
-
-def _sheet_rows(workbook, names: list[str]) -> list[tuple]:
-    rows = []
-    for n, name in enumerate(names):
-        sheet_rows = list(workbook[name].iter_rows(values_only=True))
-        rows += sheet_rows if n == 0 else sheet_rows[1:]
-    return rows
-
-
-def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:
-    if len(want) != len(got):
-        return [_finding(path, None, name, f"has {len(got)} rows, but the CSV has {len(want)}", "formats agree")]
-    return [
-        _finding(path, line, name, f"{g!r} here, but {w!r} in the CSV", "formats agree")
-        for line, w, g in zip(lines, want, got)
-        if w != g
-    ]
-
-
-def normalise(kind: str, value):
-    """One comparable Python value per cell, whatever format it was read from."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if kind == "number":
-        return float(value)
-    if kind == "integer":
-        return int(value)
-    if kind == "boolean":
-        return bool(value)
-    if kind == "date":
-        return (value if isinstance(value, str) else value.isoformat())[:10]
-    if kind == "datetime":
-        moment = pd.Timestamp(value)
-        return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
-    return str(value)
 
 
 def same_files(a: Path, b: Path) -> bool:

@@ -1,0 +1,94 @@
+"""The formats of a release agree: reads each table back from CSV, Parquet and Excel, writes nothing.
+
+Each cell is compared, types respected, after each format's value is brought to one
+comparable Python value (``normalise``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pubkit import descriptor, errors, export, read
+from pubkit.findings import CheckFailed, Finding
+
+
+def _finding(path: str, line: int | None, field: str | None, detail: str, title: str) -> Finding:
+    return errors.FORMATS_AGREE.at(path, line, field, detail=detail)
+
+
+def agree(folder: Path, shown: str) -> list[Finding]:
+    """Read each table back from CSV, Parquet and Excel and compare every cell, types respected."""
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    try:
+        release = descriptor.load(folder)
+    except CheckFailed as failed:
+        return failed.findings
+    workbook = load_workbook(folder / f"{release.release_name}.xlsx", read_only=True)
+    findings = []
+    for table in release.tables:
+        typed = read.frame(read.raw_table(release, table))
+        kinds = {f["name"]: f.get("type", "string") for f in table.fields}
+        parquet = pq.read_table(folder / "parquet" / f"{table.name}.parquet")
+        excel = _sheet_rows(workbook, export.excel_sheet_names(table, len(typed)))
+        if list(excel[0]) != table.field_names or parquet.schema.names != table.field_names:
+            findings.append(
+                _finding(
+                    f"{shown}/{release.release_name}.xlsx",
+                    None,
+                    table.name,
+                    "the columns differ between CSV, Parquet and Excel",
+                    "formats agree",
+                )
+            )
+            continue
+        for i, name in enumerate(table.field_names):
+            want = [normalise(kinds[name], v) for v in typed[name]]
+            for label, got in (
+                ("parquet/" + table.name + ".parquet", parquet[name].to_pylist()),
+                (f"{release.release_name}.xlsx", [row[i] if i < len(row) else None for row in excel[1:]]),
+            ):
+                findings += _differences(
+                    f"{shown}/{label}", typed.index, name, want, [normalise(kinds[name], v) for v in got]
+                )
+    workbook.close()
+    return findings
+
+
+def _sheet_rows(workbook, names: list[str]) -> list[tuple]:
+    rows = []
+    for n, name in enumerate(names):
+        sheet_rows = list(workbook[name].iter_rows(values_only=True))
+        rows += sheet_rows if n == 0 else sheet_rows[1:]
+    return rows
+
+
+def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:
+    if len(want) != len(got):
+        return [_finding(path, None, name, f"has {len(got)} rows, but the CSV has {len(want)}", "formats agree")]
+    return [
+        _finding(path, line, name, f"{g!r} here, but {w!r} in the CSV", "formats agree")
+        for line, w, g in zip(lines, want, got)
+        if w != g
+    ]
+
+
+def normalise(kind: str, value):
+    """One comparable Python value per cell, whatever format it was read from."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if kind == "number":
+        return float(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return bool(value)
+    if kind == "date":
+        return (value if isinstance(value, str) else value.isoformat())[:10]
+    if kind == "datetime":
+        moment = pd.Timestamp(value)
+        return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
+    return str(value)

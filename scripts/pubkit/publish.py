@@ -1,0 +1,56 @@
+"""Publish a built release into ``dist/``: reads the staging folder and ``dist/``, moves one folder.
+
+The release goes into place with one atomic rename (an atomic exchange when the
+folder exists); a released version is never overwritten, and no build goes into a
+``dist/`` whose released folders were changed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from pathlib import Path
+
+from pubkit import errors, index, verify
+from pubkit.descriptor import DataPackage
+from pubkit.findings import PubkitError
+
+DIST = "dist"
+
+
+def release_folder(pkg: DataPackage, built: Path) -> str:
+    dist = pkg.root / DIST
+    dist.mkdir(exist_ok=True)
+    target = dist / pkg.release_name
+    shown = f"{DIST}/{pkg.release_name}"
+    _refuse_damaged_releases(pkg)
+    if target.exists() and verify.same_files(built, target):
+        return f"unchanged: {shown} already holds exactly this build"
+    if pkg.version in index.released_versions(pkg.root):
+        raise PubkitError(f"{shown} {errors.RELEASED.template.format(version=pkg.version)}")
+    if target.exists():
+        _exchange(built, target)  # the old release now sits in staging and goes with it
+        return f"rebuilt: {shown}"
+    os.rename(built, target)
+    return f"built: {shown}"
+
+
+def _refuse_damaged_releases(pkg: DataPackage) -> None:
+    """No build goes into a dist/ whose released folders are not byte for byte as released."""
+    for version in index.released_versions(pkg.root):
+        shown = f"{DIST}/{pkg.name}-{version}"
+        damage = verify.integrity(pkg.root / shown, shown) if (pkg.root / shown).is_dir() else []
+        if damage:
+            raise PubkitError(
+                f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
+                f"restore it with `git checkout -- {shown}`"
+            )
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, rename_exchange = -100, 2
+    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"cannot swap {b} atomically: {os.strerror(errno)}")
