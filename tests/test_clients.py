@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, require_program, run_process
 from pubkit import descriptor
-from pubkit.formats import normalise
+from pubkit.fieldtypes import normalise
 
 PKG = descriptor.load(ROOT, trusted=True)
 RELEASE = ROOT / "dist" / PKG.release_name

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from pubkit import read, tableschema
+from pubkit import fieldtypes, read, tableschema
 from pubkit.descriptor import Table
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -43,13 +43,8 @@ def text_frame(table: Table, typed: pd.DataFrame, raw_text: pd.DataFrame) -> pd.
     """Cells as the release CSV writes them: numbers canonical, other text as validated."""
     columns = {}
     for field in table.fields:
-        name, kind = field["name"], field.get("type", "string")
-        if kind in ("number", "integer"):
-            columns[name] = _formatted(typed[name], format_number)
-        elif kind == "boolean":
-            columns[name] = _formatted(typed[name], lambda v: "true" if v else "false")
-        else:
-            columns[name] = raw_text[name]
+        name, text = field["name"], fieldtypes.of(field).text
+        columns[name] = raw_text[name] if text is None else _formatted(typed[name], text)
     return pd.DataFrame(columns, index=typed.index)
 
 
@@ -59,14 +54,6 @@ def _formatted(typed: pd.Series, formatter) -> pd.Series:
     texts = pyarrow.array([formatter(v) for v in distinct] + [""], pyarrow.string())
     codes[codes < 0] = len(distinct)
     return pd.Series(pd.arrays.ArrowExtensionArray(texts.take(pyarrow.array(codes))), index=typed.index)
-
-
-def format_number(value) -> str:
-    """Shortest exact text: 10000000000000 (never 1e13), 17.84, 6.2."""
-    value = float(value)
-    if value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value)
 
 
 def write_csv(table: Table, text: pd.DataFrame, path: Path) -> None:
@@ -193,15 +180,7 @@ def _excel_rows(table: Table, kinds: list[str], typed: pd.DataFrame, text: pd.Da
 
 
 def excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
-    if kind in ("number", "integer"):
-        return [
-            None if pd.isna(v) else (int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)) for v in typed
-        ]
-    if kind == "date":
-        return [None if pd.isna(v) else v.date() for v in typed]
-    if kind == "boolean":
-        return [None if pd.isna(v) else bool(v) for v in typed]
-    return [v if v != "" else None for v in text]  # strings, and datetimes as their ISO 8601 text
+    return fieldtypes.TYPES[kind].excel(typed, text)
 
 
 def _cell(sheet, value, cell_class):

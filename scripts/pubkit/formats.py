@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from pubkit import descriptor, errors, export, read
+from pubkit import descriptor, errors, export, fieldtypes, read
 from pubkit.findings import CheckFailed, Finding
 
 
@@ -46,13 +44,13 @@ def agree(folder: Path, shown: str) -> list[Finding]:
             )
             continue
         for i, name in enumerate(table.field_names):
-            want = [normalise(kinds[name], v) for v in typed[name]]
+            want = [fieldtypes.normalise(kinds[name], v) for v in typed[name]]
             for label, got in (
                 ("parquet/" + table.name + ".parquet", parquet[name].to_pylist()),
                 (f"{release.release_name}.xlsx", [row[i] if i < len(row) else None for row in excel[1:]]),
             ):
                 findings += _differences(
-                    f"{shown}/{label}", typed.index, name, want, [normalise(kinds[name], v) for v in got]
+                    f"{shown}/{label}", typed.index, name, want, [fieldtypes.normalise(kinds[name], v) for v in got]
                 )
     workbook.close()
     return findings
@@ -74,21 +72,3 @@ def _differences(path: str, lines, name: str, want: list, got: list) -> list[Fin
         for line, w, g in zip(lines, want, got)
         if w != g
     ]
-
-
-def normalise(kind: str, value):
-    """One comparable Python value per cell, whatever format it was read from."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if kind == "number":
-        return float(value)
-    if kind == "integer":
-        return int(value)
-    if kind == "boolean":
-        return bool(value)
-    if kind == "date":
-        return (value if isinstance(value, str) else value.isoformat())[:10]
-    if kind == "datetime":
-        moment = pd.Timestamp(value)
-        return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
-    return str(value)

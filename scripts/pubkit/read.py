@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from pubkit import csvscan, errors
+from pubkit import csvscan, errors, fieldtypes
 from pubkit.descriptor import DataPackage, Table
 from pubkit.findings import CheckFailed
 
@@ -109,29 +109,9 @@ def frame(raw: RawTable) -> pd.DataFrame:
 
 
 def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:
-    """Cast a column of text cells to the pandas dtype of its Table Schema type."""
+    """Cast a column of text cells to the pandas dtype of its Table Schema type (``fieldtypes``)."""
     cells = text.astype(object).where(~text.isin(missing))
-    kind = field.get("type", "string")
-    if kind == "string":
-        return cells.astype("string")
-    if kind == "number":
-        ok = cells.str.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", na=False)
-        return pd.to_numeric(cells.where(ok), errors="coerce").astype("float64")
-    if kind == "integer":
-        ok = cells.str.fullmatch(r"[+-]?[0-9]+", na=False)
-        return pd.to_numeric(cells.where(ok), errors="coerce").astype("Int64")
-    if kind == "boolean":
-        true = field.get("trueValues", ["true", "True", "TRUE", "1"])
-        false = field.get("falseValues", ["false", "False", "FALSE", "0"])
-        return cells.map(lambda c: True if c in true else False if c in false else pd.NA).astype("boolean")
-    if kind == "date" and field.get("format", "default") != "default":
-        return pd.Series([_strptime_date(c, field["format"]) for c in cells], index=cells.index, dtype="datetime64[s]")
-    if kind == "date":
-        return pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
-    if kind == "datetime":
-        parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True)
-        return parsed.astype("datetime64[us, UTC]")
-    raise ValueError(f"unsupported field type {kind!r}")  # descriptor.load() refuses these first
+    return fieldtypes.of(field).cast(cells, field)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -310,18 +290,6 @@ def _blank(bulk: pyarrow.Table) -> np.ndarray:
 
 
 # Typing -------------------------------------------------------------------------
-
-
-def _strptime_date(cell, pattern: str):
-    """A date read with a strftime ``pattern`` as frictionless reads it (``datetime.strptime``); NaT if it fails."""
-    from datetime import datetime
-
-    if not isinstance(cell, str):
-        return pd.NaT
-    try:
-        return pd.Timestamp(datetime.strptime(cell, pattern).date())
-    except ValueError:
-        return pd.NaT
 
 
 def _typed(

@@ -11,13 +11,12 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from pubkit import errors
+from pubkit import errors, fieldtypes
 from pubkit.findings import Finding, quoted
 
 if TYPE_CHECKING:
     from pubkit.descriptor import Table
 
-FIELD_TYPES = ("string", "number", "integer", "boolean", "date", "datetime")
 TEXT_PROPERTIES = ("title", "description", "unit")
 
 
@@ -64,12 +63,12 @@ def problems(schema: dict, schema_path: str) -> list[Finding]:
         name = field.get("name") if isinstance(field, dict) else None
         if not isinstance(name, str):
             problems.append(_problem(schema_path, f"fields[{i}] has no name"))
-        elif field.get("type", "string") not in FIELD_TYPES:
+        elif field.get("type", "string") not in tuple(fieldtypes.TYPES):
             problems.append(
                 _problem(
                     schema_path,
                     f"field {quoted(name)} has the unknown type {quoted(field['type'])}; "
-                    f"use one of {', '.join(FIELD_TYPES)}",
+                    f"use one of {', '.join(tuple(fieldtypes.TYPES))}",
                 )
             )
         else:

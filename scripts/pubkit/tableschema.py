@@ -15,27 +15,12 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+from pubkit import fieldtypes
 from pubkit.descriptor import Table
 
-ARROW_TYPES = {
-    "string": pyarrow.string(),
-    "number": pyarrow.float64(),
-    "integer": pyarrow.int64(),
-    "boolean": pyarrow.bool_(),
-    "date": pyarrow.date32(),
-    "datetime": pyarrow.timestamp("us", tz="UTC"),
-}
 # ASCII, no escaped letter or digit (\d, \w, \s, \b and backreferences mean more in Python than in RE2),
 # and no $ (Python's also matches before a final newline).
 RE2_SAFE = re.compile(r"(?:[\x20-\x23\x25-\x5b\x5d-\x7e]|\\[^0-9A-Za-z])*")
-PANDAS_DTYPES = {
-    "string": pd.ArrowDtype(pyarrow.string()),  # Arrow memory, as read: no copy into Python strings
-    "number": "float64",
-    "integer": "Int64",
-    "boolean": "boolean",
-    "date": "datetime64[s]",
-    "datetime": "datetime64[us, UTC]",
-}
 
 
 def pandera_schema(table: Table, checks: list[pa.Check] = ()) -> pa.DataFrameSchema:
@@ -70,7 +55,7 @@ def _column(field: dict) -> pa.Column:
     if "maxLength" in constraints:
         checks.append(pa.Check.str_length(max_value=constraints["maxLength"], error="maxLength"))
     return pa.Column(
-        PANDAS_DTYPES[kind],
+        fieldtypes.TYPES[kind].pandas,
         checks=checks,
         nullable=not constraints.get("required", False),
         unique=bool(constraints.get("unique", False)),
@@ -125,7 +110,7 @@ def arrow_schema(table: Table) -> pyarrow.Schema:
         [
             pyarrow.field(
                 f["name"],
-                ARROW_TYPES[f.get("type", "string")],
+                fieldtypes.of(f).arrow,
                 nullable=not f.get("constraints", {}).get("required", False),
                 metadata={k: str(f[k]) for k in ("title", "description", "unit") if k in f},
             )

@@ -1,0 +1,136 @@
+"""The value-provenance profile's part of the datasheet: reads the figures and archives, returns HTML.
+
+Each figure's value links to its quote, highlighted in the archived text at its
+offsets (one sweep over the sorted offsets), and each highlighted quote links back;
+the charts the package declares are drawn (``pubkit.charts``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from html import escape
+
+import pandas as pd
+
+from pubkit import charts
+from pubkit.datasheet import PREVIEW_ROWS
+from pubkit.extensions import Context, Datasheet
+from pubkit.profiles import value_provenance as vp
+
+STYLE = """
+a.value{font-weight:600}.chart{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}
+pre.document{white-space:pre-wrap;font-family:inherit;background:#fafafa;border:1px solid #eee;padding:1rem}
+.q{background:#fff3bf;cursor:pointer}.q.active{background:#ffd43b;outline:2px solid #e67700}
+tr.flash{background:#e7f5ff}#shown{font-weight:600}
+"""
+SCRIPT = """
+function show(id){document.querySelectorAll('.q.active').forEach(function(e){e.classList.remove('active')});
+var parts=document.querySelectorAll('.q[data-obs~="'+CSS.escape(id)+'"]');parts.forEach(function(e){e.classList.add('active')});
+document.getElementById('shown').textContent=id;if(parts.length){parts[0].scrollIntoView({block:'center'})}}
+document.querySelectorAll('a.value').forEach(function(a){a.addEventListener('click',function(e){
+e.preventDefault();show(a.dataset.obs)})});
+document.querySelectorAll('.q').forEach(function(q){q.addEventListener('click',function(){
+var ids=q.dataset.obs.split(' '),shown=document.getElementById('shown').textContent;
+var row=document.getElementById(ids.indexOf(shown)>=0?shown:ids[0]);
+document.querySelectorAll('tr.flash').forEach(function(r){r.classList.remove('flash')});
+row.classList.add('flash');row.scrollIntoView({block:'center'})})});
+"""
+
+
+def datasheet(ctx: Context) -> Datasheet:
+    r = vp.ready(ctx)
+    if r is None:
+        return Datasheet()
+    figures = vp.figures_frame(ctx, r)
+    shown = figures.iloc[:PREVIEW_ROWS]
+    ids = shown["id"].astype(str)
+    links = [
+        f'<a class="value" href="#source" data-obs="{escape(i, quote=True)}">{escape(_human(v, q))}</a>'
+        f"{' ' + escape(str(u)) if pd.notna(u) else ''}"
+        for i, v, q, u in zip(ids, shown["value"], shown["qualifier"], shown["unit"], strict=True)
+    ]
+    sections = [("source", "Source text 原文", _source(ctx, r, shown))]
+    charts = _charts(ctx, r, figures)
+    if charts:
+        sections.insert(0, ("charts", "Charts 图表", charts))
+    return Datasheet(
+        cell_links={(r.figures, r.figure_fields["value"]): pd.Series(links, index=shown.index)},
+        row_ids={r.figures: ids},
+        sections=sections,
+        style=STYLE,
+        script=SCRIPT,
+    )
+
+
+def _human(value, qualifier) -> str:
+    if pd.isna(value):
+        return ""
+    decimals = 0 if float(value).is_integer() else len(repr(float(value)).split(".")[1])
+    return f"{charts.SIGNS.get(qualifier, '') if pd.notna(qualifier) else ''}{value:,.{decimals}f}"
+
+
+def _source(ctx: Context, r: vp.Roles, shown: pd.DataFrame) -> str:
+    """Each archived text, the quotes of the figures shown highlighted: one sweep over sorted offsets."""
+    texts, _ = vp.archived_texts(ctx, r)
+    parts = []
+    for document, (_path, text, _language) in texts.items():
+        quotes = shown.loc[shown["document"] == document, ["id", "quoteStart", "quoteEnd"]].dropna()
+        spans = sorted(zip(quotes["quoteStart"].astype(int), quotes["quoteEnd"].astype(int), quotes["id"].astype(str)))
+        cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+        pieces, open_spans, i = [], [], 0
+        for start, end in itertools.pairwise(cuts):
+            while i < len(spans) and spans[i][0] <= start:
+                open_spans.append(spans[i])
+                i += 1
+            open_spans = [s for s in open_spans if s[1] > start]
+            chunk = escape(text[start:end])
+            covering = [label for s, e, label in open_spans if s <= start and end <= e]
+            if covering:
+                pieces.append(
+                    f'<span class="q" tabindex="0" data-obs="{escape(" ".join(covering), quote=True)}">{chunk}</span>'
+                )
+            else:
+                pieces.append(chunk)
+        parts.append(
+            f'<h3><code>{escape(str(document))}</code></h3><pre class="document" lang="zh-Hans">{"".join(pieces)}</pre>'
+        )
+    intro = (
+        '<p>Quote shown: <span id="shown">none yet</span>. Click a value to see its quote highlighted; '
+        "click a highlighted quote to go to its figure.</p>"
+    )
+    return intro + "".join(parts)
+
+
+def _charts(ctx: Context, r: vp.Roles, figures: pd.DataFrame) -> str:
+    source = ctx.frames[r.figures]
+    figures_html = []
+    for chart in ctx.pkg.descriptor[vp.PROPERTY].get("charts", []):
+        chosen = pd.Series(True, index=source.index)
+        for field, values in chart["where"].items():
+            chosen &= source[field].isin(values) if field in source else False
+        rows = figures[chosen.to_numpy()]
+        if not len(rows):
+            continue
+        labels = source.loc[chosen, chart["label"]].astype("string").fillna("—").agg(", ".join, axis=1)
+        status = rows["status"] if "status" in rows else pd.Series("A", index=rows.index)
+        svg = charts.bars(
+            (rows["value"] / chart.get("scale", 1)).tolist(),
+            rows["qualifier"].tolist(),
+            (status == "F").tolist(),
+            labels.tolist(),
+            chart["axis"],
+            chart["title"],
+            chart.get("horizontal", False),
+        )
+        caption = escape(chart.get("caption", ""))
+        figures_html.append(
+            f"<figure>{svg}<figcaption>{caption} Source: {escape(_sources_line(ctx))}</figcaption></figure>"
+        )
+    if not figures_html:
+        return ""
+    legend = "<p>Hatched bars are bounds (the sign says which); solid bars are exact figures.</p>"
+    return legend + "".join(figures_html)
+
+
+def _sources_line(ctx: Context) -> str:
+    return "; ".join(s.get("title", s.get("path", "")) for s in ctx.pkg.descriptor.get("sources", []))
