@@ -59,7 +59,8 @@ def test_build_date_comes_from_the_descriptor_or_source_date_epoch(fresh, capsys
     run_cli(capsys, "build", str(fresh))
     released = json.loads((fresh / RELEASE / "datapackage.json").read_text(encoding="utf-8"))
     assert released["created"] == released["provenance"]["build_date"] == "2023-11-14T22:13:20Z"
-    assert descriptor.load(ROOT, trusted=True).descriptor["created"] == "2026-11-26T00:00:00Z"
+    created = descriptor.load(ROOT, trusted=True).descriptor["created"]
+    assert (fresh / "datapackage.json").read_text(encoding="utf-8").count(f'"created": "{created}"') == 1  # untouched
 
 
 def test_sums_cover_every_file_and_match_sha256sum(fresh, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import datetime
 
 from conftest import ROOT, bump, run_cli, snapshot
 from pubkit import descriptor
@@ -101,7 +102,8 @@ def test_the_zip_is_deterministic_and_holds_the_folder(package):
     with zipfile.ZipFile(archive) as opened:
         infos = opened.infolist()
         assert [i.filename for i in infos] == sorted(i.filename for i in infos)
-        assert {i.date_time for i in infos} == {(2026, 11, 26, 0, 0, 0)}
+        created = datetime.fromisoformat(PKG.descriptor["created"].replace("Z", "+00:00"))
+        assert {i.date_time for i in infos} == {created.timetuple()[:6]}
         inside = {i.filename: opened.read(i) for i in infos}
     assert inside == {f"{PKG.release_name}/{p}": b for p, b in snapshot(package / OLD).items()}
 
