@@ -83,6 +83,7 @@ def _write(path: Path, header: list[str], originals: list[list[str]], rows: int,
                 line += 1
                 stream.write("\n")
                 expected.append({"line": line, "field": None, "rule": "blank row"})
+                expected.append({"line": line, "field": header[0], "rule": "empty primary key"})  # as frictionless
             elif kind:
                 row, finding = _break(row, kind, col, n)
                 expected.append({"line": line + 1, **finding})

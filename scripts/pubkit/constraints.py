@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pubkit import read, rules, structure, tableschema
+from pubkit import keys, read, rules, structure, tableschema
 from pubkit.extensions import Rule
 from pubkit.findings import Finding
 
@@ -26,6 +26,7 @@ def findings(pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame
             schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as failed:
             found += _translated(raws[name], frame, failed.failure_cases, {r.key: r for r in table_rules})
+        found += keys.primary_key_findings(raws[name], frame)
     return found
 
 
@@ -37,8 +38,9 @@ def _translated(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by
     table = raw.table
     is_rule = cases["check"].isin(list(by_key))
     # Constraints first: where a rule and a constraint flag the same cell, the constraint is the news.
+    first_lines: dict[str, pd.Series] = {}  # per column, computed once
     found = [
-        _column_finding(raw, frame, case.check, case.column, int(case.index))
+        _column_finding(raw, frame, case.check, case.column, int(case.index), first_lines)
         for case in cases[~is_rule].drop_duplicates(["check", "index", "column"]).itertuples()
     ]
     # A row-wise rule lists one case per column of a failing row (none for its empty cells): one finding a row.
@@ -52,23 +54,18 @@ def _translated(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by
     return found
 
 
-def _column_finding(raw: read.RawTable, frame: pd.DataFrame, check: str, column: str, line: int) -> Finding:
+def _column_finding(
+    raw: read.RawTable, frame: pd.DataFrame, check: str, column: str, line: int, first_lines: dict
+) -> Finding:
     table = raw.table
-    if check == "multiple_fields_uniqueness":
-        key = table.schema["primaryKey"]
-        return _repeat(raw, frame, key, line, primary=True)
     cell = raw.cell(line, column)
     field = table.field(column)
     if check == "not_nullable" and cell:
         return structure.type_error(table.path, line, field, cell)
     if check == "field_uniqueness":
-        return _repeat(raw, frame, [column], line, primary=False)
+        if column not in first_lines:
+            first_lines[column] = keys.first_lines(frame, [column])
+        first = int(first_lines[column][line])
+        return structure.repeat_error(table.path, line, [column], [cell], f"line {first}", primary=False)
     constraint = {"not_nullable": "required"}.get(check, check)
     return structure.constraint_error(table.path, line, field, constraint, cell)
-
-
-def _repeat(raw: read.RawTable, frame: pd.DataFrame, key: list[str], line: int, primary: bool) -> Finding:
-    same = (frame[key] == frame.loc[line, key]).all(axis=1)
-    first = int(same[same].index.min())
-    cells = [raw.cell(line, k) for k in key]
-    return structure.repeat_error(raw.table.path, line, key, cells, f"line {first}", primary)

@@ -110,6 +110,12 @@ UNIQUE = E(
     "unique-error", "constraint unique", "{key} repeats {first}", "give the row its own value, or delete the copy"
 )
 PRIMARY_KEY = E("primary-key", "primary key", "{key} repeats {first}", "give the row its own key, or delete the copy")
+EMPTY_PRIMARY_KEY = E(
+    "primary-key",
+    "empty primary key",
+    "every cell of the primary key is empty",
+    "fill in the key, or delete the row",
+)
 FOREIGN_KEY = E(
     "foreign-key",
     "foreign key",

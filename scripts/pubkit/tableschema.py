@@ -26,12 +26,9 @@ RE2_SAFE = re.compile(r"(?:[\x20-\x23\x25-\x5b\x5d-\x7e]|\\[^0-9A-Za-z])*")
 def pandera_schema(table: Table, checks: list[pa.Check] = ()) -> pa.DataFrameSchema:
     """A lazy-checkable pandera schema with one column per schema field, in order."""
     columns = {f["name"]: _column(f) for f in table.fields}
-    key = table.schema.get("primaryKey", [])
-    return pa.DataFrameSchema(
+    return pa.DataFrameSchema(  # the primary key is checked by ``keys``, as frictionless checks it
         columns,
         checks=list(checks),
-        unique=key if len(key) > 1 else None,
-        report_duplicates="exclude_first",
         strict=True,
         ordered=True,
         name=table.name,
