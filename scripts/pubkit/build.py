@@ -19,6 +19,7 @@ from pubkit import (
     descriptor,
     export,
     extensions,
+    fieldtypes,
     index,
     metadata,
     publish,
@@ -152,7 +153,7 @@ def _release_descriptor(pkg: DataPackage, core: dict, provenance: dict, out: Pat
                 "encoding": "utf-8",
                 "bytes": (out / path).stat().st_size,
                 "hash": f"sha256:{buildinfo.sha256_file(out / path)}",
-                "schema": table.schema,
+                "schema": fieldtypes.release_schema(table.schema),
             }
         )
     return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, "provenance": provenance}

@@ -59,6 +59,19 @@ class Table:
     resource: dict = dataclasses.field(default_factory=dict, compare=False)  # the resource descriptor, as declared
 
     @property
+    def csv_options(self) -> dict:
+        """The dialect's options for Python's csv module, as frictionless passes them; {} for the defaults."""
+        dialect = self.resource.get("dialect")
+        if not isinstance(dialect, dict):
+            return {}
+        options = {
+            option: dialect[key]
+            for key, option in support.CSV_OPTIONS.items()
+            if key in dialect and dialect[key] != support.CSV_DEFAULTS[key]
+        }
+        return options
+
+    @property
     def case_sensitive_header(self) -> bool:
         dialect = self.resource.get("dialect")
         return not isinstance(dialect, dict) or dialect.get("caseSensitiveHeader", True) is not False
@@ -73,6 +86,10 @@ class Table:
 
     def field(self, name: str) -> dict:
         return next(f for f in self.fields if f["name"] == name)
+
+    def missing_values(self, field: dict) -> list[str]:
+        """The texts that mean an empty cell in ``field``: its own (Table Schema v2), else the schema's."""
+        return field.get("missingValues", self.schema.get("missingValues", [""]))
 
 
 @dataclass(frozen=True)

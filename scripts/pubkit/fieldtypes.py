@@ -1,5 +1,11 @@
 """Each Table Schema field type, defined once: reads nothing, writes nothing.
 
+Cells are read as frictionless reads them. A vectorised fast path takes the cells
+whose text is plainly of the type (``2022``, ``17.84``, ``2022-09-23``), where both
+readers are bound to agree; every other cell goes to frictionless' own value
+reader for the field, so ``" 1"``, ``1E+3``, ``1 234,5`` with ``decimalChar`` and
+any ``format`` read exactly as frictionless reads them.
+
 One ``FieldType`` per type gives every form the toolkit needs of it (after PUDL's
 field model): the Arrow type (Parquet), the pandas dtype (the typed frame and
 pandera), how text cells are read into values (``cast``, as frictionless reads
@@ -19,9 +25,13 @@ import pandas as pd
 import pyarrow
 
 NUMBER_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
-INTEGER_TEXT = r"[+-]?[0-9]+"
+INTEGER_TEXT = r"[+-]?[0-9]{1,18}"  # within int64: longer integers go to the reference reader
+DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+DATETIME_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?"
+NUMBER_DEFAULTS = {"decimalChar": ".", "groupChar": "", "bareNumber": True}
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
+ARROW_STRING = pd.ArrowDtype(pyarrow.string())  # text stays in Arrow memory
 EXACT_FLOAT = 2**53  # integers up to this are exact in a float, and written without a fraction
 
 
@@ -36,18 +46,54 @@ class FieldType:
     normalise: Callable[[object], object]  # any format's cell -> one comparable value
 
 
+def reference_reader(field: dict):
+    """frictionless' own value reader for ``field``: a cell's text -> its value, or None."""
+    import frictionless
+
+    return frictionless.Field.from_descriptor(field).create_value_reader()
+
+
+def _by_reference(cells: pd.Series, field: dict, convert) -> pd.Series:
+    """Each cell read by frictionless' reader, then ``convert``-ed; NA where it reads nothing."""
+    read = reference_reader(field)
+    values = [None if c is None or c is pd.NA or (isinstance(c, float) and pd.isna(c)) else read(c) for c in cells]
+    return pd.Series([pd.NA if v is None else convert(v) for v in values], index=cells.index, dtype=object)
+
+
+def _fast_then_reference(cells: pd.Series, field: dict, plain: str, fast, dtype, convert) -> pd.Series:
+    """``fast`` for the cells that match ``plain`` (where both readers agree), the reference reader for the rest."""
+    ok = cells.str.fullmatch(plain, na=False) if _defaults(field) else pd.Series(False, index=cells.index)
+    typed = fast(cells.where(ok)).astype(dtype)
+    others = cells.notna() & ~ok
+    if others.any():
+        typed = typed.astype(object)
+        typed[others] = _by_reference(cells[others], field, convert)
+        typed = typed.astype(dtype)
+    return typed
+
+
+def _defaults(field: dict) -> bool:
+    return all(field.get(k, v) == v for k, v in NUMBER_DEFAULTS.items()) and field.get("format", "default") == "default"
+
+
 def _cast_string(cells: pd.Series, field: dict) -> pd.Series:
-    return cells.astype("string")
+    if field.get("format", "default") != "default":  # email, uri, uuid, binary: as frictionless checks them
+        return _cast_as_read(cells, field)
+    return cells.astype(ARROW_STRING)
 
 
 def _cast_number(cells: pd.Series, field: dict) -> pd.Series:
-    ok = cells.str.fullmatch(NUMBER_TEXT, na=False)
-    return pd.to_numeric(cells.where(ok), errors="coerce").astype("float64")
+    fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
+    return _fast_then_reference(cells, field, NUMBER_TEXT, fast, "float64", float)
 
 
 def _cast_integer(cells: pd.Series, field: dict) -> pd.Series:
-    ok = cells.str.fullmatch(INTEGER_TEXT, na=False)
-    return pd.to_numeric(cells.where(ok), errors="coerce").astype("Int64")
+    fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
+    return _fast_then_reference(cells, field, INTEGER_TEXT, fast, "Int64", _int64)
+
+
+def _int64(value: int):
+    return value if -(2**63) <= value < 2**63 else pd.NA  # beyond int64: not yet held (refused by the reader's caller)
 
 
 def _cast_boolean(cells: pd.Series, field: dict) -> pd.Series:
@@ -56,24 +102,36 @@ def _cast_boolean(cells: pd.Series, field: dict) -> pd.Series:
 
 
 def _cast_date(cells: pd.Series, field: dict) -> pd.Series:
-    pattern = field.get("format", "default")
-    if pattern == "default":
-        return pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
-    return pd.Series([_strptime_date(c, pattern) for c in cells], index=cells.index, dtype="datetime64[s]")
-
-
-def _strptime_date(cell, pattern: str):
-    """A date read with a strftime ``pattern`` as frictionless reads it (``datetime.strptime``); NaT if it fails."""
-    if not isinstance(cell, str):
-        return pd.NaT
-    try:
-        return pd.Timestamp(datetime.strptime(cell, pattern).date())
-    except ValueError:
-        return pd.NaT
+    fast = lambda c: pd.to_datetime(c, format="%Y-%m-%d", errors="coerce")  # noqa: E731
+    return _fast_then_reference(cells, field, DATE_TEXT, fast, "datetime64[s]", pd.Timestamp)
 
 
 def _cast_datetime(cells: pd.Series, field: dict) -> pd.Series:
-    return pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype("datetime64[us, UTC]")
+    fast = lambda c: pd.to_datetime(c, format="ISO8601", errors="coerce", utc=True)  # noqa: E731
+    return _fast_then_reference(cells, field, DATETIME_TEXT, fast, "datetime64[us, UTC]", _utc)
+
+
+def _utc(moment: datetime) -> pd.Timestamp:
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
+
+
+def _cast_year(cells: pd.Series, field: dict) -> pd.Series:
+    return _by_reference(cells, field, int).astype("Int16")
+
+
+def _cast_canonical(cells: pd.Series, field: dict) -> pd.Series:
+    """Types held as the canonical text frictionless writes for the value it reads (yearmonth, time, …)."""
+    import frictionless
+
+    write = frictionless.Field.from_descriptor(field).create_value_writer()
+    return _by_reference(cells, field, write).astype(ARROW_STRING)
+
+
+def _cast_as_read(cells: pd.Series, field: dict) -> pd.Series:
+    """Types held as the source's text, once frictionless has read it as valid (geojson, object, array, …)."""
+    typed = _by_reference(cells, field, lambda v: v)
+    return cells.where(typed.notna()).astype(ARROW_STRING)
 
 
 def format_number(value) -> str:
@@ -111,10 +169,19 @@ def _datetime_value(value) -> str:
     return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
 
 
+CANONICAL_TEXT = ("yearmonth", "time", "duration", "geopoint")  # held as frictionless writes the value
+SOURCE_TEXT = ("geojson", "object", "array", "list", "any")  # held as the source writes it, once valid
+
+
+def _textual(name: str, cast) -> FieldType:
+    text = str if cast is _cast_canonical else None
+    return FieldType(name, pyarrow.string(), ARROW_STRING, cast, text, _excel_text, str)
+
+
 TYPES = {
     t.name: t
     for t in (
-        FieldType("string", pyarrow.string(), pd.ArrowDtype(pyarrow.string()), _cast_string, None, _excel_text, str),
+        FieldType("string", pyarrow.string(), ARROW_STRING, _cast_string, None, _excel_text, str),
         FieldType("number", pyarrow.float64(), "float64", _cast_number, format_number, _excel_number, float),
         FieldType("integer", pyarrow.int64(), "Int64", _cast_integer, format_number, _excel_number, int),
         FieldType(
@@ -136,8 +203,36 @@ TYPES = {
             _excel_text,
             _datetime_value,
         ),
+        FieldType("year", pyarrow.int16(), "Int16", _cast_year, str, _excel_number, int),
+        *[_textual(name, _cast_canonical) for name in CANONICAL_TEXT],
+        *[_textual(name, _cast_as_read) for name in SOURCE_TEXT],
     )
 }
+
+
+REWRITTEN = ("decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues")  # what canonical text undoes
+
+
+def release_schema(schema: dict) -> dict:
+    """The schema of the release CSV: where it writes canonical text, what described the source's text goes.
+
+    Numbers and booleans are written canonically (``1234.5``, ``true``), so their
+    ``decimalChar``, ``groupChar``, ``bareNumber``, ``trueValues`` and ``falseValues``
+    no longer apply, and an empty cell is how an empty value is written.
+    """
+    fields = [_released_field(f) if of(f).text is not None else f for f in schema["fields"]]
+    released = {**schema, "fields": fields}
+    missing = schema.get("missingValues", [""])
+    if "" not in missing:
+        released["missingValues"] = ["", *missing]
+    return released
+
+
+def _released_field(field: dict) -> dict:
+    released = {k: v for k, v in field.items() if k not in REWRITTEN}
+    if "missingValues" in field and "" not in field["missingValues"]:
+        released["missingValues"] = ["", *field["missingValues"]]
+    return released
 
 
 def of(field: dict) -> FieldType:

@@ -30,6 +30,7 @@ BOM = "\ufeff"
 CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells; so must the bulk reader
 HEADER_SCAN = 1 << 16  # bytes in which the header record must lie, for the bulk reader
 BLOCK_SIZE = 1 << 24  # bytes pyarrow parses at a time: fewer, larger chunks for every later step
+HEADER_SAMPLE = 100  # records in which frictionless looks for the header row
 MAX_SLICES = 1000  # runs of kept rows joined without a copy; more are copied into place
 
 
@@ -85,19 +86,22 @@ def raw_table(pkg: DataPackage, table: Table) -> RawTable:
 
 def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
     """Parse ``data`` as ``table``; ``bulk=False`` forces the record-by-record reader."""
-    if bulk and csvscan.bulk_readable(data):
+    if bulk and not table.csv_options and csvscan.bulk_readable(data):
         try:
-            return _assemble(table, *_bulk_records(data), reader="bulk")
+            records = _bulk_records(data)
+            if _bulk_header(*records) != 0:
+                raise _NotPlain  # frictionless finds the header further down: the record reader says where
+            return _assemble(table, *records, reader="bulk")
         except _NotPlain:
             pass
-    return _assemble(table, *_csv_records(data, table.path), reader="csv")
+    return _assemble(table, *_csv_records(data, table.path, table.csv_options), reader="csv")
 
 
 def frame(raw: RawTable) -> pd.DataFrame:
     """The rows as a typed frame indexed by editor line; a cell that fails its type becomes NA."""
-    missing = raw.table.schema.get("missingValues", [""])
     typed, bad = {}, np.zeros(len(raw), dtype=bool)
     for f in raw.table.fields:
+        missing = raw.table.missing_values(f)
         text = raw.columns[raw.header.index(f["name"])]
         is_missing = pc.is_in(text, pyarrow.array(missing, pyarrow.string())).to_numpy(zero_copy_only=False)
         typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index)
@@ -141,9 +145,12 @@ class _NotPlain(Exception):
     """The bulk reader met something only the record-by-record reader reports exactly."""
 
 
-def _csv_records(data: bytes, path: str) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
+def _csv_records(
+    data: bytes, path: str, options: dict | None = None
+) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
+    """Every record, with the csv module and the resource's dialect (``Table.csv_options``)."""
     text = decode(data, path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, **(options or {}))
     records, breaks, last_line = [], [], 0
     try:
         for record in reader:
@@ -155,13 +162,15 @@ def _csv_records(data: bytes, path: str) -> tuple[pyarrow.Table, dict[int, list[
     first = next((i for i, r in enumerate(records) if any(r)), None)
     if first is None:
         raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
+    detected = header_index([len(r) for r in records[:HEADER_SAMPLE]])
+    first = detected if records[detected] else first
     width = len(records[first])
     regular, others = [], {}
     for number, record in enumerate(records, start=1):
         if number - 1 == first or (number - 1 > first and len(record) == width):
             regular.append(record)
-        else:
-            others[number] = record  # ragged rows, and the blank records before the header
+        else:  # ragged rows; records before the header are no rows (frictionless skips them too)
+            others[number] = record if number - 1 > first else []
     bulk = pyarrow.table({str(i): pyarrow.array([r[i] for r in regular], pyarrow.string()) for i in range(width)})
     return bulk, others, np.array(breaks, dtype=np.int64)
 
@@ -277,6 +286,29 @@ def _rows(table: pyarrow.Table, picks: np.ndarray) -> pyarrow.Table:
         return table.take(picks)
     starts, stops = np.concatenate([[0], breaks]).tolist(), np.concatenate([breaks, [len(picks)]]).tolist()
     return pyarrow.concat_tables([table.slice(int(picks[start]), stop - start) for start, stop in zip(starts, stops)])
+
+
+def header_index(widths: list[int]) -> int:
+    """The header's record (0-based) as frictionless detects it in its sample of the first records.
+
+    With no dialect ``header`` or ``headerRows``, it is the first record whose width lies
+    within a tenth (at least one cell) of the sample's average width.
+    """
+    if not widths:
+        return 0
+    width = round(sum(widths) / len(widths))
+    drift = max(round(width * 0.1), 1)
+    return next((i for i, w in enumerate(widths) if width - drift <= w <= width + drift), 0)
+
+
+def _bulk_header(bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray) -> int:
+    """``header_index`` of a bulk-parsed file: its blank rows are zero cells wide, as frictionless sees them."""
+    sample = min(HEADER_SAMPLE, bulk.num_rows + len(others))
+    numbers = _bulk_numbers(bulk.num_rows + len(others), others)
+    blank = _blank(bulk.slice(0, sample))
+    widths = {int(n): 0 if b else bulk.num_columns for n, b in zip(numbers[:sample], blank)}
+    widths.update({n: len(r) if any(r) else 0 for n, r in others.items() if n <= sample})
+    return header_index([widths[n] for n in range(1, sample + 1)])
 
 
 def _blank(bulk: pyarrow.Table) -> np.ndarray:

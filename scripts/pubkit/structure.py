@@ -63,14 +63,13 @@ def row_findings(raw: read.RawTable) -> list[Finding]:
 
 def type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
     """Cells that hold text but not a value of their field's type."""
-    missing = raw.table.schema.get("missingValues", [""])
     findings = []
     for field in raw.table.fields:
         name = field["name"]
-        if field.get("type", "string") == "string":
+        if field.get("type", "string") == "string" and field.get("format", "default") == "default":
             continue
         text = raw.text(name)
-        bad = frame[name].isna() & ~text.isin(missing)
+        bad = frame[name].isna() & ~text.isin(raw.table.missing_values(field))
         for line, cell in text[bad.to_numpy()].items():
             findings.append(type_error(raw.table.path, line, field, cell))
     return findings

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import json
 
+CSV_OPTIONS = {  # dialect property -> Python csv module option: read as frictionless reads them
+    "delimiter": "delimiter",
+    "quoteChar": "quotechar",
+    "doubleQuote": "doublequote",
+    "escapeChar": "escapechar",
+    "skipInitialSpace": "skipinitialspace",
+}
+CSV_DEFAULTS = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "escapeChar": None, "skipInitialSpace": False}
 DEFAULT_DIALECT = {
-    "delimiter": ",",
-    "quoteChar": '"',
-    "doubleQuote": True,
     "header": True,
     "headerRows": [1],
     "headerJoin": " ",
-    "skipInitialSpace": False,
     "commentRows": [],
 }
 LINE_TERMINATORS = ("\r\n", "\n", "\r")  # the reader takes any of them, in any mix
@@ -72,8 +76,7 @@ SCHEMA_READ = {
     "name",
 }
 SCHEMA_REFUSED = ("uniqueKeys", "fieldsMatch")
-FIELD_REFUSED = ("missingValues", "categories", "categoriesOrdered", "groupChar")
-DEFAULT_FORMATS = ("default",)
+FIELD_REFUSED = ("categories", "categoriesOrdered")
 HASHES = ("md5", "sha1", "sha256", "sha512")
 
 
@@ -116,7 +119,10 @@ def _dialect_problems(dialect, where: str) -> list[str]:
         return [f"{where} must be an object"]
     problems = []
     for key, value in dialect.items():
-        if key in DEFAULT_DIALECT:
+        if key in CSV_OPTIONS:
+            if not _csv_option_ok(key, value):
+                problems.append(f"{where}.{key} {_json(value)} is not a valid value for it")
+        elif key in DEFAULT_DIALECT:
             if value != DEFAULT_DIALECT[key]:
                 problems.append(
                     f"{where}.{key} {_json(value)} is not implemented (refused): this toolkit reads "
@@ -131,6 +137,14 @@ def _dialect_problems(dialect, where: str) -> list[str]:
         elif key not in DIALECT_READ:
             problems.append(f"{where}.{key} {_json(value)} is not implemented by this toolkit (refused)")
     return problems
+
+
+def _csv_option_ok(key: str, value) -> bool:
+    if key in ("doubleQuote", "skipInitialSpace"):
+        return isinstance(value, bool)
+    if key == "escapeChar" and value is None:
+        return True
+    return isinstance(value, str) and len(value) == 1 and value not in "\r\n"
 
 
 def schema_problems(schema: dict) -> list[str]:
@@ -149,21 +163,10 @@ def schema_problems(schema: dict) -> list[str]:
             for key in FIELD_REFUSED
             if key in field and not (key == "groupChar" and field[key] == "")
         ]
-        if field.get("decimalChar", ".") != ".":
-            problems.append(
-                f"field {name}: decimalChar {_json(field['decimalChar'])} is not implemented by this toolkit (refused)"
-            )
-        if field.get("bareNumber", True) is not True:
-            problems.append(f"field {name}: bareNumber false is not implemented by this toolkit (refused)")
         if kind != "boolean":
             problems += [
                 f"field {name}: {key} applies to booleans only" for key in ("trueValues", "falseValues") if key in field
             ]
-        fmt = field.get("format", "default")
-        if not (fmt in DEFAULT_FORMATS or (kind == "date" and isinstance(fmt, str) and "%" in fmt)):
-            problems.append(
-                f"field {name}: format {_json(fmt)} of type {kind} is not implemented by this toolkit (refused)"
-            )
     return problems
 
 
