@@ -20,6 +20,7 @@ from pubkit import (
     export,
     extensions,
     fieldtypes,
+    formats,
     index,
     metadata,
     publish,
@@ -180,7 +181,30 @@ def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
             "Every text cell is stored as text, never as a formula; datetimes are ISO 8601 text with their UTC offset.",
         )
     )
-    return rows
+    return rows + _what_the_workbook_cannot_hold(pkg, typed)
+
+
+def _what_the_workbook_cannot_hold(pkg: DataPackage, typed: dict) -> list[tuple[str, str]]:
+    """Said where it happens: numbers past the workbook's significant digits are rounded in the workbook only."""
+    rounded = [
+        f"{table.name}.{field['name']}"
+        for table in pkg.tables
+        for field in table.fields
+        if field.get("type") == "number" and _beyond_excel(typed[table.name][field["name"]])
+    ]
+    if not rounded:
+        return []
+    detail = (
+        f"{', '.join(rounded)} hold numbers with more than {formats.EXCEL_DIGITS} significant digits; the workbook "
+        f"holds them rounded to {formats.EXCEL_DIGITS} (and Excel shows 15), while the CSV and Parquet files hold "
+        "every digit."
+    )
+    return [("numbers", detail)]
+
+
+def _beyond_excel(column) -> bool:
+    values = column.dropna().unique()
+    return any(formats.excel_precision(float(v)) != float(v) for v in values)
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -57,6 +57,7 @@ class Table:
     schema: dict
     schema_path: str
     resource: dict = dataclasses.field(default_factory=dict, compare=False)  # the resource descriptor, as declared
+    strict: bool = False  # the package opted into pubkit:strict: cells are read by the stricter rules
 
     @property
     def csv_options(self) -> dict:
@@ -144,7 +145,7 @@ def load(root: Path | str = ".", trusted: bool = False) -> DataPackage:
     problems += _extension_problems(root, descriptor)
     tables = []
     for i, resource in enumerate(descriptor.get("resources", [])):
-        table, found = _load_table(root, resource, i)
+        table, found = _load_table(root, resource, i, descriptor.get(STRICT) is True)
         problems += found
         if table:
             tables.append(table)
@@ -268,7 +269,7 @@ def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 
 
-def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[Finding]]:
+def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table | None, list[Finding]]:
     where = f"resources[{i}]"
     if not isinstance(resource, dict):
         return None, [_problem(DESCRIPTOR, f"{where} is not an object")]
@@ -302,7 +303,8 @@ def _load_table(root: Path, resource: dict, i: int) -> tuple[Table | None, list[
         _problem(schema_path, f"{where} contains a control character, which no release format can store")
         for where in _control_characters(schema, "")
     ]
-    return (None if problems else Table(name, path, schema, schema_path, resource)), problems
+    table = Table(name, path, schema, schema_path, resource, strict) if not problems else None
+    return table, problems
 
 
 def _unsafe(root: Path, relpath: str, where: str) -> list[Finding]:

@@ -43,7 +43,7 @@ def text_frame(table: Table, typed: pd.DataFrame, raw_text: pd.DataFrame) -> pd.
     """Cells as the release CSV writes them: numbers canonical, other text as validated."""
     columns = {}
     for field in table.fields:
-        name, text = field["name"], fieldtypes.of(field).text
+        name, text = field["name"], fieldtypes.text_of(field)
         columns[name] = raw_text[name] if text is None else _formatted(typed[name], text)
     return pd.DataFrame(columns, index=typed.index)
 
@@ -89,6 +89,8 @@ def _has_csv_specials(text: pyarrow.StringArray) -> bool:
 
 def arrow_table(table: Table, typed: pd.DataFrame, metadata: dict[str, str]) -> pyarrow.Table:
     schema = tableschema.arrow_schema(table)
+    for i, field in enumerate(table.fields):  # a datetime column's zone, or none, is the data's
+        schema = schema.set(i, schema.field(i).with_type(fieldtypes.arrow_type(field, typed[field["name"]])))
     arrays = [_arrow_array(typed[f.name], f.type) for f in schema]
     return pyarrow.Table.from_arrays(arrays, schema=schema).replace_schema_metadata(
         {**schema.metadata, **{k.encode(): v.encode() for k, v in metadata.items()}}

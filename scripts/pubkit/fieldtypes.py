@@ -28,6 +28,7 @@ NUMBER_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 INTEGER_TEXT = r"[+-]?[0-9]{1,18}"  # within int64: longer integers go to the reference reader
 DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 DATETIME_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?"
+ZONE_TEXT = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})$"
 NUMBER_DEFAULTS = {"decimalChar": ".", "groupChar": "", "bareNumber": True}
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
@@ -40,7 +41,7 @@ class FieldType:
     name: str
     arrow: pyarrow.DataType
     pandas: object  # a pandas dtype or its name
-    cast: Callable[[pd.Series, dict], pd.Series]  # text cells (object, NA for missing) -> values of ``pandas``
+    cast: Callable[..., pd.Series]  # (text cells as objects, NA for missing; field; strict) -> values
     text: Callable[[object], str] | None  # a value -> the release CSV's text; None keeps the source's text
     excel: Callable[[pd.Series, pd.Series], list]  # (typed, text) -> a workbook column's Python values
     normalise: Callable[[object], object]  # any format's cell -> one comparable value
@@ -50,7 +51,15 @@ def reference_reader(field: dict):
     """frictionless' own value reader for ``field``: a cell's text -> its value, or None."""
     import frictionless
 
-    return frictionless.Field.from_descriptor(field).create_value_reader()
+    return frictionless.Field.from_descriptor(_reading_part(field)).create_value_reader()
+
+
+READING = ("type", "format", "trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber")
+
+
+def _reading_part(field: dict) -> dict:
+    """What of a field decides how its cells read: the rest (constraints, metadata) is checked elsewhere."""
+    return {"name": field.get("name", "field"), **{k: field[k] for k in READING if k in field}}
 
 
 def _by_reference(cells: pd.Series, field: dict, convert) -> pd.Series:
@@ -60,12 +69,18 @@ def _by_reference(cells: pd.Series, field: dict, convert) -> pd.Series:
     return pd.Series([pd.NA if v is None else convert(v) for v in values], index=cells.index, dtype=object)
 
 
-def _fast_then_reference(cells: pd.Series, field: dict, plain: str, fast, dtype, convert) -> pd.Series:
-    """``fast`` for the cells that match ``plain`` (where both readers agree), the reference reader for the rest."""
+def _fast_then_reference(
+    cells: pd.Series, field: dict, plain: str, fast, dtype, convert, strict: bool = False
+) -> pd.Series:
+    """``fast`` for the cells that match ``plain`` (where both readers agree), the reference reader for the rest.
+
+    A strict package (``pubkit:strict``) takes only plain text of default-format fields: ``１７.８４``
+    or `` 1`` are type errors there, where frictionless would read them.
+    """
     ok = cells.str.fullmatch(plain, na=False) if _defaults(field) else pd.Series(False, index=cells.index)
     typed = fast(cells.where(ok)).astype(dtype)
     others = cells.notna() & ~ok
-    if others.any():
+    if others.any() and not (strict and _defaults(field)):
         typed = typed.astype(object)
         typed[others] = _by_reference(cells[others], field, convert)
         typed = typed.astype(dtype)
@@ -76,59 +91,77 @@ def _defaults(field: dict) -> bool:
     return all(field.get(k, v) == v for k, v in NUMBER_DEFAULTS.items()) and field.get("format", "default") == "default"
 
 
-def _cast_string(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_string(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     if field.get("format", "default") != "default":  # email, uri, uuid, binary: as frictionless checks them
         return _cast_as_read(cells, field)
     return cells.astype(ARROW_STRING)
 
 
-def _cast_number(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_number(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
-    return _fast_then_reference(cells, field, NUMBER_TEXT, fast, "float64", float)
+    return _fast_then_reference(cells, field, NUMBER_TEXT, fast, "float64", float, strict)
 
 
-def _cast_integer(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_integer(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
-    return _fast_then_reference(cells, field, INTEGER_TEXT, fast, "Int64", _int64)
+    return _fast_then_reference(cells, field, INTEGER_TEXT, fast, "Int64", _int64, strict)
 
 
 def _int64(value: int):
     return value if -(2**63) <= value < 2**63 else pd.NA  # beyond int64: not yet held (refused by the reader's caller)
 
 
-def _cast_boolean(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_boolean(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     true, false = field.get("trueValues", TRUE_VALUES), field.get("falseValues", FALSE_VALUES)
     return cells.map(lambda c: True if c in true else False if c in false else pd.NA).astype("boolean")
 
 
-def _cast_date(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_date(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     fast = lambda c: pd.to_datetime(c, format="%Y-%m-%d", errors="coerce")  # noqa: E731
-    return _fast_then_reference(cells, field, DATE_TEXT, fast, "datetime64[s]", pd.Timestamp)
+    return _fast_then_reference(cells, field, DATE_TEXT, fast, "datetime64[s]", pd.Timestamp, strict)
 
 
-def _cast_datetime(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_datetime(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
+    """Aware datetimes in UTC; a column whose every datetime is naive stays naive, as the source says.
+
+    A column that mixes both (frictionless accepts that) holds its naive ones as UTC, which
+    the release's About sheet says.
+    """
     fast = lambda c: pd.to_datetime(c, format="ISO8601", errors="coerce", utc=True)  # noqa: E731
-    return _fast_then_reference(cells, field, DATETIME_TEXT, fast, "datetime64[us, UTC]", _utc)
+    typed = _fast_then_reference(cells, field, DATETIME_TEXT, fast, object, _stamp, strict)
+    plain = cells.str.fullmatch(DATETIME_TEXT, na=False) if _defaults(field) else pd.Series(False, index=cells.index)
+    zoned = cells.str.contains(ZONE_TEXT, na=False)
+    naive = (plain & ~zoned) | (~plain & typed.map(lambda v: isinstance(v, pd.Timestamp) and v.tzinfo is None))
+    present = typed.notna()
+    if present.any() and bool((naive | ~present).all()):
+        values = [pd.NaT if pd.isna(v) else (v.tz_localize(None) if v.tzinfo else v) for v in typed]
+        return pd.Series(values, index=cells.index, dtype="datetime64[us]")
+    values = [pd.NaT if pd.isna(v) else _utc(v) for v in typed]
+    return pd.Series(values, index=cells.index, dtype="datetime64[us, UTC]")
 
 
-def _utc(moment: datetime) -> pd.Timestamp:
+def _stamp(moment: datetime) -> pd.Timestamp:
+    return pd.Timestamp(moment)
+
+
+def _utc(moment) -> pd.Timestamp:
     stamp = pd.Timestamp(moment)
     return stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
 
 
-def _cast_year(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_year(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     return _by_reference(cells, field, int).astype("Int16")
 
 
-def _cast_canonical(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_canonical(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     """Types held as the canonical text frictionless writes for the value it reads (yearmonth, time, …)."""
     import frictionless
 
-    write = frictionless.Field.from_descriptor(field).create_value_writer()
+    write = frictionless.Field.from_descriptor(_reading_part(field)).create_value_writer()
     return _by_reference(cells, field, write).astype(ARROW_STRING)
 
 
-def _cast_as_read(cells: pd.Series, field: dict) -> pd.Series:
+def _cast_as_read(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     """Types held as the source's text, once frictionless has read it as valid (geojson, object, array, …)."""
     typed = _by_reference(cells, field, lambda v: v)
     return cells.where(typed.notna()).astype(ARROW_STRING)
@@ -196,8 +229,8 @@ TYPES = {
         FieldType("date", pyarrow.date32(), "datetime64[s]", _cast_date, None, _excel_date, _date_value),
         FieldType(
             "datetime",
-            pyarrow.timestamp("us", tz="UTC"),
-            "datetime64[us, UTC]",
+            pyarrow.timestamp("us", tz="UTC"),  # or naive, where every value is (``arrow_type``)
+            None,  # UTC, or naive: the data decides
             _cast_datetime,
             None,
             _excel_text,
@@ -220,7 +253,7 @@ def release_schema(schema: dict) -> dict:
     ``decimalChar``, ``groupChar``, ``bareNumber``, ``trueValues`` and ``falseValues``
     no longer apply, and an empty cell is how an empty value is written.
     """
-    fields = [_released_field(f) if of(f).text is not None else f for f in schema["fields"]]
+    fields = [_released_field(f) if text_of(f) is not None else f for f in schema["fields"]]
     released = {**schema, "fields": fields}
     missing = schema.get("missingValues", [""])
     if "" not in missing:
@@ -228,8 +261,36 @@ def release_schema(schema: dict) -> dict:
     return released
 
 
+def text_of(field: dict):
+    """How the release CSV writes the field's values: a function of a value, or None to keep the source's text.
+
+    Dates and datetimes read with a ``format`` are written in ISO 8601, the default format.
+    """
+    if field.get("type") in ("date", "datetime") and field.get("format", "default") != "default":
+        return _iso_date if field["type"] == "date" else _iso_datetime
+    return of(field).text
+
+
+def _iso_date(value) -> str:
+    return value.date().isoformat()
+
+
+def _iso_datetime(value) -> str:
+    return value.isoformat()
+
+
+def arrow_type(field: dict, typed: pd.Series) -> pyarrow.DataType:
+    """The field's Arrow type; a datetime column keeps its zone, or none where its values are naive."""
+    kind = of(field).arrow
+    if pyarrow.types.is_timestamp(kind) and getattr(typed.dtype, "tz", None) is None:
+        return pyarrow.timestamp("us")
+    return kind
+
+
 def _released_field(field: dict) -> dict:
     released = {k: v for k, v in field.items() if k not in REWRITTEN}
+    if text_of(field) is not of(field).text:
+        released.pop("format", None)
     if "missingValues" in field and "" not in field["missingValues"]:
         released["missingValues"] = ["", *field["missingValues"]]
     return released

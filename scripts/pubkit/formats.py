@@ -45,15 +45,22 @@ def agree(folder: Path, shown: str) -> list[Finding]:
             continue
         for i, name in enumerate(table.field_names):
             want = [fieldtypes.normalise(kinds[name], v) for v in typed[name]]
-            for label, got in (
-                ("parquet/" + table.name + ".parquet", parquet[name].to_pylist()),
-                (f"{release.release_name}.xlsx", [row[i] if i < len(row) else None for row in excel[1:]]),
-            ):
-                findings += _differences(
-                    f"{shown}/{label}", typed.index, name, want, [fieldtypes.normalise(kinds[name], v) for v in got]
-                )
+            got = [fieldtypes.normalise(kinds[name], v) for v in parquet[name].to_pylist()]
+            findings += _differences(f"{shown}/parquet/{table.name}.parquet", typed.index, name, want, got)
+            cells = [row[i] if i < len(row) else None for row in excel[1:]]
+            got = [excel_precision(fieldtypes.normalise(kinds[name], v)) for v in cells]
+            want = [excel_precision(v) for v in want]
+            findings += _differences(f"{shown}/{release.release_name}.xlsx", typed.index, name, want, got)
     workbook.close()
     return findings
+
+
+EXCEL_DIGITS = 16  # significant digits openpyxl writes of a number (Excel shows 15 of them)
+
+
+def excel_precision(value):
+    """A number as the workbook holds it: 16 significant digits (the CSV and Parquet keep every digit)."""
+    return float(f"{value:.{EXCEL_DIGITS}g}") if isinstance(value, float) else value
 
 
 def _sheet_rows(workbook, names: list[str]) -> list[tuple]:

@@ -104,7 +104,7 @@ def frame(raw: RawTable) -> pd.DataFrame:
         missing = raw.table.missing_values(f)
         text = raw.columns[raw.header.index(f["name"])]
         is_missing = pc.is_in(text, pyarrow.array(missing, pyarrow.string())).to_numpy(zero_copy_only=False)
-        typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index)
+        typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index, raw.table.strict)
         bad |= typed[f["name"]].isna().to_numpy() & ~is_missing
     typed = pd.DataFrame(typed, index=raw.index)
     # Rules skip these rows: their type errors are reported, and would only echo.
@@ -112,10 +112,10 @@ def frame(raw: RawTable) -> pd.DataFrame:
     return typed
 
 
-def cast(text: pd.Series, field: dict, missing: list[str]) -> pd.Series:
+def cast(text: pd.Series, field: dict, missing: list[str], strict: bool = False) -> pd.Series:
     """Cast a column of text cells to the pandas dtype of its Table Schema type (``fieldtypes``)."""
     cells = text.astype(object).where(~text.isin(missing))
-    return fieldtypes.of(field).cast(cells, field)
+    return fieldtypes.of(field).cast(cells, field, strict)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -325,13 +325,18 @@ def _blank(bulk: pyarrow.Table) -> np.ndarray:
 
 
 def _typed(
-    text: pyarrow.ChunkedArray, is_missing: np.ndarray, field: dict, missing: list[str], index: pd.Index
+    text: pyarrow.ChunkedArray,
+    is_missing: np.ndarray,
+    field: dict,
+    missing: list[str],
+    index: pd.Index,
+    strict: bool = False,
 ) -> pd.Series:
     if field.get("type", "string") == "string":
         return _series(_null_where(text, is_missing), index)
     # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
     encoded = pc.dictionary_encode(text.combine_chunks())
-    typed = cast(pd.Series(encoded.dictionary.to_pylist(), dtype=object), field, missing)
+    typed = cast(pd.Series(encoded.dictionary.to_pylist(), dtype=object), field, missing, strict)
     positions = encoded.indices.to_numpy(zero_copy_only=False)
     return pd.Series(typed.array.take(positions), index=index, name=field["name"])
 

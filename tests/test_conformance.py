@@ -1,0 +1,130 @@
+"""Packages written by others (``../shared/conformance``), as published: the same findings as frictionless,
+and every valid one built into a faithful release.
+
+Run ``python -m pytest tests/test_conformance.py -rA`` to see the counts the note quotes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from pubkit import descriptor, validate
+from pubkit.findings import CheckFailed
+
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+PACKAGES = (
+    sorted(p.name for p in CONFORMANCE.iterdir() if (p / "datapackage.json").is_file()) if CONFORMANCE.is_dir() else []
+)
+ROW_LEVEL = {"extra-cell", "blank-row", "primary-key", "foreign-key", "row-constraint"}
+LABELS = {"blank-label", "duplicate-label", "missing-label", "extra-label", "incorrect-label"}
+RELEASE_NEEDS = {
+    "title": "Conformance copy",
+    "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+    "version": "1.0.0",
+    "created": "2026-01-01T00:00:00Z",
+    "licenses": [{"name": "ODC-PDDL-1.0"}],
+}
+
+
+def _key(path: str, kind: str, row, field) -> tuple:
+    """Findings compared by file, type, record number and field; label errors by file and type."""
+    if kind in LABELS:
+        return (path, kind, None, None)
+    return (path, kind, row, None if kind in ROW_LEVEL else (field or None))
+
+
+def frictionless_errors(root: Path) -> Counter:
+    import frictionless
+
+    report = frictionless.Package(str(root / "datapackage.json")).validate(limit_errors=10**9)
+    found = Counter(("datapackage.json", e.type, None, None) for e in report.errors)
+    for task in report.tasks:
+        found.update(
+            _key(task.place, e.type, getattr(e, "row_number", None), getattr(e, "field_name", None))
+            for e in task.errors
+        )
+    return found
+
+
+def our_findings(root: Path) -> Counter:
+    try:
+        findings = validate.sources(descriptor.load(root))
+    except CheckFailed as failed:
+        findings = failed.findings
+    return Counter(_key(f.path, f.type, f.row, f.field) for f in findings)
+
+
+@pytest.fixture
+def published(tmp_path, request) -> Path:
+    """A writable copy of a conformance package, as published."""
+    copy = tmp_path / request.param
+    shutil.copytree(CONFORMANCE / request.param, copy)
+    for path in [copy, *copy.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+    return copy
+
+
+@pytest.mark.parametrize("published", PACKAGES, indirect=True)
+def test_check_reports_exactly_what_frictionless_reports(published):
+    theirs, ours = frictionless_errors(published), our_findings(published)
+    missing, extra = theirs - ours, ours - theirs
+    assert (missing, extra) == (Counter(), Counter()), (
+        f"missing {sum(missing.values())}: {sorted(missing, key=str)[:10]}; "
+        f"extra {sum(extra.values())}: {sorted(extra, key=str)[:10]}"
+    )
+
+
+def _valid() -> list[str]:
+    import frictionless
+
+    return [
+        name for name in PACKAGES if frictionless.Package(str(CONFORMANCE / name / "datapackage.json")).validate().valid
+    ]
+
+
+@pytest.mark.parametrize("published", _valid() if PACKAGES else [], indirect=True)
+def test_every_valid_package_builds_into_a_release_frictionless_accepts_holding_its_values(published, capsys):
+    import frictionless
+    import pyarrow.parquet as pq
+
+    path = published / "datapackage.json"
+    declared = json.loads(path.read_text(encoding="utf-8"))
+    declared.update({k: v for k, v in RELEASE_NEEDS.items() if not declared.get(k)})
+    declared.setdefault("name", published.name)
+    path.write_text(json.dumps(declared), encoding="utf-8")
+    code, out, err = run_cli(capsys, "build", str(published))
+    assert code == 0, out + err
+    release = next((published / "dist").iterdir())
+    report = frictionless.Package(str(release / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["type", "note"])[:5]
+    source = frictionless.Package(str(path))
+    for resource in source.resources:
+        rows = resource.read_rows()
+        parquet = pq.read_table(release / "parquet" / f"{resource.name}.parquet").to_pylist()
+        names = resource.schema.field_names
+        want = [[_plain(row[n]) for n in names] for row in rows]
+        got = [[_plain(row[n]) for n in names] for row in parquet]
+        assert got == want, f"{resource.name}: the Parquet differs from what frictionless reads"
+
+
+def _plain(value):
+    """One comparable value from frictionless' reading or from Parquet."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(dt.UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if type(value).__name__ == "yearmonth":
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return value
