@@ -42,9 +42,13 @@ def _key(path: str, kind: str, row, field) -> tuple:
 
 
 def frictionless_errors(root: Path) -> Counter:
+    """frictionless' errors; an invalid descriptor, which frictionless raises, counts as one package error."""
     import frictionless
 
-    report = frictionless.Package(str(root / "datapackage.json")).validate(limit_errors=10**9)
+    try:
+        report = frictionless.Package(str(root / "datapackage.json")).validate(limit_errors=10**9)
+    except frictionless.FrictionlessException:
+        return Counter({("datapackage.json", "package-error", None, None): 1})
     found = Counter(("datapackage.json", e.type, None, None) for e in report.errors)
     for task in report.tasks:
         found.update(
@@ -55,9 +59,12 @@ def frictionless_errors(root: Path) -> Counter:
 
 
 def our_findings(root: Path) -> Counter:
+    """Our findings; problems with the descriptor or a schema count as one package error, as frictionless raises one."""
     try:
         findings = validate.sources(descriptor.load(root))
     except CheckFailed as failed:
+        if all(f.type == "package-error" for f in failed.findings):
+            return Counter({("datapackage.json", "package-error", None, None): 1})
         findings = failed.findings
     return Counter(_key(f.path, f.type, f.row, f.field) for f in findings)
 

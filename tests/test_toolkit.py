@@ -63,7 +63,7 @@ def test_a_foreign_table_gets_the_standards_findings_and_no_others(tmp_path, cap
     (package / "data" / "observations.csv").write_text("country,year,value\nfrance,20x0,250\n", encoding="utf-8")
     assert run_cli(capsys, "check", str(package)) == (
         1,
-        'data/observations.csv:2: year: "20x0" is not a integer (type integer)\n1 problem(s):\n  1 × type integer\n',
+        'data/observations.csv:2: year: "20x0" is not an integer (type integer)\n1 problem(s):\n  1 × type integer\n',
         "",
     )
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from pubkit.descriptor import DESCRIPTOR, DataPackage
+from pubkit.descriptor import DataPackage
 
 LOCK = "requirements.lock"  # the pinned environment, where the package keeps one
 TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml", "matplotlib")
@@ -44,7 +44,7 @@ def record(pkg: DataPackage) -> dict:
     import pubkit
 
     inputs = [
-        DESCRIPTOR,
+        pkg.descriptor_file,
         *sorted({t.schema_path for t in pkg.tables}),
         *[t.path for t in pkg.tables],
         *pkg.source_paths(),

@@ -106,6 +106,8 @@ def _check(args) -> int:
     from pubkit import check
 
     pkg = _load(args)
+    for note in pkg.notes:
+        print(f"note: {note}", file=sys.stderr)
     findings = check.package(pkg, engine=args.engine)
     if findings:
         raise CheckFailed(findings)

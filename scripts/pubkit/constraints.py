@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pubkit import keys, read, rules, structure, tableschema
+from pubkit import fieldtypes, keys, read, rules, structure, tableschema
 from pubkit.extensions import Rule
 from pubkit.findings import Finding
 
@@ -27,7 +27,36 @@ def findings(pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame
         except pa.errors.SchemaErrors as failed:
             found += _translated(raws[name], frame, failed.failure_cases, {r.key: r for r in table_rules})
         found += keys.primary_key_findings(raws[name], frame)
+        found += reference_findings(raws[name], frame)
     return found
+
+
+def reference_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    """The constraints pandera does not run (``fieldtypes.by_pandera``), by frictionless' own cell reader.
+
+    Each distinct cell is read once; a row whose cell failed its type is reported as that.
+    """
+    found = []
+    for field in raw.table.fields:
+        referred = [c for c in field.get("constraints", {}) if not fieldtypes.by_pandera(field, c)]
+        if not referred:
+            continue
+        read_cell = _cell_reader(raw.table, field)
+        text = raw.text(field["name"])
+        typed_ok = frame[field["name"]].notna()
+        broken = {cell: [c for c in read_cell(cell)[1] or {} if c in referred] for cell in text[typed_ok].unique()}
+        for line, cell in text[typed_ok.to_numpy()].items():
+            for constraint in broken.get(cell, []):
+                found.append(structure.constraint_error(raw.table.path, int(line), field, constraint, cell))
+    return found
+
+
+def _cell_reader(table, field: dict):
+    import frictionless
+
+    described = {**fieldtypes.reading_part(field), "constraints": field.get("constraints", {})}
+    described["missingValues"] = table.missing_values(field)
+    return frictionless.Field.from_descriptor(described).create_cell_reader()
 
 
 def _vectorised(rule: Rule, frames: dict[str, pd.DataFrame]):

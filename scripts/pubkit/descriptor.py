@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -17,6 +17,7 @@ from pubkit import errors, schemacheck, support
 from pubkit.findings import CheckFailed, Finding, quoted
 
 DESCRIPTOR = "datapackage.json"
+YAML_DESCRIPTORS = ("datapackage.yaml", "datapackage.yml")
 # Besides the standard's own, a release needs a title and an id: its citation names both.
 REQUIRED = ("resources",)  # all the Data Package standard requires
 STRICT = "pubkit:strict"  # a package's opt-in: what a release needs is required by check too, and versions are SemVer
@@ -73,11 +74,6 @@ class Table:
         return options
 
     @property
-    def case_sensitive_header(self) -> bool:
-        dialect = self.resource.get("dialect")
-        return not isinstance(dialect, dict) or dialect.get("caseSensitiveHeader", True) is not False
-
-    @property
     def fields(self) -> list[dict]:
         return self.schema["fields"]
 
@@ -99,6 +95,7 @@ class DataPackage:
     descriptor: dict
     tables: tuple[Table, ...]
     trusted: bool = False  # whether the package's own extension modules may run
+    descriptor_file: str = DESCRIPTOR  # or datapackage.yaml
 
     @property
     def name(self) -> str | None:
@@ -116,6 +113,16 @@ class DataPackage:
     @property
     def strict(self) -> bool:
         return self.descriptor.get(STRICT) is True
+
+    @property
+    def notes(self) -> list[str]:
+        """What the user should know that is no problem: schemas inferred for resources that declare none."""
+        return [
+            f"{t.path}: the resource {t.name} declares no schema; it was checked against the schema frictionless "
+            f"infers: {_field_list(t.fields)}"
+            for t in self.tables
+            if t.resource.get(INFERRED)
+        ]
 
     def release_problems(self) -> list[Finding]:
         """What the descriptor lacks for a release: one finding per property, saying what to add."""
@@ -135,7 +142,31 @@ def load(root: Path | str = ".", trusted: bool = False) -> DataPackage:
     ``trusted`` lets the modules the package names in ``pubkit:extensions`` run.
     """
     root = Path(root).resolve()
-    descriptor = load_json(root, DESCRIPTOR)
+    name = descriptor_file(root)
+    try:
+        return _load(root, name, trusted)
+    except CheckFailed as failed:  # findings about the descriptor name the file it is in
+        raise CheckFailed([replace(f, path=name) if f.path == DESCRIPTOR else f for f in failed.findings]) from None
+
+
+def standard_version(descriptor: dict) -> str:
+    """``v1``, ``v2`` or ``unknown``, from ``$schema`` as frictionless resolves it (none is v1)."""
+    profile = descriptor.get("$schema")
+    if not profile:
+        return "v1"
+    match = re.fullmatch(r"https://datapackage\.org/profiles/(\d+)\.\d+/[a-z-]+\.json", str(profile))
+    return {"1": "v1", "2": "v2"}.get(match.group(1), "unknown") if match else "unknown"
+
+
+def descriptor_file(root: Path) -> str:
+    """``datapackage.json``, or a YAML descriptor where the package has one and no JSON."""
+    if not (root / DESCRIPTOR).exists():
+        return next((n for n in YAML_DESCRIPTORS if (root / n).is_file()), DESCRIPTOR)
+    return DESCRIPTOR
+
+
+def _load(root: Path, name: str, trusted: bool) -> DataPackage:
+    descriptor = load_yaml(root, name) if name in YAML_DESCRIPTORS else load_json(root, name)
     problems = _property_problems(descriptor)
     if problems:
         raise CheckFailed(problems)
@@ -151,9 +182,10 @@ def load(root: Path | str = ".", trusted: bool = False) -> DataPackage:
             tables.append(table)
     names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
     problems += schemacheck.reference_problems(tables, names)
+    problems += schemacheck.version_problems(tables, standard_version(descriptor))
     if problems:
         raise CheckFailed(problems)
-    return DataPackage(root, descriptor, tuple(tables), trusted)
+    return DataPackage(root, descriptor, tuple(tables), trusted, name)
 
 
 def _extension_problems(root: Path, descriptor: dict) -> list[Finding]:
@@ -265,6 +297,38 @@ def load_json(root: Path, relpath: str) -> dict:
         raise CheckFailed([finding]) from None
 
 
+INFERRED = "pubkit:inferredSchema"  # set on a resource whose schema frictionless inferred
+
+
+def _field_list(fields: list[dict]) -> str:
+    return ", ".join(f"{f['name']} ({f.get('type', 'string')})" for f in fields)
+
+
+def inferred_schema(root: Path, resource: dict) -> dict:
+    """The Table Schema frictionless infers for a resource that declares none."""
+    import frictionless
+
+    described = {k: v for k, v in resource.items() if k in ("name", "path", "format", "encoding", "dialect")}
+    inferred = frictionless.Resource(described, basepath=str(root))
+    inferred.infer()
+    return inferred.schema.to_descriptor()
+
+
+def load_yaml(root: Path, relpath: str) -> dict:
+    """Parse a YAML descriptor (the standard allows one); invalid YAML is reported with its line."""
+    import yaml
+
+    try:
+        return yaml.safe_load((root / relpath).read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise CheckFailed([_problem(relpath, f"is not valid UTF-8 (byte {err.start})", "json")]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        detail = f"invalid YAML: {getattr(err, 'problem', None) or err}"
+        raise CheckFailed([_problem(relpath, detail, "json", line)]) from None
+
+
 def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 
@@ -274,10 +338,22 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
     if not isinstance(resource, dict):
         return None, [_problem(DESCRIPTOR, f"{where} is not an object")]
     name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
-    if not (isinstance(name, str) and isinstance(path, str) and schema):
-        return None, [_problem(DESCRIPTOR, f"{where} needs a name, a path and a schema")]
+    if "data" in resource or isinstance(path, list):
+        return None, [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
+    if not isinstance(name, str):
+        return None, [_problem(DESCRIPTOR, f"{where}.name must be text, such as \"prices\"")]
+    if not isinstance(path, str):
+        return None, [_problem(DESCRIPTOR, f"{where} needs a path to its file")]
+    if schema is None and not is_url(path) and not _unsafe(root, path, where) and (root / path).is_file():
+        schema = inferred_schema(root, resource)
+        resource = {**resource, "schema": schema, INFERRED: True}
+    if not schema:
+        return None, [_problem(DESCRIPTOR, f"{where} needs a schema")]
     if not NAME.fullmatch(name):
         detail = f"{where}.name {quoted(name)} must be lower-case letters, digits, ., _ or - (the standard's pattern)"
+        return None, [_problem(DESCRIPTOR, detail)]
+    if is_url(path):
+        detail = f"{where}.path {quoted(path)} is remote: pubkit reads local files only, offline (refused)"
         return None, [_problem(DESCRIPTOR, detail)]
     problems = _unsafe(root, path, f"{where}.path")
     if isinstance(schema, str):

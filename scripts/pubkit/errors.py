@@ -90,7 +90,7 @@ HASH_COUNT = E(
 TYPE = E(
     "type-error",
     "type {type}",
-    "{value} is not a {type}{hint}",
+    "{value} is not {a} {type}{hint}",
     "type the value as the message says; full-width digits, thousands separators and % signs are never rewritten for you",
 )
 REQUIRED = E("constraint-error", "constraint required", "is empty, but a value is required", "fill in the cell")
@@ -100,6 +100,18 @@ PATTERN = E(
 )
 MINIMUM = E("constraint-error", "constraint minimum", "{value} is less than the minimum {limit}{hint}", "fix the value")
 MAXIMUM = E("constraint-error", "constraint maximum", "{value} is more than the maximum {limit}{hint}", "fix the value")
+EXCLUSIVE_MINIMUM = E(
+    "constraint-error",
+    "constraint exclusiveMinimum",
+    "{value} is not more than the exclusive minimum {limit}{hint}",
+    "fix the value",
+)
+EXCLUSIVE_MAXIMUM = E(
+    "constraint-error",
+    "constraint exclusiveMaximum",
+    "{value} is not less than the exclusive maximum {limit}{hint}",
+    "fix the value",
+)
 LENGTH = E(
     "constraint-error",
     "constraint {constraint}",

@@ -17,6 +17,7 @@ them from here; adding a type is adding one entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,13 +52,13 @@ def reference_reader(field: dict):
     """frictionless' own value reader for ``field``: a cell's text -> its value, or None."""
     import frictionless
 
-    return frictionless.Field.from_descriptor(_reading_part(field)).create_value_reader()
+    return frictionless.Field.from_descriptor(reading_part(field)).create_value_reader()
 
 
 READING = ("type", "format", "trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber")
 
 
-def _reading_part(field: dict) -> dict:
+def reading_part(field: dict) -> dict:
     """What of a field decides how its cells read: the rest (constraints, metadata) is checked elsewhere."""
     return {"name": field.get("name", "field"), **{k: field[k] for k in READING if k in field}}
 
@@ -66,7 +67,7 @@ def _by_reference(cells: pd.Series, field: dict, convert) -> pd.Series:
     """Each cell read by frictionless' reader, then ``convert``-ed; NA where it reads nothing."""
     read = reference_reader(field)
     values = [None if c is None or c is pd.NA or (isinstance(c, float) and pd.isna(c)) else read(c) for c in cells]
-    return pd.Series([pd.NA if v is None else convert(v) for v in values], index=cells.index, dtype=object)
+    return pd.Series([None if v is None else convert(v) for v in values], index=cells.index, dtype=object)
 
 
 def _fast_then_reference(
@@ -157,7 +158,7 @@ def _cast_canonical(cells: pd.Series, field: dict, strict: bool = False) -> pd.S
     """Types held as the canonical text frictionless writes for the value it reads (yearmonth, time, …)."""
     import frictionless
 
-    write = frictionless.Field.from_descriptor(_reading_part(field)).create_value_writer()
+    write = frictionless.Field.from_descriptor(reading_part(field)).create_value_writer()
     return _by_reference(cells, field, write).astype(ARROW_STRING)
 
 
@@ -202,8 +203,8 @@ def _datetime_value(value) -> str:
     return (moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")).isoformat()
 
 
-CANONICAL_TEXT = ("yearmonth", "time", "duration", "geopoint")  # held as frictionless writes the value
-SOURCE_TEXT = ("geojson", "object", "array", "list", "any")  # held as the source writes it, once valid
+CANONICAL_TEXT = ("yearmonth", "time", "duration")  # held as frictionless writes the value
+SOURCE_TEXT = ("geopoint", "geojson", "object", "array", "list", "any")  # held as the source writes it, once valid
 
 
 def _textual(name: str, cast) -> FieldType:
@@ -294,6 +295,50 @@ def _released_field(field: dict) -> dict:
     if "missingValues" in field and "" not in field["missingValues"]:
         released["missingValues"] = ["", *field["missingValues"]]
     return released
+
+
+BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+SUPPORTED_CONSTRAINTS = {  # as frictionless: what each type supports, besides ``unique``
+    **dict.fromkeys(("any", "boolean", "duration", "geojson", "geopoint"), ("required", "enum")),
+    **dict.fromkeys(("array", "object"), ("required", "minLength", "maxLength", "enum")),
+    "list": ("required", "minLength", "maxLength"),
+    **dict.fromkeys(
+        ("date", "datetime", "time", "yearmonth", "integer", "number", "year"), ("required", *BOUNDS, "enum")
+    ),
+    "string": ("required", "minLength", "maxLength", "pattern", "enum"),
+}
+FAST = ("string", "number", "integer", "boolean", "date", "datetime")  # types whose constraints pandera runs
+
+
+def by_pandera(field: dict, constraint: str) -> bool:
+    """Whether pandera runs ``constraint`` on typed values exactly as frictionless checks it.
+
+    ``required`` and ``unique`` always; on the fast types of default format, ``pattern`` and the
+    lengths of text, and ``minimum``, ``maximum`` and ``enum`` given as values of the field's own type.
+    Every other constraint runs through frictionless' own cell reader.
+    """
+    if constraint in ("required", "unique"):
+        return True
+    kind, value = field.get("type", "string"), field.get("constraints", {}).get(constraint)
+    if kind not in FAST or field.get("format", "default") != "default" or not _defaults(field):
+        return False
+    if constraint in ("pattern", "minLength", "maxLength"):
+        return kind == "string"
+    if constraint in ("minimum", "maximum"):
+        return _natural(kind, value)
+    if constraint == "enum":
+        return isinstance(value, list) and all(_natural(kind, v) for v in value)
+    return False
+
+
+def _natural(kind: str, value) -> bool:
+    if kind in ("number", "integer"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, str) and re.fullmatch(DATE_TEXT, value) is not None
+    return kind == "string" and isinstance(value, str)
 
 
 def of(field: dict) -> FieldType:

@@ -80,8 +80,29 @@ class RawTable:
 
 
 def raw_table(pkg: DataPackage, table: Table) -> RawTable:
-    """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean UTF-8 CSV."""
-    return from_bytes(table, (pkg.root / table.path).read_bytes())
+    """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean CSV in its encoding."""
+    return from_bytes(table, utf8(table, (pkg.root / table.path).read_bytes()))
+
+
+def utf8(table: Table, data: bytes) -> bytes:
+    """The file's bytes as UTF-8: decoded from a declared encoding, and without a BOM unless the package is strict.
+
+    frictionless reads a UTF-8 file that starts with a byte-order mark as ``utf-8-sig``; a strict
+    package (``pubkit:strict``) refuses the mark instead, so that its files stay byte-stable.
+    """
+    encoding = str(table.resource.get("encoding", "utf-8")).lower().replace("_", "-")
+    if encoding not in ("utf-8", "utf8"):
+        try:
+            return data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            detail = (
+                f"is not {encoding}: byte 0x{data[err.start]:02x} cannot be decoded; the resource declares {encoding}"
+            )
+            raise CheckFailed([errors.ENCODING.at(table.path, line, detail=detail)]) from None
+    if not table.strict and data.startswith(BOM.encode()):
+        return data[len(BOM.encode()) :]
+    return data
 
 
 def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
@@ -229,8 +250,6 @@ def _assemble(
     record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
     numbers = _bulk_numbers(total, others)
     header = [c[0].as_py() for c in bulk.columns]
-    if not table.case_sensitive_header and [h.lower() for h in header] == [f.lower() for f in table.field_names]:
-        header = table.field_names  # dialect caseSensitiveHeader false: labels match whatever their case
     width = len(header)
     blank = _blank(bulk)
     blank_numbers = [
@@ -332,7 +351,7 @@ def _typed(
     index: pd.Index,
     strict: bool = False,
 ) -> pd.Series:
-    if field.get("type", "string") == "string":
+    if field.get("type", "string") == "string" and field.get("format", "default") == "default":
         return _series(_null_where(text, is_missing), index)
     # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
     encoded = pc.dictionary_encode(text.combine_chunks())

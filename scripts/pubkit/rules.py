@@ -40,7 +40,10 @@ def _foreign_keys(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
     rules = []
     for fk in pkg.table(name).schema.get("foreignKeys", []):
         parent = fk["reference"]["resource"] or name
-        if parent not in frames or len(fk["fields"]) != 1:
+        if parent not in frames:
+            continue
+        if len(fk["fields"]) > 1:
+            rules.append(_composite_foreign_key(name, parent, fk["fields"], fk["reference"]["fields"]))
             continue
         field, parent_field = fk["fields"][0], fk["reference"]["fields"][0]
         rules.append(
@@ -56,6 +59,21 @@ def _foreign_keys(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
             )
         )
     return rules
+
+
+def _composite_foreign_key(name: str, parent: str, fields: list[str], parent_fields: list[str]) -> Rule:
+    """A key of several fields: its cells together are a row of the parent's, or all empty (as frictionless)."""
+
+    def passes(f: Frames) -> pd.Series:
+        child = f[name][fields]
+        found = pd.MultiIndex.from_frame(child).isin(pd.MultiIndex.from_frame(f[parent][parent_fields]))
+        return pd.Series(found, index=child.index) | child.isna().all(axis=1)
+
+    def message(row: pd.Series) -> str:
+        values = ", ".join(show(row[field]) for field in fields)
+        return foreign_key_message(values, parent, ", ".join(parent_fields))
+
+    return Rule(name, errors.FOREIGN_KEY.title, fields[0], passes, message, errors.FOREIGN_KEY.code)
 
 
 def foreign_key_message(value, parent: str, parent_field: str) -> str:

@@ -106,13 +106,17 @@ def _constraint_problems(field: dict) -> list[str]:
     constraints = field.get("constraints", {})
     if not isinstance(constraints, dict):
         return ["constraints must be an object"]
-    problems = []
+    kind = field.get("type", "string")
+    supported = (*fieldtypes.SUPPORTED_CONSTRAINTS.get(kind, ()), "unique")
     kinds = {"required": bool, "unique": bool, "enum": list, "minLength": int, "maxLength": int, "pattern": str}
+    problems = []
     for name, value in constraints.items():
-        expected = kinds.get(name, (int, float, str) if name in ("minimum", "maximum") else None)
-        if expected is None:
-            problems.append(f"the constraint {quoted(name)} is not one this toolkit checks")
-        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        if name not in supported:
+            problems.append(f'constraint "{name}" is not supported by type "{kind}"')
+        elif name in fieldtypes.BOUNDS:
+            if not _readable_bound(field, value):
+                problems.append(f"the constraint {name} {json.dumps(value, ensure_ascii=False)} is not a {kind}")
+        elif not isinstance(value, kinds[name]) or (kinds[name] is int and isinstance(value, bool)):
             problems.append(
                 f"the constraint {name} has the wrong kind of value {json.dumps(value, ensure_ascii=False)}"
             )
@@ -122,6 +126,28 @@ def _constraint_problems(field: dict) -> list[str]:
         except re.error as err:
             problems.append(f"the pattern {quoted(constraints['pattern'])} is not a regular expression: {err}")
     return problems
+
+
+def _readable_bound(field: dict, value) -> bool:
+    """A bound frictionless can read as a value of the field's type (as it reads the bound)."""
+    if field.get("type") in ("number", "integer", "year") and isinstance(value, int | float):
+        return not isinstance(value, bool)
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return False
+    return fieldtypes.reference_reader(field)(value) is not None
+
+
+def version_problems(tables: list[Table], version: str) -> list[Finding]:
+    """Table Schema v2's additions under a v1 package, as frictionless gates them."""
+    if version != "v1":
+        return []
+    return [
+        _problem(t.schema_path, f'field {quoted(f["name"])}: constraint "{name}" requires datapackage v2')
+        for t in tables
+        for f in t.fields
+        for name in ("exclusiveMinimum", "exclusiveMaximum")
+        if name in f.get("constraints", {})
+    ]
 
 
 def reference_problems(tables: list[Table], names: set) -> list[Finding]:

@@ -80,7 +80,8 @@ def type_error(path: str, line: int, field: dict, cell: str) -> Finding:
     hint = (
         _type_hint(cell, kind) if field.get("format", "default") == "default" else f"; its format is {field['format']}"
     )
-    return errors.TYPE.at(path, line, field["name"], cell, value=quoted(cell), type=kind, hint=hint)
+    article = "an" if kind[0] in "aeiou" else "a"
+    return errors.TYPE.at(path, line, field["name"], cell, value=quoted(cell), a=article, type=kind, hint=hint)
 
 
 def _type_hint(cell: str, kind: str) -> str:
@@ -104,6 +105,14 @@ def spaces_hint(cell: str | None) -> str:
     return ""
 
 
+BOUND_ENTRIES = {
+    "minimum": errors.MINIMUM,
+    "maximum": errors.MAXIMUM,
+    "exclusiveMinimum": errors.EXCLUSIVE_MINIMUM,
+    "exclusiveMaximum": errors.EXCLUSIVE_MAXIMUM,
+}
+
+
 def constraint_error(path: str, line: int, field: dict, constraint: str, cell: str | None) -> Finding:
     """A broken constraint in the user's words; shared by every engine."""
     limits, name = field.get("constraints", {}), field["name"]
@@ -114,9 +123,8 @@ def constraint_error(path: str, line: int, field: dict, constraint: str, cell: s
         return errors.ENUM.at(path, line, name, cell, value=value, enum=", ".join(map(str, limits["enum"])), hint=hint)
     if constraint == "pattern":
         return errors.PATTERN.at(path, line, name, cell, value=value, pattern=limits["pattern"], hint=hint)
-    if constraint in ("minimum", "maximum"):
-        entry = errors.MINIMUM if constraint == "minimum" else errors.MAXIMUM
-        return entry.at(path, line, name, cell, value=value, limit=limits[constraint], hint=hint)
+    if constraint in BOUND_ENTRIES:
+        return BOUND_ENTRIES[constraint].at(path, line, name, cell, value=value, limit=limits[constraint], hint=hint)
     if constraint in ("minLength", "maxLength"):
         length = len(cell or "")
         return errors.LENGTH.at(

@@ -102,12 +102,22 @@ def resource_problems(resource: dict, where: str) -> list[str]:
     if mediatype is not None and str(mediatype).lower() != "text/csv":
         problems.append(f"{where}.mediatype {_json(mediatype)} is not read: this toolkit reads text/csv (refused)")
     encoding = resource.get("encoding")
-    if encoding is not None and str(encoding).lower() not in ENCODINGS:
-        problems.append(f"{where}.encoding {_json(encoding)} is not implemented: this toolkit reads UTF-8 (refused)")
+    if encoding is not None and not _known_codec(encoding):
+        problems.append(f"{where}.encoding {_json(encoding)} is not an encoding Python knows (refused)")
     for key in ("compression", "compressionFormat"):
         if key in resource:
             problems.append(f"{where}.{key}: compressed resources are not read by this toolkit (refused)")
     return problems + _dialect_problems(resource.get("dialect"), f"{where}.dialect")
+
+
+def _known_codec(name) -> bool:
+    import codecs
+
+    try:
+        codecs.lookup(str(name))
+    except LookupError:
+        return False
+    return True
 
 
 def _dialect_problems(dialect, where: str) -> list[str]:

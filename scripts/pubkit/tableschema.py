@@ -36,7 +36,7 @@ def pandera_schema(table: Table, checks: list[pa.Check] = ()) -> pa.DataFrameSch
 
 
 def _column(field: dict) -> pa.Column:
-    constraints = field.get("constraints", {})
+    constraints = {k: v for k, v in field.get("constraints", {}).items() if fieldtypes.by_pandera(field, k)}
     kind = field.get("type", "string")
     checks = []
     if "enum" in constraints:

@@ -1,0 +1,90 @@
+"""A probe per property (``tests/probes.py``): the exact output users see, and frictionless' findings.
+
+The expected outputs are ``tests/fixtures/probes/<probe>.txt``: write them anew with
+``PROBES_WRITE=1 pytest tests/test_probes.py``, then read every changed line before committing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+from probes import KNOWN_GAPS, PROBES, V2
+from test_conformance import frictionless_errors, our_findings
+
+EXPECTED = FIXTURES / "probes"
+TWO_TABLES = {  # composite and cross-table foreign keys need a second table
+    "foreign-key-composite": (
+        "a,b,v\nx,1,ok\nx,2,dangling\n",
+        "a,b\nx,1\n",
+        {"fields": ["a", "b"], "reference": {"resource": "parent", "fields": ["a", "b"]}},
+    ),
+    "foreign-key-string-fields": (
+        "a,b,v\nx,1,ok\ny,1,dangling\n",
+        "a,b\nx,1\n",
+        {"fields": "a", "reference": {"resource": "parent", "fields": "a"}},
+    ),
+}
+
+
+def probe_package(root: Path, resource: dict, schema: dict, data) -> Path:
+    root.mkdir(parents=True)
+    (root / "p.csv").write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    v2 = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json"} if resource.pop(V2, False) else {}
+    descriptor = {**v2, "name": "probe", "resources": [{"name": "p", "path": "p.csv", **resource, "schema": schema}]}
+    (root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+def two_table_package(root: Path, child: str, parent: str, key: dict) -> Path:
+    root.mkdir(parents=True)
+    (root / "child.csv").write_text(child, encoding="utf-8")
+    (root / "parent.csv").write_text(parent, encoding="utf-8")
+    text = {"type": "string"}
+    resources = [
+        {
+            "name": "child",
+            "path": "child.csv",
+            "schema": {"fields": [{"name": n, **text} for n in "abv"], "foreignKeys": [key]},
+        },
+        {"name": "parent", "path": "parent.csv", "schema": {"fields": [{"name": n, **text} for n in "ab"]}},
+    ]
+    (root / "datapackage.json").write_text(json.dumps({"name": "probe", "resources": resources}), encoding="utf-8")
+    return root
+
+
+def _expect(name: str, out: str) -> str:
+    path = EXPECTED / f"{name}.txt"
+    if os.environ.get("PROBES_WRITE"):
+        EXPECTED.mkdir(exist_ok=True)
+        path.write_text(out, encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "resource", "schema", "data"),
+    [
+        pytest.param(*p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p[0]], strict=True)) if p[0] in KNOWN_GAPS else p
+        for p in PROBES
+    ],
+    ids=[p[0] for p in PROBES],
+)
+def test_probe(tmp_path, capsys, name, resource, schema, data):
+    package = probe_package(tmp_path / name, dict(resource), schema, data)
+    code, out, err = run_cli(capsys, "check", str(package))
+    assert (out + err) == _expect(name, out + err)
+    assert code == (0 if out.startswith("ok:") else 1)
+    if "refused" not in out:  # a refusal is ours alone: frictionless reads, or errs, otherwise
+        assert our_findings(package) == frictionless_errors(package)
+
+
+@pytest.mark.parametrize("name", sorted(TWO_TABLES))
+def test_two_table_probe(tmp_path, capsys, name):
+    package = two_table_package(tmp_path / name, *TWO_TABLES[name])
+    _, out, err = run_cli(capsys, "check", str(package))
+    assert (out + err) == _expect(name, out + err)
+    assert our_findings(package) == frictionless_errors(package)
