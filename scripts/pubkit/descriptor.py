@@ -341,7 +341,7 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
     if "data" in resource or isinstance(path, list):
         return None, [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
     if not isinstance(name, str):
-        return None, [_problem(DESCRIPTOR, f"{where}.name must be text, such as \"prices\"")]
+        return None, [_problem(DESCRIPTOR, f'{where}.name must be text, such as "prices"')]
     if not isinstance(path, str):
         return None, [_problem(DESCRIPTOR, f"{where} needs a path to its file")]
     if schema is None and not is_url(path) and not _unsafe(root, path, where) and (root / path).is_file():
