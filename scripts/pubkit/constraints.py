@@ -21,7 +21,8 @@ def findings(pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame
     for name, frame in frames.items():
         table_rules = rules.for_table(pkg, name, frames) + [r for r in extra if r.table == name]
         checks = [pa.Check(_vectorised(rule, frames), error=rule.key) for rule in table_rules]
-        schema = tableschema.pandera_schema(raws[name].table, checks)
+        absent = frozenset(f for f in raws[name].table.field_names if raws[name].position(f) is None)
+        schema = tableschema.pandera_schema(raws[name].table, checks, absent)
         try:
             schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as failed:
@@ -39,7 +40,7 @@ def reference_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]
     found = []
     for field in raw.table.fields:
         referred = [c for c in field.get("constraints", {}) if not fieldtypes.by_pandera(field, c)]
-        if not referred:
+        if not referred or raw.position(field["name"]) is None:
             continue
         read_cell = _cell_reader(raw.table, field)
         text = raw.text(field["name"])

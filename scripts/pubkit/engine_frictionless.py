@@ -54,8 +54,6 @@ def findings_of(pkg: DataPackage, raws: dict[str, read.RawTable]) -> list[Findin
         for error in task.errors:
             if error.type == "primary-key" and error.row_number in blank_rows:
                 continue  # a blank row has no key; the blank row itself is reported
-            if not raw.header_ok and (getattr(error, "row_number", None) or 0) > 1:
-                continue  # cells under a wrong header are checked once the header is fixed
             found.append(_translated(raw, error))
     return found
 
@@ -105,9 +103,10 @@ def _structure_error(raw: read.RawTable, error, line: int | None, name: str | No
         return structure.incorrect_label(
             path, line, getattr(error, "label", ""), getattr(error, "field_name", ""), fields
         )
-    if error.type in ("extra-cell", "missing-cell"):
-        entry = errors.EXTRA_CELL if error.type == "extra-cell" else errors.MISSING_CELL
-        return entry.at(path, line, name if error.type == "missing-cell" else None, count=len(fields))
+    if error.type == "extra-cell":
+        return errors.EXTRA_CELL.at(path, line, count=len(raw.header), number=getattr(error, "field_number", 0))
+    if error.type == "missing-cell":
+        return errors.MISSING_CELL.at(path, line, name, count=len(raw.header))
     if error.type in LABELS:
         return LABELS[error.type].at(path, line, name)
     return Finding(path, line, name, error.message, error.title, getattr(error, "cell", None), type=error.type)

@@ -69,7 +69,10 @@ INCORRECT_LABEL = E(
 )
 BLANK_ROW = E("blank-row", "blank row", "the row is blank; delete it", "delete the empty line")
 EXTRA_CELL = E(
-    "extra-cell", "extra cell", "the row has more cells than the header's {count}", "remove the surplus cell or comma"
+    "extra-cell",
+    "extra cell",
+    "the row has more cells than the header's {count}: cell {number} is extra",
+    "remove the surplus cell or comma",
 )
 MISSING_CELL = E(
     "missing-cell", "missing cell", "the row has fewer cells than the header's {count}", "add the missing cells"

@@ -63,13 +63,26 @@ class RawTable:
     def header_ok(self) -> bool:
         return self.header == self.table.field_names
 
-    def cell(self, line: int, name: str) -> str:
-        position = int(np.searchsorted(self.lines, line))
-        return self.columns[self.header.index(name)][position].as_py()
+    def position(self, name: str) -> int | None:
+        """The column that holds the field's cells, as frictionless maps fields to columns: by position.
+
+        None where the header has fewer columns than the schema has fields before it.
+        """
+        at = self.table.field_names.index(name)
+        return at if at < len(self.header) else None
+
+    def cell(self, line: int, name: str) -> str | None:
+        column = self.position(name)
+        if column is None:
+            return None
+        return self.columns[column][int(np.searchsorted(self.lines, line))].as_py()
 
     def text(self, name: str) -> pd.Series:
-        """The column's cells as written, indexed by editor line."""
-        return _series(self.columns[self.header.index(name)], self.index)
+        """The field's cells as written, indexed by editor line (all empty where it has no column)."""
+        column = self.position(name)
+        if column is None:
+            return pd.Series("", index=self.index, dtype=pd.ArrowDtype(pyarrow.string()))
+        return _series(self.columns[column], self.index)
 
     @cached_property
     def index(self) -> pd.Index:
@@ -123,7 +136,12 @@ def frame(raw: RawTable) -> pd.DataFrame:
     typed, bad = {}, np.zeros(len(raw), dtype=bool)
     for f in raw.table.fields:
         missing = raw.table.missing_values(f)
-        text = raw.columns[raw.header.index(f["name"])]
+        column = raw.position(f["name"])
+        if column is None:  # no column under the header: every cell is empty, and nothing is checked
+            nothing = cast(pd.Series([None] * len(raw), dtype=object), f, [], raw.table.strict)
+            typed[f["name"]] = pd.Series(nothing.array, index=raw.index, name=f["name"])
+            continue
+        text = raw.columns[column]
         is_missing = pc.is_in(text, pyarrow.array(missing, pyarrow.string())).to_numpy(zero_copy_only=False)
         typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index, raw.table.strict)
         bad |= typed[f["name"]].isna().to_numpy() & ~is_missing

@@ -43,21 +43,22 @@ def incorrect_label(path: str, line: int, label: str, field: str, fields: list[s
 
 
 def row_findings(raw: read.RawTable) -> list[Finding]:
-    """Blank rows, and rows with too many or too few cells; only under a correct header."""
-    if not raw.header_ok:
-        return []  # cells under a wrong header are checked once the header is fixed
-    path, fields = raw.table.path, raw.table.field_names
+    """Blank rows, and rows with more or fewer cells than the header has labels (as frictionless counts them).
+
+    A wrong header hides nothing: fields are matched to columns by position, as frictionless does.
+    """
+    path, fields, labels = raw.table.path, raw.table.field_names, len(raw.header)
     findings = [errors.BLANK_ROW.at(path, line) for line in raw.blank_lines]
     required = {f["name"] for f in raw.table.fields if f.get("constraints", {}).get("required")}
-    ragged = np.flatnonzero(raw.widths != len(fields))
+    ragged = np.flatnonzero(raw.widths != labels)
     for line, width in zip(raw.lines[ragged].tolist(), raw.widths[ragged].tolist(), strict=True):
-        if width > len(fields):
-            findings.append(errors.EXTRA_CELL.at(path, line, count=len(fields)))
-        for name in fields[width:]:
+        findings += [errors.EXTRA_CELL.at(path, line, count=labels, number=n) for n in range(labels + 1, width + 1)]
+        for position in range(width, labels):
+            name = fields[position] if position < len(fields) else raw.header[position]
             if name in required:
                 findings.append(errors.REQUIRED.at(path, line, name))
             else:
-                findings.append(errors.MISSING_CELL.at(path, line, name, count=len(fields)))
+                findings.append(errors.MISSING_CELL.at(path, line, name, count=labels))
     return findings
 
 
@@ -68,6 +69,8 @@ def type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
         name = field["name"]
         if field.get("type", "string") == "string" and field.get("format", "default") == "default":
             continue
+        if raw.position(name) is None:
+            continue  # no column: its missing label is the finding
         text = raw.text(name)
         bad = frame[name].isna() & ~text.isin(raw.table.missing_values(field))
         for line, cell in text[bad.to_numpy()].items():

@@ -23,9 +23,12 @@ from pubkit.descriptor import Table
 RE2_SAFE = re.compile(r"(?:[\x20-\x23\x25-\x5b\x5d-\x7e]|\\[^0-9A-Za-z])*")
 
 
-def pandera_schema(table: Table, checks: list[pa.Check] = ()) -> pa.DataFrameSchema:
-    """A lazy-checkable pandera schema with one column per schema field, in order."""
-    columns = {f["name"]: _column(f) for f in table.fields}
+def pandera_schema(table: Table, checks: list[pa.Check] = (), absent: frozenset = frozenset()) -> pa.DataFrameSchema:
+    """A lazy-checkable pandera schema with one column per schema field, in order.
+
+    A field in ``absent`` has no column in the file (its label is missing): nothing is checked in it.
+    """
+    columns = {f["name"]: _column(f) if f["name"] not in absent else pa.Column(nullable=True) for f in table.fields}
     return pa.DataFrameSchema(  # the primary key is checked by ``keys``, as frictionless checks it
         columns,
         checks=list(checks),

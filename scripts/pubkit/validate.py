@@ -35,9 +35,12 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
         findings += structure.header_findings(raw) + structure.row_findings(raw)
         if name in ctx.frames:
             findings += structure.type_findings(raw, ctx.frames[name])
-    extra = [rule for rules in extensions.call(modules, "row_rules", ctx) for rule in rules]
+    # Extensions see only the tables whose header is the schema's: under a wrong header their
+    # rules would read misplaced columns (the standard's checks, like frictionless', still run).
+    aligned = Context(pkg, ctx.raws, {n: f for n, f in ctx.frames.items() if ctx.raws[n].header_ok})
+    extra = [rule for rules in extensions.call(modules, "row_rules", aligned) for rule in rules]
     findings += constraints.findings(pkg, ctx.raws, ctx.frames, extra)
-    for found in extensions.call(modules, "check", ctx):
+    for found in extensions.call(modules, "check", aligned):
         findings += found
     return sorted(_numbered(dedupe(findings), ctx), key=lambda f: (f.path, f.line or 0, f.field or "", f.rule))
 
@@ -79,7 +82,7 @@ def read_all(pkg: DataPackage) -> tuple[Context, list[Finding]]:
             continue
         if not len(raws[table.name]):
             findings.append(errors.NO_ROWS.at(table.path, 1))
-    frames = {name: read.frame(raw) for name, raw in raws.items() if raw.header_ok}
+    frames = {name: read.frame(raw) for name, raw in raws.items()}
     return Context(pkg, raws, frames), findings
 
 
