@@ -8,6 +8,7 @@ from __future__ import annotations
 
 S = {"name": "s", "type": "string"}
 V2 = "v2"  # in a probe's resource properties: the package declares Data Package v2
+STRICT = "strict"  # in a probe's resource properties: the package opts into pubkit:strict
 KNOWN_GAPS = {  # probe -> why its parity with frictionless does not hold yet
     "number-nan": "NaN is held as a missing value in float64, so it is reported as a type error where frictionless reads it",
 }  # a plain first column, so that every probe row has a key-like cell
@@ -40,8 +41,37 @@ PROBES = [
         "S,N\na,1\n",
     ),
     ("dialect-line-terminator", {"dialect": {"lineTerminator": "\r\n"}}, fields({"name": "n"}), "s,n\r\na,1\r\n"),
-    ("dialect-header-false-refused", {"dialect": {"header": False}}, fields({"name": "n"}), "a,1\n"),
-    ("dialect-comment-char-refused", {"dialect": {"commentChar": "#"}}, fields({"name": "n"}), "s,n\n#x\na,1\n"),
+    ("dialect-header-false", {"dialect": {"header": False}}, fields({"name": "n", "type": "integer"}), "a,1\nb,x\n"),
+    (
+        "dialect-header-rows",
+        {"dialect": {"headerRows": [1, 2]}},
+        {"fields": [{"name": "s a"}, {"name": "n b", "type": "integer"}]},
+        "s,n\na,b\nx,1\ny,z\n",
+    ),
+    (
+        "dialect-header-join",
+        {"dialect": {"headerRows": [1, 2], "headerJoin": "-"}},
+        {"fields": [{"name": "s-a"}, {"name": "n-b"}]},
+        "s,n\na,b\nx,1\n",
+    ),
+    (
+        "dialect-comment-char",
+        {"dialect": {"commentChar": "#"}},
+        fields({"name": "n", "type": "integer"}),
+        "s,n\n#x,y\na,1\nb,z\n",
+    ),
+    (
+        "dialect-comment-rows",
+        {"dialect": {"commentRows": [2]}},
+        fields({"name": "n", "type": "integer"}),
+        "s,n\nc,y\na,1\n",
+    ),
+    (
+        "dialect-null-sequence",
+        {"dialect": {"nullSequence": "\\N"}},
+        fields({"name": "n", "type": "integer"}),
+        "s,n\na,\\N\n",
+    ),
     # Encoding and integrity ---------------------------------------------------------------
     ("encoding-latin1", {"encoding": "latin1"}, fields({"name": "t"}), "s,t\na,caf\xe9\n".encode("latin1")),
     ("encoding-gb18030", {"encoding": "gb18030"}, fields({"name": "t"}), "s,t\na,中文\n".encode("gb18030")),
@@ -209,5 +239,42 @@ PROBES = [
         },
         "s,parent\na,\nb,a\nc,z\n",
     ),
-    ("unique-keys-refused", {}, {**fields({"name": "n"}), "uniqueKeys": [["s", "n"]]}, "s,n\na,1\n"),
+    ("unique-keys", {V2: True}, {**fields({"name": "n"}), "uniqueKeys": [["s", "n"]]}, "s,n\na,1\na,1\n"),
+    (
+        "unique-keys-strict",
+        {V2: True, STRICT: True},
+        {**fields({"name": "n"}), "uniqueKeys": [["s", "n"]]},
+        "s,n\na,1\na,1\nb,\nb,\n",
+    ),
+    ("inline-data-rows", {"data": [["s", "n"], ["a", 1], ["b", "x"]]}, fields({"name": "n", "type": "integer"}), ""),
+    (
+        "inline-data-objects",
+        {"data": [{"s": "a", "n": 1}, {"s": "b", "n": "x"}]},
+        fields({"name": "n", "type": "integer"}),
+        "",
+    ),
+    (
+        "integer-beyond-int64",
+        {},
+        fields({"name": "n", "type": "integer"}),
+        "s,n\na,99999999999999999999\nb,-9223372036854775809\nc,1\n",
+    ),
+    (
+        "valid-json-types",
+        {},
+        fields({"name": "a", "type": "array"}, {"name": "o", "type": "object"}, {"name": "g", "type": "geojson"}),
+        's,a,o,g\na,"[1, 2]","{""k"": 1}","{""type"": ""Point"", ""coordinates"": [1, 2]}"\n',
+    ),
+    ("valid-list", {V2: True}, fields({"name": "l", "type": "list"}), 's,l\na,"1,2"\n'),
+    (
+        "valid-time-types",
+        {},
+        fields(
+            {"name": "t", "type": "time"},
+            {"name": "m", "type": "yearmonth"},
+            {"name": "y", "type": "year"},
+            {"name": "d", "type": "duration"},
+        ),
+        "s,t,m,y,d\na,08:30:00,2022-03,2022,P1Y2M\n",
+    ),
 ]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from probes import KNOWN_GAPS, PROBES, V2
-from test_conformance import frictionless_errors, our_findings
+from probes import KNOWN_GAPS, PROBES, STRICT, V2
+from test_conformance import RELEASE_NEEDS, assert_faithful_release, frictionless_errors, our_findings
 
 EXPECTED = FIXTURES / "probes"
 TWO_TABLES = {  # composite and cross-table foreign keys need a second table
@@ -35,7 +35,10 @@ def probe_package(root: Path, resource: dict, schema: dict, data) -> Path:
     root.mkdir(parents=True)
     (root / "p.csv").write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     v2 = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json"} if resource.pop(V2, False) else {}
-    descriptor = {**v2, "name": "probe", "resources": [{"name": "p", "path": "p.csv", **resource, "schema": schema}]}
+    strict = {"pubkit:strict": True, **RELEASE_NEEDS} if resource.pop(STRICT, False) else {}
+    where = {} if "data" in resource else {"path": "p.csv"}
+    descriptor = {**v2, "name": "probe", "resources": [{"name": "p", **where, **resource, "schema": schema}]}
+    descriptor.update(strict)
     (root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     return root
 
@@ -78,7 +81,7 @@ def test_probe(tmp_path, capsys, name, resource, schema, data):
     code, out, err = run_cli(capsys, "check", str(package))
     assert (out + err) == _expect(name, out + err)
     assert code == (0 if out.startswith("ok:") else 1)
-    if "refused" not in out:  # a refusal is ours alone: frictionless reads, or errs, otherwise
+    if "refused" not in out and not name.endswith("-strict"):  # refusals and strictness are ours alone
         assert our_findings(package) == frictionless_errors(package)
 
 
@@ -88,3 +91,17 @@ def test_two_table_probe(tmp_path, capsys, name):
     _, out, err = run_cli(capsys, "check", str(package))
     assert (out + err) == _expect(name, out + err)
     assert our_findings(package) == frictionless_errors(package)
+
+
+VALID = [
+    p
+    for p in PROBES
+    if p[0] not in KNOWN_GAPS
+    and (EXPECTED / f"{p[0]}.txt").is_file()
+    and (EXPECTED / f"{p[0]}.txt").read_text(encoding="utf-8").startswith("ok:")
+]
+
+
+@pytest.mark.parametrize(("name", "resource", "schema", "data"), VALID, ids=[p[0] for p in VALID])
+def test_valid_probe_builds_a_faithful_release(tmp_path, capsys, name, resource, schema, data):
+    assert_faithful_release(probe_package(tmp_path / name, dict(resource), schema, data), capsys)

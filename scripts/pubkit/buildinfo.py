@@ -46,10 +46,11 @@ def record(pkg: DataPackage) -> dict:
     inputs = [
         pkg.descriptor_file,
         *sorted({t.schema_path for t in pkg.tables}),
-        *[t.path for t in pkg.tables],
+        *[t.path for t in pkg.tables if t.inline is None],
         *pkg.source_paths(),
     ]
     inputs += pkg.descriptor.get("pubkit:extensions", [])
+    inputs = [p for p in dict.fromkeys(inputs) if (pkg.root / p).is_file()]  # inline tables live in the descriptor
     lock = pkg.root / LOCK
     return {
         "build_date": iso(build_date(pkg)),

@@ -74,6 +74,25 @@ class Table:
         return options
 
     @property
+    def layout(self) -> dict:
+        """The dialect's header and comment properties, where they differ from the defaults; {} otherwise."""
+        dialect = self.resource.get("dialect")
+        if not isinstance(dialect, dict):
+            return {}
+        layout = {k: dialect[k] for k in support.LAYOUT if k in dialect and dialect[k] != support.LAYOUT[k]}
+        if "headerJoin" in layout and "headerRows" not in layout:
+            layout["headerRows"] = [1]
+        if layout.get("header") is False:
+            layout.pop("headerRows", None)
+            layout["names"] = self.field_names
+        return layout
+
+    @property
+    def inline(self) -> list | None:
+        """The rows of a resource given as inline ``data``; None for a file."""
+        return self.resource.get("data") if "path" not in self.resource else None
+
+    @property
     def fields(self) -> list[dict]:
         return self.schema["fields"]
 
@@ -117,12 +136,23 @@ class DataPackage:
     @property
     def notes(self) -> list[str]:
         """What the user should know that is no problem: schemas inferred for resources that declare none."""
-        return [
+        notes = [
             f"{t.path}: the resource {t.name} declares no schema; it was checked against the schema frictionless "
             f"infers: {_field_list(t.fields)}"
             for t in self.tables
             if t.resource.get(INFERRED)
         ]
+        for t in self.tables:
+            dialect = t.resource.get("dialect") if isinstance(t.resource.get("dialect"), dict) else {}
+            notes += [
+                f"{t.path}: dialect.{k} is not applied: {why}" for k, why in support.UNAPPLIED.items() if k in dialect
+            ]
+            if t.schema.get("uniqueKeys") and not self.strict:
+                notes.append(
+                    f"{t.path}: uniqueKeys are not enforced, as frictionless does not enforce them; "
+                    '"pubkit:strict": true enforces them'
+                )
+        return notes
 
     def release_problems(self) -> list[Finding]:
         """What the descriptor lacks for a release: one finding per property, saying what to add."""
@@ -333,15 +363,31 @@ def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 
 
+def _inline_table(resource: dict, where: str, strict: bool) -> tuple[Table | None, list[Finding]]:
+    """A resource whose rows are inline ``data``: read as frictionless reads it, a row a record."""
+    data, schema = resource["data"], resource.get("schema")
+    if not (isinstance(data, list) and data and all(isinstance(r, list | dict) for r in data)):
+        return None, [_problem(DESCRIPTOR, f"{where}.data must be a list of rows (lists, or objects)")]
+    if not isinstance(schema, dict):
+        return None, [_problem(DESCRIPTOR, f"{where} with inline data needs its schema inline")]
+    schema = schemacheck.normalised(schema)
+    problems = schemacheck.problems(schema, DESCRIPTOR)
+    if problems:
+        return None, problems
+    return Table(resource["name"], f"{DESCRIPTOR}#{where}.data", schema, DESCRIPTOR, resource, strict), []
+
+
 def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table | None, list[Finding]]:
     where = f"resources[{i}]"
     if not isinstance(resource, dict):
         return None, [_problem(DESCRIPTOR, f"{where} is not an object")]
     name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
-    if "data" in resource or isinstance(path, list):
+    if isinstance(path, list) or ("data" in resource and "path" in resource):
         return None, [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
     if not isinstance(name, str):
         return None, [_problem(DESCRIPTOR, f'{where}.name must be text, such as "prices"')]
+    if "data" in resource:
+        return _inline_table(resource, where, strict)
     if not isinstance(path, str):
         return None, [_problem(DESCRIPTOR, f"{where} needs a path to its file")]
     if schema is None and not is_url(path) and not _unsafe(root, path, where) and (root / path).is_file():

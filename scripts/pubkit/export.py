@@ -98,8 +98,17 @@ def arrow_table(table: Table, typed: pd.DataFrame, metadata: dict[str, str]) -> 
 
 
 def _arrow_array(series: pd.Series, kind: pyarrow.DataType) -> pyarrow.Array:
+    if pyarrow.types.is_decimal(kind) or (pyarrow.types.is_string(kind) and series.dtype == object):
+        from decimal import Decimal
+
+        convert = Decimal if pyarrow.types.is_decimal(kind) else str
+        return pyarrow.array([None if pd.isna(v) else convert(v) for v in series], type=kind)
     if pyarrow.types.is_date32(kind) or pyarrow.types.is_timestamp(kind):
         return pyarrow.array(series, from_pandas=True).cast(kind)
+    if isinstance(kind, pyarrow.ExtensionType):  # JSON text: Parquet's JSON type
+        return pyarrow.array(series, type=pyarrow.string(), from_pandas=True).cast(kind)
+    if pyarrow.types.is_list(kind):
+        return pyarrow.array([None if v is None or v is pd.NA else v for v in series], type=kind)
     return pyarrow.array(series, type=kind, from_pandas=True)
 
 

@@ -17,6 +17,7 @@ them from here; adding a type is adding one entry.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,12 +105,17 @@ def _cast_number(cells: pd.Series, field: dict, strict: bool = False) -> pd.Seri
 
 
 def _cast_integer(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
+    """Int64; a column holding an integer beyond int64 keeps Python's exact integers instead (any size)."""
     fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
-    return _fast_then_reference(cells, field, INTEGER_TEXT, fast, "Int64", _int64, strict)
+    typed = _fast_then_reference(cells, field, INTEGER_TEXT, fast, object, int, strict)
+    values = [None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else int(v) for v in typed]
+    if any(v is not None and not -(2**63) <= v < 2**63 for v in values):
+        return pd.Series(values, index=cells.index, dtype=object)
+    return pd.Series(values, index=cells.index, dtype="Int64")
 
 
-def _int64(value: int):
-    return value if -(2**63) <= value < 2**63 else pd.NA  # beyond int64: not yet held (refused by the reader's caller)
+def _integer_text(value) -> str:
+    return str(int(value))
 
 
 def _cast_boolean(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
@@ -154,6 +160,35 @@ def _cast_year(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series
     return _by_reference(cells, field, int).astype("Int16")
 
 
+def _cast_geopoint(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
+    """A point as frictionless reads it, in any of its formats: [longitude, latitude]."""
+    return _by_reference(cells, field, lambda v: [float(v[0]), float(v[1])])
+
+
+def _point(value) -> tuple[float, float]:
+    """A point from Parquet (a list) or from text in any geopoint format (``10,20``, ``[10,20]``, an object)."""
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = value.split(",")
+    if isinstance(value, dict):
+        value = [value.get("lon"), value.get("lat")]
+    return (float(value[0]), float(value[1]))
+
+
+def _cast_list(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
+    """A list (Table Schema v2) as frictionless reads it: its items, as text in Parquet's list of strings."""
+    return _by_reference(cells, field, lambda items: [str(i) for i in items])
+
+
+def _items(value) -> list[str]:
+    """A list from Parquet (its items) or from its text (items joined by the default delimiter ``,``)."""
+    return [str(i) for i in value] if isinstance(value, list | tuple) else str(value).split(",")
+
+
 def _cast_canonical(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     """Types held as the canonical text frictionless writes for the value it reads (yearmonth, time, …)."""
     import frictionless
@@ -177,9 +212,16 @@ def format_number(value) -> str:
 
 
 def _excel_number(typed: pd.Series, text: pd.Series) -> list:
-    return [
-        None if pd.isna(v) else (int(v) if float(v).is_integer() and abs(v) < EXACT_FLOAT else float(v)) for v in typed
-    ]
+    """Numbers as a workbook holds them; an integer beyond 2**53, which a workbook number cannot hold, as text."""
+    return [None if pd.isna(v) else _excel_value(v) for v in typed]
+
+
+def _excel_value(value):
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= EXACT_FLOAT:
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):  # a workbook number cannot be infinite
+        return "INF" if value > 0 else "-INF" if value < 0 else "NaN"
+    return int(value) if float(value).is_integer() and abs(value) < EXACT_FLOAT else float(value)
 
 
 def _excel_date(typed: pd.Series, text: pd.Series) -> list:
@@ -204,7 +246,8 @@ def _datetime_value(value) -> str:
 
 
 CANONICAL_TEXT = ("yearmonth", "time", "duration")  # held as frictionless writes the value
-SOURCE_TEXT = ("geopoint", "geojson", "object", "array", "list", "any")  # held as the source writes it, once valid
+SOURCE_TEXT = ("any",)  # held as the source writes it, once valid
+JSON_TEXT = ("geojson", "object", "array")  # the source's JSON text, in Parquet's JSON type, once valid
 
 
 def _textual(name: str, cast) -> FieldType:
@@ -217,7 +260,7 @@ TYPES = {
     for t in (
         FieldType("string", pyarrow.string(), ARROW_STRING, _cast_string, None, _excel_text, str),
         FieldType("number", pyarrow.float64(), "float64", _cast_number, format_number, _excel_number, float),
-        FieldType("integer", pyarrow.int64(), "Int64", _cast_integer, format_number, _excel_number, int),
+        FieldType("integer", pyarrow.int64(), None, _cast_integer, _integer_text, _excel_number, int),
         FieldType(
             "boolean",
             pyarrow.bool_(),
@@ -238,10 +281,16 @@ TYPES = {
             _datetime_value,
         ),
         FieldType("year", pyarrow.int16(), "Int16", _cast_year, str, _excel_number, int),
+        FieldType("geopoint", pyarrow.list_(pyarrow.float64()), None, _cast_geopoint, None, _excel_text, _point),
         *[_textual(name, _cast_canonical) for name in CANONICAL_TEXT],
         *[_textual(name, _cast_as_read) for name in SOURCE_TEXT],
+        *[FieldType(name, pyarrow.json_(), ARROW_STRING, _cast_as_read, None, _excel_text, str) for name in JSON_TEXT],
+        FieldType("list", pyarrow.list_(pyarrow.string()), None, _cast_list, None, _excel_text, _items),
     )
 }
+ORDER = ("string", "number", "integer", "boolean", "date", "datetime", "year", "yearmonth", "time", "duration")
+ORDER += ("geopoint", "geojson", "object", "array", "list", "any")  # the order the standard lists them in
+TYPES = {name: TYPES[name] for name in ORDER}
 
 
 REWRITTEN = ("decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues")  # what canonical text undoes
@@ -285,6 +334,15 @@ def arrow_type(field: dict, typed: pd.Series) -> pyarrow.DataType:
     kind = of(field).arrow
     if pyarrow.types.is_timestamp(kind) and getattr(typed.dtype, "tz", None) is None:
         return pyarrow.timestamp("us")
+    if field.get("type") == "integer" and typed.dtype == object:  # integers beyond int64, exactly
+        digits = max((len(str(abs(v))) for v in typed.dropna()), default=1)
+        return (
+            pyarrow.decimal128(38, 0)
+            if digits <= 38
+            else pyarrow.decimal256(76, 0)
+            if digits <= 76
+            else pyarrow.string()
+        )
     return kind
 
 
@@ -348,6 +406,6 @@ def of(field: dict) -> FieldType:
 
 def normalise(kind: str, value):
     """One comparable Python value per cell, whatever format it was read from; None for an empty cell."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (not isinstance(value, str | list | tuple | dict) and pd.isna(value)):
         return None
     return TYPES[kind].normalise(value)

@@ -20,6 +20,25 @@ def first_lines(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     return lines.groupby(groups.to_numpy()).transform("first")
 
 
+def unique_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    """Table Schema v2's ``uniqueKeys``, enforced in a strict package: a row whose cells repeat an earlier row's.
+
+    A row with an empty cell in the key is unique, as the standard says.
+    """
+    if not raw.table.strict:
+        return []
+    findings = []
+    for key in raw.table.schema.get("uniqueKeys", []):
+        keyed = frame.loc[frame[key].notna().all(axis=1).to_numpy(), key]
+        first = first_lines(keyed, key)
+        for line in keyed.index[first.to_numpy() != keyed.index.to_numpy()]:
+            cells = [raw.cell(int(line), k) for k in key]
+            findings.append(
+                structure.repeat_error(raw.table.path, int(line), key, cells, f"line {int(first[line])}", False)
+            )
+    return findings
+
+
 def primary_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
     key = raw.table.schema.get("primaryKey") or []
     if not key:

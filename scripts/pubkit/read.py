@@ -13,7 +13,9 @@ record through the csv module, whose errors name the line.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -94,7 +96,32 @@ class RawTable:
 
 def raw_table(pkg: DataPackage, table: Table) -> RawTable:
     """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean CSV in its encoding."""
+    if table.inline is not None:
+        return from_bytes(table, inline_csv(table.inline, table.field_names), bulk=False)
     return from_bytes(table, utf8(table, (pkg.root / table.path).read_bytes()))
+
+
+def inline_csv(rows: list, names: list[str]) -> bytes:
+    """Inline ``data`` as CSV text: lists are rows (the first, the header); objects give their values by name."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    if isinstance(rows[0], dict):
+        writer.writerow(names)
+        rows = [[row.get(n) for n in names] if isinstance(row, dict) else row for row in rows]
+    writer.writerows([[_inline_cell(c) for c in row] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+def _inline_cell(value) -> str:
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def utf8(table: Table, data: bytes) -> bytes:
@@ -120,15 +147,17 @@ def utf8(table: Table, data: bytes) -> bytes:
 
 def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
     """Parse ``data`` as ``table``; ``bulk=False`` forces the record-by-record reader."""
-    if bulk and not table.csv_options and csvscan.bulk_readable(data):
+    if bulk and not table.csv_options and not table.layout and csvscan.bulk_readable(data):
         try:
-            records = _bulk_records(data)
-            if _bulk_header(*records) != 0:
+            if _sampled_header(data) != 0:
                 raise _NotPlain  # frictionless finds the header further down: the record reader says where
-            return _assemble(table, *records, reader="bulk")
+            return _assemble(table, *_bulk_records(data), reader="bulk")
         except _NotPlain:
             pass
-    return _assemble(table, *_csv_records(data, table.path, table.csv_options), reader="csv")
+    raw = _assemble(table, *_csv_records(data, table.path, table.csv_options, table.layout), reader="csv")
+    if table.layout.get("header") is False:  # the stand-in header is no record: number rows as frictionless does
+        return dataclasses.replace(raw, record_lines=raw.record_lines[1:], header_line=0)
+    return raw
 
 
 def frame(raw: RawTable) -> pd.DataFrame:
@@ -185,9 +214,13 @@ class _NotPlain(Exception):
 
 
 def _csv_records(
-    data: bytes, path: str, options: dict | None = None
-) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
-    """Every record, with the csv module and the resource's dialect (``Table.csv_options``)."""
+    data: bytes, path: str, options: dict | None = None, layout: dict | None = None
+) -> tuple[pyarrow.Table, dict[int, list[str] | None], np.ndarray]:
+    """Every record, with the csv module and the resource's dialect (``Table.csv_options``).
+
+    ``layout`` holds the dialect's header and comment properties (``Table.layout``). A record
+    that is no row (a comment, or before the header) is ``None`` among the others.
+    """
     text = decode(data, path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, **(options or {}))
     records, breaks, last_line = [], [], 0
@@ -198,20 +231,45 @@ def _csv_records(
             last_line = reader.line_num
     except csv.Error as err:
         raise CheckFailed([errors.CSV_SYNTAX.at(path, last_line + 1, detail=str(err))]) from None
-    first = next((i for i, r in enumerate(records) if any(r)), None)
-    if first is None:
-        raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
-    detected = header_index([len(r) for r in records[:HEADER_SAMPLE]])
-    first = detected if records[detected] else first
+    skipped = _comments(records, layout or {})
+    if layout and layout.get("header") is False:  # no header: the schema's names stand for one, on no line
+        records, breaks = [list(layout["names"]), *records], [-1, *breaks]
+        skipped = {i + 1 for i in skipped}
+        first = 0
+    elif layout and "headerRows" in layout:
+        rows = [n - 1 for n in layout["headerRows"] if 0 < n <= len(records)]
+        if not rows:
+            raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
+        columns = itertools.zip_longest(*(records[i] for i in rows), fillvalue="")
+        records[rows[-1]] = [layout.get("headerJoin", " ").join(c for c in cells if c) for cells in columns]
+        first = rows[-1]
+    else:
+        first = next((i for i, r in enumerate(records) if any(r) and i not in skipped), None)
+        if first is None:
+            raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
+        detected = header_index([len(r) for i, r in enumerate(records[:HEADER_SAMPLE]) if i not in skipped])
+        detected = [i for i in range(len(records)) if i not in skipped][detected]
+        first = detected if records[detected] else first
     width = len(records[first])
     regular, others = [], {}
     for number, record in enumerate(records, start=1):
-        if number - 1 == first or (number - 1 > first and len(record) == width):
+        if number - 1 in skipped:
+            others[number] = None  # a comment: no row at all (frictionless skips it)
+        elif number - 1 == first or (number - 1 > first and len(record) == width):
             regular.append(record)
         else:  # ragged rows; records before the header are no rows (frictionless skips them too)
-            others[number] = record if number - 1 > first else []
+            others[number] = record if number - 1 > first else None
     bulk = pyarrow.table({str(i): pyarrow.array([r[i] for r in regular], pyarrow.string()) for i in range(width)})
     return bulk, others, np.array(breaks, dtype=np.int64)
+
+
+def _comments(records: list[list[str]], layout: dict) -> set[int]:
+    """The records (0-based) that are comments: listed in ``commentRows``, or starting with ``commentChar``."""
+    rows = {n - 1 for n in layout.get("commentRows", [])}
+    char = layout.get("commentChar")
+    if char:
+        rows |= {i for i, r in enumerate(records) if r and r[0].startswith(char)}
+    return rows
 
 
 def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
@@ -272,9 +330,9 @@ def _assemble(
     blank = _blank(bulk)
     blank_numbers = [
         *numbers[blank & (numbers > numbers[0])],
-        *(n for n, r in others.items() if not any(r) and n > numbers[0]),
+        *(n for n, r in others.items() if r is not None and not any(r) and n > numbers[0]),
     ]
-    rows = {n: r for n, r in others.items() if any(r)}
+    rows = {n: r for n, r in others.items() if r and any(r)}
     # Every non-blank row after the header, bulk-parsed or not, in record order.
     in_bulk = np.flatnonzero(~blank)[1:]
     picks = np.concatenate([in_bulk, bulk.num_rows + np.arange(len(rows))]).astype(np.int64)
@@ -338,14 +396,13 @@ def header_index(widths: list[int]) -> int:
     return next((i for i, w in enumerate(widths) if width - drift <= w <= width + drift), 0)
 
 
-def _bulk_header(bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray) -> int:
-    """``header_index`` of a bulk-parsed file: its blank rows are zero cells wide, as frictionless sees them."""
-    sample = min(HEADER_SAMPLE, bulk.num_rows + len(others))
-    numbers = _bulk_numbers(bulk.num_rows + len(others), others)
-    blank = _blank(bulk.slice(0, sample))
-    widths = {int(n): 0 if b else bulk.num_columns for n, b in zip(numbers[:sample], blank)}
-    widths.update({n: len(r) if any(r) else 0 for n, r in others.items() if n <= sample})
-    return header_index([widths[n] for n in range(1, sample + 1)])
+def _sampled_header(data: bytes) -> int:
+    """``header_index`` of a file's first records, read by the csv module as frictionless samples them."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    try:
+        return header_index([len(r) for r in itertools.islice(csv.reader(stream, strict=True), HEADER_SAMPLE)])
+    except (csv.Error, UnicodeDecodeError):
+        return -1  # the record reader reports it
 
 
 def _blank(bulk: pyarrow.Table) -> np.ndarray:

@@ -92,6 +92,7 @@ def problems(schema: dict, schema_path: str) -> list[Finding]:
     keys = [schema.get("primaryKey", [])] + [
         fk.get("fields") if isinstance(fk, dict) else None for fk in _list(schema.get("foreignKeys", []))
     ]
+    keys += _list(schema.get("uniqueKeys", []))
     for key in keys:
         if not (isinstance(key, list) and all(k in names for k in key)):
             problems.append(

@@ -19,14 +19,9 @@ CSV_OPTIONS = {  # dialect property -> Python csv module option: read as frictio
     "skipInitialSpace": "skipinitialspace",
 }
 CSV_DEFAULTS = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "escapeChar": None, "skipInitialSpace": False}
-DEFAULT_DIALECT = {
-    "header": True,
-    "headerRows": [1],
-    "headerJoin": " ",
-    "commentRows": [],
-}
+LAYOUT = {"header": True, "headerRows": [1], "headerJoin": " ", "commentChar": None, "commentRows": []}  # read
 LINE_TERMINATORS = ("\r\n", "\n", "\r")  # the reader takes any of them, in any mix
-DIALECT_READ = {"caseSensitiveHeader", "lineTerminator", "$schema", "profile", "csvddfVersion"}
+DIALECT_READ = {"caseSensitiveHeader", "lineTerminator", "nullSequence", "$schema", "profile", "csvddfVersion"}
 ENCODINGS = ("utf-8", "utf8")
 RESOURCE_METADATA = {
     "name",
@@ -64,6 +59,9 @@ FIELD_METADATA = {
     "groupChar",
     "bareNumber",
 }
+UNAPPLIED = {  # standard properties frictionless reads but does not apply: a note says so, rather than silence
+    "nullSequence": "a cell that holds it is read as its text, as frictionless reads it",
+}
 SCHEMA_READ = {
     "fields",
     "primaryKey",
@@ -75,7 +73,7 @@ SCHEMA_READ = {
     "profile",
     "name",
 }
-SCHEMA_REFUSED = ("uniqueKeys", "fieldsMatch")
+SCHEMA_REFUSED = ("fieldsMatch",)
 FIELD_REFUSED = ("categories", "categoriesOrdered")
 HASHES = ("md5", "sha1", "sha256", "sha512")
 
@@ -91,8 +89,8 @@ def resource_problems(resource: dict, where: str) -> list[str]:
             problems.append(
                 f"{where}.hash {_json(resource['hash'])} must be hex, or md5:, sha1:, sha256: or sha512: and hex"
             )
-    if "data" in resource:
-        problems.append(f"{where}.data: inline data is not read by this toolkit (refused); write it to a CSV file")
+    if "data" in resource and "path" in resource:
+        problems.append(f"{where} has both data and path: the standard allows one of them")
     if isinstance(resource.get("path"), list):
         problems.append(f"{where}.path: a list of files (a multipart resource) is not read by this toolkit (refused)")
     fmt = resource.get("format")
@@ -129,15 +127,12 @@ def _dialect_problems(dialect, where: str) -> list[str]:
         return [f"{where} must be an object"]
     problems = []
     for key, value in dialect.items():
-        if key in CSV_OPTIONS:
+        if key in LAYOUT:
+            if not _layout_ok(key, value):
+                problems.append(f"{where}.{key} {_json(value)} is not a valid value for it")
+        elif key in CSV_OPTIONS:
             if not _csv_option_ok(key, value):
                 problems.append(f"{where}.{key} {_json(value)} is not a valid value for it")
-        elif key in DEFAULT_DIALECT:
-            if value != DEFAULT_DIALECT[key]:
-                problems.append(
-                    f"{where}.{key} {_json(value)} is not implemented (refused): this toolkit reads "
-                    f"{_json(DEFAULT_DIALECT[key])} only"
-                )
         elif key == "lineTerminator":
             if value not in LINE_TERMINATORS:
                 problems.append(f"{where}.lineTerminator {_json(value)} is not implemented (refused)")
@@ -147,6 +142,16 @@ def _dialect_problems(dialect, where: str) -> list[str]:
         elif key not in DIALECT_READ:
             problems.append(f"{where}.{key} {_json(value)} is not implemented by this toolkit (refused)")
     return problems
+
+
+def _layout_ok(key: str, value) -> bool:
+    if key == "header":
+        return isinstance(value, bool)
+    if key in ("headerRows", "commentRows"):
+        return isinstance(value, list) and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value)
+    if key == "headerRows" and not value:
+        return False
+    return isinstance(value, str) and (key != "commentChar" or len(value) >= 1)
 
 
 def _csv_option_ok(key: str, value) -> bool:

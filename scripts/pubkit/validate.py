@@ -55,7 +55,7 @@ def declared_integrity(pkg: DataPackage) -> list[Finding]:
     findings = []
     for table in pkg.tables:
         declared_bytes, declared_hash = table.resource.get("bytes"), table.resource.get("hash")
-        if declared_bytes is None and declared_hash is None:
+        if (declared_bytes is None and declared_hash is None) or table.inline is not None:
             continue
         data = (pkg.root / table.path).read_bytes()
         if declared_bytes is not None and declared_bytes != len(data):
