@@ -277,4 +277,11 @@ PROBES = [
         ),
         "s,t,m,y,d\na,08:30:00,2022-03,2022,P1Y2M\n",
     ),
+    (
+        "hint-decimal-comma-strict",
+        {STRICT: True},
+        fields({"name": "n", "type": "number"}),
+        's,n\na,"0,45"\nb,"2,000"\nc,"1,234.5"\n',
+    ),
+    ("hint-no-such-day", {}, fields({"name": "d", "type": "date"}), "s,d\na,2022-02-30\nb,23/09/2022\n"),
 ]

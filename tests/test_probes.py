@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,26 @@ VALID = [
 @pytest.mark.parametrize(("name", "resource", "schema", "data"), VALID, ids=[p[0] for p in VALID])
 def test_valid_probe_builds_a_faithful_release(tmp_path, capsys, name, resource, schema, data):
     assert_faithful_release(probe_package(tmp_path / name, dict(resource), schema, data), capsys)
+
+
+def test_multipart_resource_reads_as_one_table_and_names_each_part(tmp_path, capsys):
+    package = tmp_path / "multipart"
+    package.mkdir()
+    (package / "a.csv").write_text("s,n\na,1\n", encoding="utf-8")
+    (package / "b.csv").write_text("s,n\nb,x\nc,3\nd,y\n", encoding="utf-8")
+    schema = {"fields": [{"name": "s"}, {"name": "n", "type": "integer"}]}
+    descriptor = {"name": "multi", "resources": [{"name": "p", "path": ["a.csv", "b.csv"], "schema": schema}]}
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert run_cli(capsys, "check", str(package)) == (
+        1,
+        'b.csv:2: n: "x" is not an integer (type integer)\nb.csv:4: n: "y" is not an integer (type integer)\n'
+        "2 problem(s):\n  2 × type integer\n",
+        "",
+    )
+
+    def rows(found) -> Counter:
+        return Counter((kind, row, field) for _, kind, row, field in found.elements())
+
+    assert rows(our_findings(package)) == rows(frictionless_errors(package))  # frictionless names the whole
+    (package / "b.csv").write_text("s,n\nb,2\n", encoding="utf-8")
+    assert_faithful_release(package, capsys)

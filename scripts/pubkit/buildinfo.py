@@ -46,7 +46,7 @@ def record(pkg: DataPackage) -> dict:
     inputs = [
         pkg.descriptor_file,
         *sorted({t.schema_path for t in pkg.tables}),
-        *[t.path for t in pkg.tables if t.inline is None],
+        *[p for t in pkg.tables if t.inline is None for p in (t.parts or [t.path])],
         *pkg.source_paths(),
     ]
     inputs += pkg.descriptor.get("pubkit:extensions", [])

@@ -88,6 +88,12 @@ class Table:
         return layout
 
     @property
+    def parts(self) -> list[str]:
+        """The files of a multipart resource (``path`` a list), in order; [] for one file."""
+        path = self.resource.get("path")
+        return list(path) if isinstance(path, list) and len(path) > 1 else []
+
+    @property
     def inline(self) -> list | None:
         """The rows of a resource given as inline ``data``; None for a file."""
         return self.resource.get("data") if "path" not in self.resource else None
@@ -382,8 +388,20 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
     if not isinstance(resource, dict):
         return None, [_problem(DESCRIPTOR, f"{where} is not an object")]
     name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
-    if isinstance(path, list) or ("data" in resource and "path" in resource):
+    if "data" in resource and "path" in resource:
         return None, [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
+    if isinstance(path, list):  # a multipart resource: its files read as one table
+        if not (path and all(isinstance(p, str) for p in path)):
+            return None, [_problem(DESCRIPTOR, f"{where}.path must be a path, or a list of paths")]
+        parts = [f for i, p in enumerate(path) for f in _unsafe(root, p, f"{where}.path[{i}]")]
+        parts += [
+            _problem(DESCRIPTOR, f"{where}.path[{i}] {quoted(p)} is listed but does not exist", "missing-file")
+            for i, p in enumerate(path)
+            if not parts and not (root / p).is_file()
+        ]
+        if parts:
+            return None, parts
+        path = path[0]
     if not isinstance(name, str):
         return None, [_problem(DESCRIPTOR, f'{where}.name must be text, such as "prices"')]
     if "data" in resource:
@@ -412,7 +430,7 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
             return None, failed.findings
     else:
         schema_path = DESCRIPTOR
-    if not problems and not (root / path).is_file():
+    if not problems and not (root / path).is_file() and not isinstance(resource.get("path"), list):
         problems.append(
             _problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file")
         )

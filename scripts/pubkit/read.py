@@ -47,6 +47,14 @@ class RawTable:
     blank_lines: tuple[int, ...]  # records after the header with no value in any cell
     widths: np.ndarray  # the number of cells in each row
     reader: str  # which reader parsed the file: "bulk" (pyarrow) or "csv"
+    part_starts: tuple = ()  # a multipart resource: (first line in the whole, part's path, line shift) per part
+
+    def located(self, line: int) -> tuple[str, int]:
+        """The file and the editor line of a line of the table (a multipart resource's lines are its parts')."""
+        for start, path, shift in reversed(self.part_starts):
+            if line >= start:
+                return path, line - shift
+        return self.table.path, line
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -98,7 +106,28 @@ def raw_table(pkg: DataPackage, table: Table) -> RawTable:
     """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean CSV in its encoding."""
     if table.inline is not None:
         return from_bytes(table, inline_csv(table.inline, table.field_names), bulk=False)
+    if table.parts:
+        data, starts = multipart(pkg, table)
+        return dataclasses.replace(from_bytes(table, data), part_starts=starts)
     return from_bytes(table, utf8(table, (pkg.root / table.path).read_bytes()))
+
+
+def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:
+    """The parts of a multipart resource as one file, as frictionless reads them: each later part's first
+    line (its header) is left out. Returns the bytes, and where each part starts: (line, path, shift)."""
+    chunks, starts, line = [], [], 1
+    for number, part in enumerate(table.parts):
+        data = utf8(table, (pkg.root / part).read_bytes())
+        shift = line - 1
+        if number:
+            data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+            shift -= 1  # its line 1, the header, is not in the whole
+        if chunks and not chunks[-1].endswith(b"\n"):
+            chunks[-1] += b"\n"
+        chunks.append(data)
+        starts.append((line, part, shift))
+        line += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    return b"".join(chunks), tuple(starts)
 
 
 def inline_csv(rows: list, names: list[str]) -> bytes:

@@ -19,6 +19,7 @@ from pubkit.findings import Finding, quoted
 
 NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 EXCEL_EPOCH = date(1899, 12, 30)
+THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 
 def header_findings(raw: read.RawTable) -> list[Finding]:
@@ -91,12 +92,19 @@ def _type_hint(cell: str, kind: str) -> str:
     """Where the intended value is obvious, say what to write; the file is never rewritten."""
     cell = cell or ""
     if kind in ("number", "integer"):
-        guess = unicodedata.normalize("NFKC", cell).strip().replace(",", "").removesuffix("%")
+        plain = unicodedata.normalize("NFKC", cell).strip().removesuffix("%")
+        # A comma is removed only where it certainly groups thousands (2,000; 1,234.5), never where it
+        # could be a decimal comma (0,45): a hint never changes a value.
+        guess = plain.replace(",", "") if THOUSANDS.fullmatch(plain) else plain
         if guess != cell and NUMBER.fullmatch(guess) and (kind == "number" or guess.lstrip("+-").isdigit()):
             return f"; write {guess} instead" + (" (values are in percent already)" if cell.endswith("%") else "")
+        if "," in plain and NUMBER.fullmatch(plain.replace(",", ".")):
+            return "; if the comma is a decimal comma, declare decimalChar in the schema, or write a point"
     if kind == "date" and cell.isdigit() and 20000 <= int(cell) <= 80000:
         day = EXCEL_EPOCH + timedelta(days=int(cell))
         return f"; it looks like a spreadsheet's date serial: write {day.isoformat()} instead"
+    if kind == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cell):
+        return "; there is no such day"
     if kind == "date":
         return "; write dates as YYYY-MM-DD"
     return ""

@@ -91,8 +91,6 @@ def resource_problems(resource: dict, where: str) -> list[str]:
             )
     if "data" in resource and "path" in resource:
         problems.append(f"{where} has both data and path: the standard allows one of them")
-    if isinstance(resource.get("path"), list):
-        problems.append(f"{where}.path: a list of files (a multipart resource) is not read by this toolkit (refused)")
     fmt = resource.get("format")
     if fmt is not None and str(fmt).lower() != "csv":
         problems.append(f"{where}.format {_json(fmt)} is not read: this toolkit reads CSV tables (refused)")

@@ -57,7 +57,7 @@ def declared_integrity(pkg: DataPackage) -> list[Finding]:
         declared_bytes, declared_hash = table.resource.get("bytes"), table.resource.get("hash")
         if (declared_bytes is None and declared_hash is None) or table.inline is not None:
             continue
-        data = (pkg.root / table.path).read_bytes()
+        data = b"".join((pkg.root / p).read_bytes() for p in table.parts or [table.path])
         if declared_bytes is not None and declared_bytes != len(data):
             findings.append(errors.BYTE_COUNT.at(table.path, actual=len(data), declared=declared_bytes))
         if isinstance(declared_hash, str):
@@ -89,6 +89,12 @@ def read_all(pkg: DataPackage) -> tuple[Context, list[Finding]]:
 def _numbered(findings: list[Finding], ctx: Context) -> list[Finding]:
     """Each finding in a table with its record number as frictionless counts it."""
     by_path = {raw.table.path: raw for raw in ctx.raws.values()}
-    return [
-        replace(f, row=by_path[f.path].record_of_line(f.line)) if f.line and f.path in by_path else f for f in findings
-    ]
+    numbered = []
+    for f in findings:
+        raw = by_path.get(f.path)
+        if raw is None or not f.line:
+            numbered.append(f)
+            continue
+        path, line = raw.located(f.line)  # a multipart resource's finding names its part and line
+        numbered.append(replace(f, path=path, line=line, row=raw.record_of_line(f.line)))
+    return numbered
