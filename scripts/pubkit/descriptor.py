@@ -208,7 +208,19 @@ def _load(root: Path, name: str, trusted: bool) -> DataPackage:
         raise CheckFailed(problems)
     for i, source in enumerate(descriptor.get("sources", [])):
         if "path" in source and not is_url(source["path"]):
-            problems += _unsafe(root, source["path"], f"sources[{i}].path")
+            unsafe = _unsafe(root, source["path"], f"sources[{i}].path")
+            problems += unsafe
+            if not unsafe and not (root / source["path"]).is_file():
+                detail = f"sources[{i}].path {quoted(source['path'])} is listed but is no file of the package"
+                problems.append(_problem(DESCRIPTOR, detail, "missing-file"))
+    names = [r.get("name") for r in descriptor.get("resources", []) if isinstance(r, dict)]
+    problems += [
+        _problem(
+            DESCRIPTOR, f"resources[{i}].name {quoted(n)} is the name of an earlier resource: names must be unique"
+        )
+        for i, n in enumerate(names)
+        if isinstance(n, str) and n in names[:i]
+    ]
     problems += _extension_problems(root, descriptor)
     tables = []
     for i, resource in enumerate(descriptor.get("resources", [])):
@@ -292,20 +304,38 @@ def _property_problems(descriptor) -> list[Finding]:
         problems.append(_problem(DESCRIPTOR, f"version {quoted(descriptor['version'])} cannot name a release folder"))
     if "created" in descriptor:
         try:
-            datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
+            created = datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
         except ValueError:
             detail = f"created {quoted(descriptor['created'])} is not an ISO 8601 date and time"
             problems.append(_problem(DESCRIPTOR, detail))
+        else:
+            if descriptor.get(STRICT) is True:  # what a release needs of its date, a strict check asks for
+                problems += [_problem(DESCRIPTOR, p) for p in _release_date_problems(descriptor, created)]
     return problems
 
 
 def release_problems(descriptor: dict) -> list[Finding]:
     """One finding per property a release needs and the descriptor lacks, saying what to add."""
-    return [
+    problems = [
         _problem(DESCRIPTOR, f"a release needs the property {quoted(key)}: {advice}")
         for key, advice in RELEASE_NEEDS.items()
         if not descriptor.get(key)
     ]
+    try:
+        created = datetime.fromisoformat(str(descriptor.get("created")).replace("Z", "+00:00"))
+    except ValueError:
+        return problems
+    return problems + [_problem(DESCRIPTOR, p) for p in _release_date_problems(descriptor, created)]
+
+
+def _release_date_problems(descriptor: dict, created: datetime) -> list[str]:
+    """A release is dated by ``created``: it needs an offset (else builds depend on the clock's zone) and a
+    year a zip file can hold."""
+    if created.tzinfo is None:
+        return [f"created {quoted(descriptor['created'])} has no UTC offset: add Z or +08:00, so that builds agree"]
+    if not 1980 <= created.year <= 2107:
+        return [f"created {quoted(descriptor['created'])} lies outside 1980–2107, which a zip file can date"]
+    return []
 
 
 def _control_characters(value, where: str) -> list[str]:
@@ -331,6 +361,8 @@ def load_json(root: Path, relpath: str) -> dict:
     except json.JSONDecodeError as err:
         finding = _problem(relpath, f"invalid JSON at column {err.colno}: {err.msg}", "json", err.lineno)
         raise CheckFailed([finding]) from None
+    except RecursionError:
+        raise CheckFailed([_problem(relpath, "is nested too deeply to be a descriptor", "json")]) from None
 
 
 INFERRED = "pubkit:inferredSchema"  # set on a resource whose schema frictionless inferred

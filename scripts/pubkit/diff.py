@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from pubkit import index
+from pubkit.findings import PubkitError
 
 SHOWN_CHARACTERS = 40  # of each value in a summary of an added or removed row
 
@@ -32,8 +33,8 @@ def markdown(old: Path | None, new: Path) -> str:
 
 def _file_changes(old: Path, new: Path) -> list[str]:
     def names(folder: Path) -> set[str]:  # the workbook is named after its release: compare without that
-        described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        release = f"{described['name']}-{described['version']}"
+        described = _descriptor(folder)
+        release = f"{described.get('name')}-{described.get('version')}"
         return {p.replace(release, "<release>") for p in index.files_of(folder)}
 
     lines = [f"- file added: `{p}`" for p in sorted(names(new) - names(old))]
@@ -45,12 +46,14 @@ def _provenance_changes(old: Path, new: Path) -> list[str]:
     """Inputs and tools whose recorded sha256 or version changed."""
 
     def provenance(folder: Path) -> dict:
-        return json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("provenance", {})
+        recorded = _descriptor(folder).get("provenance")
+        return recorded if isinstance(recorded, dict) else {}
 
     before, after = provenance(old), provenance(new)
     lines = []
     for part, noun in (("inputs", "input"), ("tools", "tool")):
-        was, now = before.get(part, {}), after.get(part, {})
+        was, now = before.get(part) or {}, after.get(part) or {}
+        was, now = (w if isinstance(w, dict) else {} for w in (was, now))
         lines += [
             f"- {noun} `{k}`: {_show(was.get(k))} → {_show(now.get(k))}"
             for k in sorted(set(was) | set(now))
@@ -59,16 +62,31 @@ def _provenance_changes(old: Path, new: Path) -> list[str]:
     return ["### Provenance", "", *lines, ""] if lines else []
 
 
+def _descriptor(folder: Path) -> dict:
+    """A release folder's descriptor, vetted: release folders are untrusted input."""
+    path = index.regular_file(folder, "datapackage.json")
+    try:
+        described = json.loads(path.read_bytes().decode("utf-8")) if path else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        described = None
+    if not isinstance(described, dict) or not isinstance(described.get("resources"), list):
+        raise PubkitError(f"{folder} is not a release folder: its datapackage.json is not a release descriptor")
+    return described
+
+
 def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
-    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     tables = {}
-    for resource in descriptor["resources"]:
-        schema = resource["schema"]
-        key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+    for n, resource in enumerate(_descriptor(folder)["resources"]):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        path = index.regular_file(folder, resource.get("path", "")) if isinstance(resource.get("path"), str) else None
+        if not (isinstance(fields, list) and fields and all(isinstance(f, dict) for f in fields) and path):
+            raise PubkitError(f"{folder}: resources[{n}] is not a table of the release (a schema, and a file in it)")
+        key = schema.get("primaryKey") or [fields[0].get("name")]
         key = [key] if isinstance(key, str) else key
-        with (folder / resource["path"]).open(encoding="utf-8", newline="") as stream:
-            rows = {tuple(r[k] for k in key): r for r in csv.DictReader(stream)}
-        tables[resource["name"]] = (schema, rows)
+        with path.open(encoding="utf-8", errors="replace", newline="") as stream:
+            rows = {tuple(r.get(k) or "" for k in key): r for r in csv.DictReader(stream)}
+        tables[str(resource.get("name", n))] = (schema, rows)
     return tables
 
 

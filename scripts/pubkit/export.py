@@ -178,7 +178,7 @@ def _write_table_sheet(sheet, table: Table, typed: pd.DataFrame, text: pd.DataFr
 
     kinds = [f.get("type", "string") for f in table.fields]
     _prepare(sheet, [table.field_names, *_excel_rows(table, kinds, typed.iloc[:200], text.iloc[:200])], len(typed) + 1)
-    sheet.append([_bold(WriteOnlyCell(sheet, value=name)) for name in table.field_names])
+    sheet.append([_header_cell(sheet, name) for name in table.field_names])
     wrap = [kind in ("number", "integer", "string", "datetime") for kind in kinds]
     for start in range(0, len(typed), EXCEL_BATCH_ROWS):  # Python values for one batch at a time
         stop = start + EXCEL_BATCH_ROWS
@@ -192,6 +192,16 @@ def _excel_rows(table: Table, kinds: list[str], typed: pd.DataFrame, text: pd.Da
 
 def excel_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
     return fieldtypes.TYPES[kind].excel(typed, text)
+
+
+def _header_cell(sheet, value):
+    """A bold header cell; a name that starts like a formula stays text, as data cells do."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+    return _bold(cell)
 
 
 def _cell(sheet, value, cell_class):
@@ -211,7 +221,7 @@ def _write_rows(sheet, rows: list[tuple], widths: list[int] | None = None) -> No
     from openpyxl.cell import WriteOnlyCell
 
     _prepare(sheet, rows, len(rows), widths)
-    sheet.append([_bold(WriteOnlyCell(sheet, value=v)) for v in rows[0]])
+    sheet.append([_header_cell(sheet, v) for v in rows[0]])
     for row in rows[1:]:
         sheet.append([_cell(sheet, v, WriteOnlyCell) for v in row])
 

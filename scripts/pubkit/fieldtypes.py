@@ -30,6 +30,7 @@ NUMBER_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 INTEGER_TEXT = r"[+-]?[0-9]{1,18}"  # within int64: longer integers go to the reference reader
 DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 DATETIME_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?"
+STRICT_TEXT = {INTEGER_TEXT: r"[+-]?[0-9]+"}  # what a strict package takes as plain, beyond the fast path
 ZONE_TEXT = r"(?:Z|[+-][0-9]{2}:?[0-9]{2})$"
 NUMBER_DEFAULTS = {"decimalChar": ".", "groupChar": "", "bareNumber": True}
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
@@ -82,7 +83,9 @@ def _fast_then_reference(
     ok = cells.str.fullmatch(plain, na=False) if _defaults(field) else pd.Series(False, index=cells.index)
     typed = fast(cells.where(ok)).astype(dtype)
     others = cells.notna() & ~ok
-    if others.any() and not (strict and _defaults(field)):
+    if strict and _defaults(field):  # only plain text, even where it is too long for the fast path
+        others &= cells.str.fullmatch(STRICT_TEXT.get(plain, plain), na=False)
+    if others.any():
         typed = typed.astype(object)
         typed[others] = _by_reference(cells[others], field, convert)
         typed = typed.astype(dtype)
@@ -204,11 +207,15 @@ def _cast_as_read(cells: pd.Series, field: dict, strict: bool = False) -> pd.Ser
 
 
 def format_number(value) -> str:
-    """Shortest exact text: 10000000000000 (never 1e13), 17.84, 6.2."""
+    """Shortest exact text, never in exponent form: 10000000000000 (not 1e13), 17.84, 0.000015 (not 1.5e-05)."""
+    import numpy
+
     value = float(value)
     if value.is_integer() and abs(value) < EXACT_FLOAT:
         return str(int(value))
-    return repr(value)
+    if not math.isfinite(value):
+        return "INF" if value > 0 else "-INF" if value < 0 else "NaN"
+    return numpy.format_float_positional(value, unique=True, trim="-")
 
 
 def _excel_number(typed: pd.Series, text: pd.Series) -> list:
@@ -316,8 +323,10 @@ def text_of(field: dict):
 
     Dates and datetimes read with a ``format`` are written in ISO 8601, the default format.
     """
-    if field.get("type") in ("date", "datetime") and field.get("format", "default") != "default":
-        return _iso_date if field["type"] == "date" else _iso_datetime
+    if field.get("type") == "date":  # ISO 8601, padded: 2022-9-23, which frictionless reads, is 2022-09-23
+        return _iso_date
+    if field.get("type") == "datetime" and field.get("format", "default") != "default":
+        return _iso_datetime
     return of(field).text
 
 

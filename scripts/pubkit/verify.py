@@ -9,11 +9,12 @@ Whether the current release is what the sources build now is ``check``'s questio
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pubkit import buildinfo, descriptor, errors, formats, index
 from pubkit.descriptor import DataPackage
-from pubkit.findings import Finding
+from pubkit.findings import CheckFailed, Finding
 
 ENTRIES = {
     "release index": errors.RELEASE_INDEX,
@@ -43,14 +44,12 @@ def dist(pkg: DataPackage) -> tuple[list[Finding], bool]:
 
 def index_findings(pkg: DataPackage) -> list[Finding]:
     """Every release in dist/releases.json is in dist/, byte for byte as indexed, zip included."""
-    import zipfile
-
     catalogue = index.load(pkg.root)
     findings = []
     for entry in catalogue["releases"]:
         folder = pkg.root / DIST / entry["folder"]
         shown = f"{DIST}/{entry['folder']}"
-        if not folder.is_dir():
+        if folder.is_symlink() or not folder.is_dir():
             findings.append(_finding(shown, None, None, "is listed in dist/releases.json but missing", "release index"))
             continue
         recorded = {f["path"]: (f["bytes"], f["sha256"]) for f in entry["files"]}
@@ -59,8 +58,8 @@ def index_findings(pkg: DataPackage) -> list[Finding]:
         findings += [
             _finding(f"{shown}/{p}", None, None, _index_change(p, recorded, actual), "release index") for p in changed
         ]
-        archive = pkg.root / DIST / entry["zip"]["path"]
-        if not archive.is_file() or buildinfo.sha256_file(archive) != entry["zip"]["sha256"]:
+        archive = index.regular_file(pkg.root / DIST, entry["zip"]["path"])
+        if archive is None or buildinfo.sha256_file(archive) != entry["zip"]["sha256"]:
             findings.append(
                 _finding(
                     f"{DIST}/{entry['zip']['path']}",
@@ -73,9 +72,7 @@ def index_findings(pkg: DataPackage) -> list[Finding]:
             continue
         if changed:
             continue  # the folder changed, not the zip
-        with zipfile.ZipFile(archive) as opened:
-            inside = {i.filename.removeprefix(f"{entry['folder']}/"): opened.read(i) for i in opened.infolist()}
-        if inside != {p: (folder / p).read_bytes() for p in actual}:
+        if not _zip_holds(archive, entry["folder"], actual):
             findings.append(
                 _finding(
                     f"{DIST}/{entry['zip']['path']}", None, None, f"does not hold exactly {shown}", "release index"
@@ -95,8 +92,34 @@ def index_findings(pkg: DataPackage) -> list[Finding]:
     return findings
 
 
+def _zip_holds(archive: Path, folder: str, files: dict[str, tuple[int, str]]) -> bool:
+    """Whether the zip holds exactly ``files`` (path -> bytes, sha256) under ``folder/``: sizes first, then
+    each entry streamed through sha256, so that no entry is ever held whole in memory."""
+    import hashlib
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            infos = opened.infolist()
+            names = {i.filename.removeprefix(f"{folder}/"): i for i in infos}
+            if len(names) != len(infos) or set(names) != set(files):
+                return False
+            if any(names[p].file_size != files[p][0] for p in files):
+                return False
+            for path, info in names.items():
+                digest = hashlib.sha256()
+                with opened.open(info) as stream:
+                    for block in iter(lambda: stream.read(1 << 20), b""):
+                        digest.update(block)
+                if digest.hexdigest() != files[path][1]:
+                    return False
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+        return False
+    return True
+
+
 def releases(pkg: DataPackage) -> list[Path]:
-    return sorted(p for p in (pkg.root / DIST).glob(f"{pkg.name}-*") if p.is_dir())
+    return sorted(p for p in (pkg.root / DIST).glob(f"{pkg.name}-*") if p.is_dir() and not p.is_symlink())
 
 
 def release_folder(folder: Path, root: Path | None = None) -> list[Finding]:
@@ -107,10 +130,16 @@ def release_folder(folder: Path, root: Path | None = None) -> list[Finding]:
 
 
 def integrity(folder: Path, shown: str) -> list[Finding]:
-    sums = folder / SUMS
-    if not sums.is_file():
+    sums = index.regular_file(folder, SUMS)
+    if sums is None:
         return [_finding(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified", "checksum")]
-    recorded = dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines() if line)
+    strangers = [
+        _finding(f"{shown}/{p}", None, None, "is a link or a special file, which no release holds", "checksum")
+        for p in index.strangers_of(folder)
+    ]
+    recorded, malformed = _sums(sums, f"{shown}/{SUMS}")
+    if malformed or strangers:
+        return strangers + malformed
     present = set(index.files_of(folder)) - {SUMS}
     findings = [
         _finding(f"{shown}/{p}", None, None, "is listed in SHA256SUMS but missing: a file was removed", "checksum")
@@ -128,10 +157,36 @@ def integrity(folder: Path, shown: str) -> list[Finding]:
     return findings or _descriptor_integrity(folder, shown)
 
 
+def _sums(path: Path, shown: str) -> tuple[dict[str, str], list[Finding]]:
+    """SHA256SUMS as ``sha256sum`` writes it: ``<sha256>  <path>`` a line; any other line is a finding."""
+    recorded, findings = {}, []
+    try:
+        lines = path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return {}, [_finding(shown, None, None, "is not UTF-8 text: restore it from git", "checksum")]
+    for number, line in enumerate(lines, start=1):
+        digest, _, relpath = line.partition("  ")
+        if not (index.HEX64.fullmatch(digest) and index.safe_relpath(relpath)):
+            detail = "is not a line of sha256sum output (<sha256>  <path>): restore it from git"
+            findings.append(_finding(shown, number, None, detail, "checksum"))
+        else:
+            recorded[relpath] = digest
+    return recorded, findings
+
+
 def _descriptor_integrity(folder: Path, shown: str) -> list[Finding]:
     findings = []
-    for resource in descriptor.load_json(folder, descriptor.DESCRIPTOR)["resources"]:
-        path = folder / resource["path"]
+    try:
+        resources = descriptor.load_json(folder, descriptor.DESCRIPTOR).get("resources", [])
+    except (CheckFailed, AttributeError):
+        return [_finding(f"{shown}/datapackage.json", None, None, "is not a release descriptor", "checksum")]
+    for resource in resources if isinstance(resources, list) else []:
+        relpath = resource.get("path") if isinstance(resource, dict) else None
+        path = index.regular_file(folder, relpath) if isinstance(relpath, str) else None
+        if path is None:
+            detail = f"names {json.dumps(relpath)}, which is no file of the release"
+            findings.append(_finding(f"{shown}/datapackage.json", None, None, detail, "checksum"))
+            continue
         actual = (path.stat().st_size, f"sha256:{buildinfo.sha256_file(path)}")
         if actual != (resource.get("bytes"), resource.get("hash")):
             message = f"has {actual[0]} bytes and {actual[1]}, but datapackage.json records {resource.get('bytes')} and {resource.get('hash')}"

@@ -12,7 +12,7 @@ from html import escape
 
 import pandas as pd
 
-from pubkit import charts
+from pubkit import charts, fieldtypes
 from pubkit.datasheet import PREVIEW_ROWS
 from pubkit.extensions import Context, Datasheet
 from pubkit.profiles import value_provenance as vp
@@ -65,7 +65,8 @@ def datasheet(ctx: Context) -> Datasheet:
 def _human(value, qualifier) -> str:
     if pd.isna(value):
         return ""
-    decimals = 0 if float(value).is_integer() else len(repr(float(value)).split(".")[1])
+    exact = fieldtypes.format_number(value)  # every stated digit, never rounded: 0.000015 stays 0.000015
+    decimals = len(exact.split(".")[1]) if "." in exact else 0
     return f"{charts.SIGNS.get(qualifier, '') if pd.notna(qualifier) else ''}{value:,.{decimals}f}"
 
 
@@ -75,7 +76,7 @@ def _source(ctx: Context, r: vp.Roles, shown: pd.DataFrame) -> str:
     parts = []
     for document, (_path, text, _language) in texts.items():
         quotes = shown.loc[shown["document"] == document, ["id", "quoteStart", "quoteEnd"]].dropna()
-        spans = sorted(zip(quotes["quoteStart"].astype(int), quotes["quoteEnd"].astype(int), quotes["id"].astype(str)))
+        spans = sorted(zip(map(int, quotes["quoteStart"]), map(int, quotes["quoteEnd"]), quotes["id"].astype(str)))
         cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
         pieces, open_spans, i = [], [], 0
         for start, end in itertools.pairwise(cuts):

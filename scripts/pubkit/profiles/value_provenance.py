@@ -325,7 +325,13 @@ def archived_texts(ctx: Context, r: Roles) -> tuple[dict, list[Finding]]:
                 LANGUAGE.at(raw.table.path, line, f.get("language"), language=quoted(language), known=known)
             )
             continue
-        texts[doc[f["id"]]] = (path, data.decode("utf-8"), LANGUAGES[language])
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            detail = f"{path} is not UTF-8 (byte {err.start} cannot be decoded): quotes and offsets need its text"
+            findings.append(ARCHIVE.at(raw.table.path, line, f["path"], detail=detail))
+            continue
+        texts[doc[f["id"]]] = (path, text, LANGUAGES[language])
     return texts, findings
 
 
@@ -383,8 +389,18 @@ def _quote_problem(text: str, row: pd.Series, names: dict[str, str]) -> str | No
             if found >= 0
             else "; the quote is nowhere in the text"
         )
-        return f"the archived text at {start}–{end} reads {quoted(text[start:end])}, not the quote{hint}"
+        return f"the archived text at {start}–{end} reads {quoted(text[start:end])}, not the quote{hint}{_cause(text)}"
     return None
+
+
+def _cause(text: str) -> str:
+    """What in an archived text shifts offsets that were counted in another copy of it."""
+    causes = []
+    if text.startswith("\ufeff"):
+        causes.append("it starts with a byte-order mark, which counts as one code point")
+    if "\r\n" in text:
+        causes.append("its lines end in CRLF, and each counts as two code points")
+    return f" ({'; '.join(causes)})" if causes else ""
 
 
 def _rederive(raw, r: Roles, line: int, row: pd.Series, language: Language) -> list[Finding]:
@@ -544,7 +560,7 @@ def _restatement_findings(raw, names: dict, line: int, row: pd.Series, values: p
 
 def _spans(frame: pd.DataFrame, document, start: str, end: str) -> list[tuple[int, int]]:
     rows = frame.loc[frame["document"] == document, [start, end]].dropna().drop_duplicates()
-    return list(zip(rows[start].astype(int), rows[end].astype(int)))
+    return [(int(s), int(e)) for s, e in zip(rows[start], rows[end])]
 
 
 def _coverage_findings(
