@@ -1,0 +1,295 @@
+"""Typing slips, other people's packages and hostile files (issue: 36 defects): each gives one located line.
+
+Everything under ``dist/`` is untrusted: nothing outside the package is read, nothing hangs, nothing crashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import zipfile
+
+import pytest
+
+from conftest import ROOT, bump, copy_package, run_cli, snapshot
+from devtools import synth
+from pubkit import descriptor
+from pubkit.findings import PubkitError
+
+RELEASED = "china-manufacturing-regions-1.2.0"
+
+
+def edit_json(path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def check(capsys, package) -> tuple[int, list[str]]:
+    code, out, err = run_cli(capsys, "check", str(package))
+    return code, (out + err).splitlines()
+
+
+def test_synth_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "keep.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(PubkitError, match="exists and is not an empty folder"):
+        synth.write(descriptor.load(ROOT, trusted=True), tmp_path, rows=30)
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_a_resource_name_that_is_a_path_is_refused_and_nothing_is_written(package, capsys):
+    edit_json(package / "datapackage.json", lambda d: d["resources"][0].update(name="../../escaped"))
+    before = snapshot(package.parent)
+    assert check(capsys, package) == (
+        1,
+        [
+            'datapackage.json: resources[0].name "../../escaped" must be lower-case letters, digits, ., _ or - '
+            "(the standard's pattern) (descriptor)",
+            'schemas/observations.schema.json: the foreign key {"fields": ["document_id"], "reference": {"resource": '
+            '"documents", "fields": ["document_id"]}} points to no table of the package (descriptor)',
+            'schemas/ignored_mentions.schema.json: the foreign key {"fields": ["document_id"], "reference": '
+            '{"resource": "documents", "fields": ["document_id"]}} points to no table of the package (descriptor)',
+            "3 problem(s):",
+            "  3 × descriptor",
+        ],
+    )
+    assert snapshot(package.parent) == before
+
+
+def test_a_resource_listed_twice_is_one_line(package, capsys):
+    edit_json(package / "datapackage.json", lambda d: d["resources"].append(d["resources"][2]))
+    assert check(capsys, package)[1][0] == (
+        'datapackage.json: resources[6].name "area_memberships" is the name of an earlier resource: names must be '
+        "unique (descriptor)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("created", "line"),
+    [
+        ("1970-01-01T00:00:00Z", 'created "1970-01-01T00:00:00Z" lies outside 1980–2107, which a zip file can date'),
+        (
+            "2026-11-27T00:00:00",
+            'created "2026-11-27T00:00:00" has no UTC offset: add Z or +08:00, so that builds agree',
+        ),
+    ],
+)
+def test_a_release_date_a_zip_cannot_hold_is_found_by_check(package, capsys, created, line):
+    bump(package, "1.4.0")
+    edit_json(package / "datapackage.json", lambda d: d.update(created=created))
+    assert check(capsys, package)[1][0] == f"datapackage.json: {line} (descriptor)"
+
+
+def test_a_source_date_epoch_that_is_no_date_is_one_line(package, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    bump(package, "1.4.0")
+    assert run_cli(capsys, "build", str(package)) == (
+        1,
+        "",
+        "error: SOURCE_DATE_EPOCH='abc' is not a whole number of seconds between 1980 and 2107\n",
+    )
+
+
+@pytest.mark.parametrize("path", ["sources", "sources/nothing.txt"])
+def test_a_source_that_is_no_file_is_one_line(package, capsys, path):
+    edit_json(package / "datapackage.json", lambda d: d["sources"].append({"title": "x", "path": path}))
+    assert check(capsys, package)[1][0] == (
+        f'datapackage.json: sources[1].path "{path}" is listed but is no file of the package (missing-file)'
+    )
+
+
+def test_a_descriptor_nested_too_deeply_is_one_line(package, capsys):
+    text = (package / "datapackage.json").read_text(encoding="utf-8")
+    (package / "datapackage.json").write_text(text[:-2] + ', "deep": ' + "[" * 100000 + "]" * 100000 + "}\n")
+    assert check(capsys, package)[1][0] == "datapackage.json: is nested too deeply to be a descriptor (json)"
+
+
+@pytest.mark.parametrize(
+    ("damage", "line"),
+    [
+        (lambda t: "", "dist/releases.json:1: is not valid JSON (Expecting value: line 1 column 1 (char 0)); "),
+        (lambda t: t + "<<<<<<< HEAD\n", "dist/releases.json:"),
+        (
+            lambda t: t.replace(f'"folder": "{RELEASED}"', '"folder": "/etc"'),
+            'dist/releases.json: releases[2].folder "/etc" is not a folder name inside dist/; ',
+        ),
+        (
+            lambda t: t.replace(f'"path": "{RELEASED}.zip"', '"path": "../../../etc/passwd"'),
+            "dist/releases.json: releases[2].zip is not a file of dist/ with its bytes and sha256; ",
+        ),
+    ],
+    ids=["emptied", "merge-conflict", "folder-outside", "zip-outside"],
+)
+def test_damaged_or_hostile_release_index_is_a_located_finding(package, capsys, damage, line):
+    index = package / "dist" / "releases.json"
+    index.write_text(damage(index.read_text(encoding="utf-8")), encoding="utf-8")
+    code, lines = check(capsys, package)
+    assert code == 1 and lines[0].startswith(line) and lines[0].endswith("(release index)")
+    assert len(lines) == 3
+
+
+def test_sha256sums_in_tag_format_is_a_located_finding(package, capsys):
+    sums = package / "dist" / RELEASED / "SHA256SUMS"
+    first = sums.read_text(encoding="utf-8").splitlines()[0]
+    digest, path = first.split("  ", 1)
+    sums.write_text(f"SHA256 ({path}) = {digest}\n", encoding="utf-8")
+    assert check(capsys, package)[1][0] == (
+        f"dist/{RELEASED}/SHA256SUMS:1: is not a line of sha256sum output (<sha256>  <path>): restore it from git "
+        "(checksum)"
+    )
+
+
+def test_a_link_in_a_release_is_reported_and_never_followed(package, capsys):
+    (package / "dist" / RELEASED / "shadow").symlink_to("/etc/shadow")
+    assert check(capsys, package)[1][0] == (
+        f"dist/{RELEASED}/shadow: is a link or a special file, which no release holds (checksum)"
+    )
+
+
+def test_a_release_descriptor_naming_a_device_is_reported_without_reading_it(package, capsys):
+    folder = package / "dist" / RELEASED
+    edit_json(folder / "datapackage.json", lambda d: d["resources"][0].update(path="/dev/zero"))
+    sums = folder / "SHA256SUMS"
+    digest = hashlib.sha256((folder / "datapackage.json").read_bytes()).hexdigest()
+    sums.write_text(
+        "".join(
+            f"{digest}  datapackage.json\n" if line.endswith("  datapackage.json") else line + "\n"
+            for line in sums.read_text(encoding="utf-8").splitlines()
+        ),
+        encoding="utf-8",
+    )
+    assert check(capsys, package)[1][0] == (
+        f'dist/{RELEASED}/datapackage.json: names "/dev/zero", which is no file of the release (checksum)'
+    )
+
+
+def test_a_zip_bomb_is_compared_by_size_before_anything_is_read(package, capsys):
+    archive = package / "dist" / f"{RELEASED}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bomb, bomb.open(f"{RELEASED}/SHA256SUMS", "w") as entry:
+        for _ in range(256):
+            entry.write(bytes(1 << 20))  # 256 MiB of zeros, a few hundred KiB zipped
+    index = package / "dist" / "releases.json"
+    edit_json(
+        index,
+        lambda d: d["releases"][2]["zip"].update(
+            sha256=hashlib.sha256(archive.read_bytes()).hexdigest(), bytes=archive.stat().st_size
+        ),
+    )
+    assert check(capsys, package)[1][0] == (
+        f"dist/{RELEASED}.zip: does not hold exactly dist/{RELEASED} (release index)"
+    )
+
+
+def test_diff_of_a_hostile_release_names_it_and_reads_nothing_outside(tmp_path, capsys):
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    released = json.loads((ROOT / "dist" / RELEASED / "datapackage.json").read_text(encoding="utf-8"))
+    released["resources"][0]["path"] = "/etc/passwd"
+    (evil / "datapackage.json").write_text(json.dumps(released), encoding="utf-8")
+    assert run_cli(capsys, "diff", str(ROOT / "dist" / RELEASED), str(evil)) == (
+        1,
+        "",
+        f"error: {evil}: resources[0] is not a table of the release (a schema, and a file in it)\n",
+    )
+
+
+def test_an_archive_that_is_not_utf8_is_a_finding(package, capsys):
+    archive = package / "sources" / "documents" / "stcn-2022-09-24-miit-manufacturing-clusters.txt"
+    archive.write_bytes(archive.read_bytes() + b"\xff")
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    documents = package / "sources" / "documents.csv"
+    documents.write_text(
+        documents.read_text(encoding="utf-8").replace(
+            "64cfe754685399c85d2b9999e30d7a0dab3a86adc690db4bf186c43b6cc783f8", digest
+        ),
+        encoding="utf-8",
+    )
+    size = len(archive.read_bytes()) - 1
+    assert check(capsys, package)[1][0] == (
+        "sources/documents.csv:2: archive_path: sources/documents/stcn-2022-09-24-miit-manufacturing-clusters.txt "
+        f"is not UTF-8 (byte {size} cannot be decoded): quotes and offsets need its text (archive)"
+    )
+
+
+def test_an_offset_finding_names_crlf_line_ends_in_the_archive(package, capsys):
+    archive = package / "sources" / "documents" / "stcn-2022-09-24-miit-manufacturing-clusters.txt"
+    archive.write_bytes(archive.read_bytes().replace(b"\n", b"\r\n"))
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    documents = package / "sources" / "documents.csv"
+    documents.write_text(
+        documents.read_text(encoding="utf-8").replace(
+            "64cfe754685399c85d2b9999e30d7a0dab3a86adc690db4bf186c43b6cc783f8", digest
+        ),
+        encoding="utf-8",
+    )
+    code, lines = check(capsys, package)
+    quote_lines = [line for line in lines if line.endswith("(quote)")]
+    assert code == 1 and quote_lines
+    assert all("(its lines end in CRLF, and each counts as two code points)" in line for line in quote_lines)
+
+
+def test_an_offset_beyond_any_integer_is_a_quote_finding(package, capsys):
+    observations = package / "sources" / "observations.csv"
+    text = observations.read_text(encoding="utf-8")
+    observations.write_text(text.replace(",1068,1083,", ",99999999999999999999,1083,", 1), encoding="utf-8")
+    code, lines = check(capsys, package)
+    assert code == 1 and lines[:2] == [
+        'sources/observations.csv:2: quote: the archived text at 99999999999999999999–1083 reads "", not the '
+        "quote; the quote is at 266–281 (quote)",
+        "sources/observations.csv:2: quote_start: quote_start 99999999999999999999 is not less than quote_end 1083 "
+        "(quote offsets order)",
+    ]
+
+
+def test_a_field_named_like_a_formula_stays_text_in_the_workbook(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    package = tmp_path / "formula"
+    package.mkdir()
+    (package / "t.csv").write_text('"=HYPERLINK(""x"")",n\na,1\n', encoding="utf-8")
+    fields = [{"name": '=HYPERLINK("x")'}, {"name": "n", "type": "number"}]
+    descriptor_ = {
+        "name": "formula",
+        "title": "t",
+        "id": "urn:x",
+        "version": "1.0.0",
+        "created": "2026-01-01T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0"}],
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields}}],
+    }
+    (package / "datapackage.json").write_text(json.dumps(descriptor_), encoding="utf-8")
+    assert run_cli(capsys, "build", str(package))[0] == 0
+    sheet = load_workbook(package / "dist" / "formula-1.0.0" / "formula-1.0.0.xlsx")["t"]
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ('=HYPERLINK("x")', "s")
+
+
+def test_small_numbers_are_published_as_written_never_in_exponent_form(tmp_path, capsys):
+    package = tmp_path / "small"
+    package.mkdir()
+    (package / "t.csv").write_text("n\n0.000015\n0.00001\n", encoding="utf-8")
+    descriptor_ = {
+        "name": "small",
+        "title": "t",
+        "id": "urn:x",
+        "version": "1.0.0",
+        "created": "2026-01-01T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0"}],
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "n", "type": "number"}]}}],
+    }
+    (package / "datapackage.json").write_text(json.dumps(descriptor_), encoding="utf-8")
+    assert run_cli(capsys, "build", str(package)) == (0, "built: dist/small-1.0.0\n", "")
+    assert (package / "dist" / "small-1.0.0" / "csv" / "t.csv").read_bytes() == b"n\r\n0.000015\r\n0.00001\r\n"
+
+
+def test_a_release_leaves_its_bookkeeping_readable_by_all(tmp_path, capsys):
+    package = copy_package(tmp_path / "p")
+    bump(package, "1.9.0")
+    (package / "CHANGELOG.md").chmod(0o644)
+    assert run_cli(capsys, "release", str(package))[0] == 0
+    modes = {
+        name: stat.S_IMODE(os.stat(package / name).st_mode)
+        for name in ("dist/releases.json", "CHANGELOG.md", "CITATION.cff")
+    }
+    assert modes == {"dist/releases.json": 0o644, "CHANGELOG.md": 0o644, "CITATION.cff": 0o644}
