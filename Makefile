@@ -17,9 +17,6 @@ PUBKIT := $(VENV)/bin/pubkit --trust-package-code
 INSTALLED := $(VENV)/.installed
 VERSION := $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 RELEASE := dist/china-manufacturing-regions-$(VERSION)
-BUILT := .build/built-$(VERSION)
-INPUTS := datapackage.json $(wildcard schemas/*.json sources/*.csv sources/documents/*) \
-          $(shell find scripts -name '*.py' -o -name '*.json' | sort)
 FUZZ_EXAMPLES ?= 250
 
 BENCH_ROWS ?= 1000000
@@ -29,7 +26,9 @@ BENCH_ROWS ?= 1000000
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
-all: $(BUILT) ## Build dist/ from sources/ (creates .venv first)
+all: $(INSTALLED) ## Build dist/ from sources/ (creates .venv first); a build that changes nothing says so
+	@echo "==> Building $(RELEASE)"
+	$(PUBKIT) build
 
 $(INSTALLED): requirements.lock pyproject.toml
 	@echo "==> Creating $(VENV) with $(PYTHON)"
@@ -40,11 +39,6 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@echo "==> $(VENV) is ready: $$($(VENV)/bin/pubkit --version)"
 	touch $@
-
-$(BUILT): $(INSTALLED) $(INPUTS)
-	@echo "==> Building $(RELEASE)"
-	$(PUBKIT) build
-	mkdir -p .build && touch $@
 
 check: $(INSTALLED) ## Validate datapackage.json and sources/, verify dist/ against them
 	@echo "==> Checking sources/ and dist/"

@@ -293,3 +293,106 @@ def test_a_release_leaves_its_bookkeeping_readable_by_all(tmp_path, capsys):
         for name in ("dist/releases.json", "CHANGELOG.md", "CITATION.cff")
     }
     assert modes == {"dist/releases.json": 0o644, "CHANGELOG.md": 0o644, "CITATION.cff": 0o644}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "a\ufffeb",
+            'sources/observations.csv:2: note: "a\ufffeb" contains a control character or a noncharacter '
+            "(U+FFFE, U+FFFF), which Excel cannot store (control character)",
+        ),
+        (
+            "x" * 40000,
+            "sources/observations.csv:2: note: holds 40000 characters, more than the 32767 a workbook cell can hold (long cell)",
+        ),
+    ],
+    ids=["noncharacter", "long-cell"],
+)
+def test_what_no_workbook_can_hold_is_found_at_its_source_line(package, capsys, text, line):
+    observations = package / "sources" / "observations.csv"
+    rows = observations.read_text(encoding="utf-8").split("\n")
+    rows[1] = rows[1].rsplit(",", 1)[0] + f',"{text}"'
+    observations.write_text("\n".join(rows), encoding="utf-8")
+    assert check(capsys, package)[1][:2] == [line, "1 problem(s):"]
+
+
+def test_a_second_build_while_one_runs_is_refused_in_one_line(package, capsys):
+    import fcntl
+
+    bump(package, "1.4.0")  # a version that could be released
+    (package / ".build").mkdir(exist_ok=True)
+    with open(package / ".build" / "pubkit.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        for command in ("build", "release"):
+            assert run_cli(capsys, command, str(package)) == (
+                1,
+                "",
+                "error: another pubkit build or release is running in this package: let it finish\n",
+            )
+
+
+def test_two_sources_with_one_file_name_are_refused_before_a_release_ships_the_wrong_text(package, capsys):
+    other = package / "sources" / "copy"
+    other.mkdir()
+    name = "stcn-2022-09-24-miit-manufacturing-clusters.txt"
+    (other / name).write_text("another text", encoding="utf-8")
+    edit_json(
+        package / "datapackage.json", lambda d: d["sources"].append({"title": "x", "path": f"sources/copy/{name}"})
+    )
+    bump(package, "1.4.0")
+    code, out, _ = run_cli(capsys, "build", str(package))
+    assert code == 1 and out.splitlines()[0] == (
+        f'datapackage.json: sources "sources/copy/{name}" and "sources/documents/{name}" share the file name '
+        f'"{name}": a release keeps archived documents by file name; rename one (descriptor)'
+    )
+
+
+def test_an_inherited_source_date_epoch_does_not_make_a_release_look_changed(monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    version = descriptor.load(ROOT, trusted=True).release_name
+    assert run_cli(capsys, "check", str(ROOT)) == (0, f"ok: {version}: sources valid, dist/ verified\n", "")
+
+
+def test_a_figure_with_no_finite_decimal_agrees_within_the_stated_tolerance():
+    from fractions import Fraction
+
+    from pubkit.profiles.value_provenance import _agrees
+
+    third = Fraction(100, 3)  # 1/3 in percent
+    assert _agrees(third, Fraction("33.333333333333336"))  # as a float writes it
+    assert not _agrees(third, Fraction("33.33"))
+    assert not _agrees(Fraction(1, 4), Fraction("0.2500000000001"))  # a finite decimal agrees only exactly
+
+
+def test_debug_shows_the_traceback_and_keeps_exit_code_2(package, capsys, monkeypatch):
+    from pubkit import cli, validate
+
+    def broken(pkg, engine):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(validate, "sources", broken)
+    monkeypatch.setenv("PUBKIT_DEBUG", "1")
+    assert cli.main(["--trust-package-code", "check", str(package)]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_every_value_is_escaped_and_only_safe_links_are_made_in_the_datasheet(tmp_path, capsys):
+    package = tmp_path / "xss"
+    package.mkdir()
+    (package / "t.csv").write_text('id,t\n"<script>alert(1)</script>","x"" onmouseover=""alert(2)"\n', encoding="utf-8")
+    descriptor_ = {
+        "name": "xss",
+        "title": "<b>t</b>",
+        "id": "urn:x",
+        "version": "1.0.0",
+        "created": "2026-01-01T00:00:00Z",
+        "licenses": [{"name": "evil", "path": "javascript:alert(3)"}],
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "id"}, {"name": "t"}]}}],
+    }
+    (package / "datapackage.json").write_text(json.dumps(descriptor_), encoding="utf-8")
+    assert run_cli(capsys, "build", str(package))[0] == 0
+    page = (package / "dist" / "xss-1.0.0" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b>t</b>" not in page and 'onmouseover="alert' not in page
+    assert "javascript:" not in page

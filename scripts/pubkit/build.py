@@ -8,9 +8,11 @@ leaves ``dist/`` byte for byte as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from pubkit import (
@@ -29,7 +31,7 @@ from pubkit import (
     verify,
 )
 from pubkit.descriptor import DataPackage
-from pubkit.findings import CheckFailed
+from pubkit.findings import CheckFailed, PubkitError
 
 DIST = "dist"
 STAGING = ".build"
@@ -52,8 +54,32 @@ PACKAGE_PROPERTIES = (
 )
 
 
+@contextlib.contextmanager
+def locked(pkg: DataPackage):
+    """One build or release at a time in a package: a second one waits for none and says so."""
+    import fcntl
+
+    (pkg.root / STAGING).mkdir(exist_ok=True)
+    with open(pkg.root / STAGING / "pubkit.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PubkitError("another pubkit build or release is running in this package: let it finish") from None
+        yield
+
+
 def build(pkg: DataPackage) -> str:
     """Validate, build, verify, publish; return a one-line outcome for the user."""
+    with locked(pkg):
+        return _build(pkg)
+
+
+def unlocked_build(pkg: DataPackage) -> str:
+    """``build`` for a caller that holds the lock (``release``)."""
+    return _build(pkg)
+
+
+def _build(pkg: DataPackage) -> str:
     findings = pkg.release_problems() or validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
@@ -69,16 +95,20 @@ def build(pkg: DataPackage) -> str:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_release(pkg: DataPackage, parent: Path) -> Path:
-    """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder."""
+def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None) -> Path:
+    """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder.
+
+    ``date`` is the build date (``buildinfo.build_date`` where none is given): ``check`` rebuilds a
+    release with the date it recorded, whatever ``SOURCE_DATE_EPOCH`` the shell holds now.
+    """
     # Load
     ctx, _ = validate.read_all(pkg)
     modules, _ = extensions.load(pkg, pkg.trusted)
     typed = ctx.frames
     # Process
     texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
-    created = buildinfo.build_date(pkg)
-    provenance = buildinfo.record(pkg)
+    created = date or buildinfo.build_date(pkg)
+    provenance = buildinfo.record(pkg, created)
     core = package_properties(pkg, created)
     # Save
     out = parent / pkg.release_name

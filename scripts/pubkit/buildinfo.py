@@ -42,7 +42,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def record(pkg: DataPackage) -> dict:
+def record(pkg: DataPackage, date: datetime | None = None) -> dict:
     """The build date, every input's sha256, the toolkit's version and the lock's sha256, the tools' versions."""
     import pubkit
 
@@ -56,7 +56,7 @@ def record(pkg: DataPackage) -> dict:
     inputs = [p for p in dict.fromkeys(inputs) if (pkg.root / p).is_file()]  # inline tables live in the descriptor
     lock = pkg.root / LOCK
     return {
-        "build_date": iso(build_date(pkg)),
+        "build_date": iso(date or build_date(pkg)),
         "inputs": {path: f"sha256:{sha256_file(pkg.root / path)}" for path in inputs},
         "toolkit": {"name": pubkit.DISTRIBUTION, "version": pubkit.version()},
         "lock": {"path": LOCK, "sha256": sha256_file(lock)} if lock.is_file() else None,

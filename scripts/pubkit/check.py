@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pubkit import build, errors, index, validate, verify
@@ -34,13 +36,23 @@ def verifies_dist(pkg: DataPackage) -> bool:
     return pkg.release_name is not None and (pkg.strict or (pkg.root / build.DIST).is_dir())
 
 
+def recorded_date(folder: Path) -> datetime | None:
+    """The build date a release folder records (its provenance), if it records a valid one."""
+    try:
+        recorded = json.loads((folder / "datapackage.json").read_bytes())["provenance"]["build_date"]
+        return datetime.fromisoformat(recorded.replace("Z", "+00:00")).astimezone(UTC)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def current_is_fresh(pkg: DataPackage) -> list[Finding]:
     shown = f"{build.DIST}/{pkg.release_name}"
     target = pkg.root / shown
     if not target.is_dir():
         return [errors.STALE.at(shown, detail="does not exist: run `make` to build it")]
     with tempfile.TemporaryDirectory(prefix="pubkit-check-") as scratch:
-        differing = verify.differing_files(build.write_release(pkg, Path(scratch)), target)
+        built = build.write_release(pkg, Path(scratch), recorded_date(target))
+        differing = verify.differing_files(built, target)
     if not differing:
         return []
     if pkg.version in index.released_versions(pkg.root):

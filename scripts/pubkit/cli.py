@@ -36,11 +36,33 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as err:  # the machine, not the data: a full disk, a read-only folder, a file in the way
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        return 1
     except Exception as err:  # an internal error: one line, never a traceback (PUBKIT_DEBUG=1 shows it)
         if os.environ.get("PUBKIT_DEBUG"):
-            raise
-        print(f"internal error: {type(err).__name__}: {err} (please report it to {REPORT_URL})", file=sys.stderr)
+            import traceback
+
+            traceback.print_exc()
+        else:
+            first = str(err).splitlines()[0][:300] if str(err) else ""
+            print(f"internal error: {type(err).__name__}: {first} (please report it to {REPORT_URL})", file=sys.stderr)
         return 2
+
+
+def run() -> None:
+    """The ``pubkit`` command: ``main``, and after an internal error an exit that prints nothing more.
+
+    Objects left half-done by the error (a workbook's write-only generators) would print their
+    own tracebacks while the interpreter shuts down; the one line said everything.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if code == 2:
+        os._exit(2)
+    sys.exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -321,6 +321,21 @@ def release_problems(descriptor: dict) -> list[Finding]:
         for key, advice in RELEASE_NEEDS.items()
         if not descriptor.get(key)
     ]
+    local = [
+        s["path"]
+        for s in descriptor.get("sources", [])
+        if isinstance(s, dict) and "path" in s and not is_url(s["path"])
+    ]
+    names = [PurePosixPath(p).name for p in local]
+    problems += [
+        _problem(
+            DESCRIPTOR,
+            f"sources {quoted(p)} and {quoted(local[names.index(n)])} share the file name {quoted(n)}: "
+            "a release keeps archived documents by file name; rename one",
+        )
+        for i, (p, n) in enumerate(zip(local, names))
+        if n in names[:i]
+    ]
     try:
         created = datetime.fromisoformat(str(descriptor.get("created")).replace("Z", "+00:00"))
     except ValueError:

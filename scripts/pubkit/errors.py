@@ -140,8 +140,14 @@ FOREIGN_KEY = E(
 CONTROL_CHARACTER = E(
     "control-character",
     "control character",
-    "{value} contains a control character, which Excel cannot store",
+    "{value} contains a control character or a noncharacter (U+FFFE, U+FFFF), which Excel cannot store",
     "delete the invisible character",
+)
+LONG_CELL = E(
+    "long-cell",
+    "long cell",
+    "holds {length} characters, more than the {limit} a workbook cell can hold",
+    "shorten the text, or split it over fields",
 )
 # The descriptor and its schemas -----------------------------------------------------------------
 DESCRIPTOR = E("package-error", "descriptor", "{detail}", "fix datapackage.json or the schema as the message says")

@@ -19,15 +19,27 @@ CHANGELOG_HEAD = "# Changelog\n\nEvery release of the data, value by value (gene
 
 
 def cut(pkg: DataPackage) -> str:
-    """Build the current version, then write its zip, the index entry, the changelog entry and CITATION.cff."""
+    """Build the current version, then write its zip, the index entry, the changelog entry and CITATION.cff.
+
+    One release at a time: a second, concurrent one is refused (``build.locked``).
+    """
+    _refuse(pkg)  # the quick refusals first: a refused release writes nothing, not even its lock
+    with build.locked(pkg):
+        _refuse(pkg)  # again, now that no other release can be between the check and the build
+        return _cut(pkg, index.load(pkg.root))
+
+
+def _refuse(pkg: DataPackage) -> None:
     if pkg.release_problems():
         raise CheckFailed(pkg.release_problems())
-    catalogue = index.load(pkg.root)
     if pkg.version in index.released_versions(pkg.root):
         raise PubkitError(
             f"version {pkg.version} is already released; bump version in datapackage.json to cut a new one"
         )
-    build.build(pkg)
+
+
+def _cut(pkg: DataPackage, catalogue: dict) -> str:
+    build.unlocked_build(pkg)
     # Process
     folder = pkg.root / build.DIST / pkg.release_name
     previous = pkg.root / build.DIST / f"{pkg.name}-{catalogue['latest']}" if catalogue["latest"] else None

@@ -18,11 +18,14 @@ from pubkit.descriptor import DataPackage
 from pubkit.extensions import Frames, Rule
 from pubkit.findings import quoted
 
-CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so Excel, cannot store
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f" + "\ufffe\uffff]"  # what XML 1.0, so a workbook, cannot store (literal
+# noncharacters: RE2 and Python's re both read them so, where neither reads the other's escape for them)
+NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE and U+FFFF in UTF-8
+EXCEL_CELL_CHARACTERS = 32_767  # the most a workbook cell holds
 
 
 def for_table(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
-    return _foreign_keys(pkg, name, frames) + _control_characters(pkg, name)
+    return _foreign_keys(pkg, name, frames) + _control_characters(pkg, name) + _long_cells(pkg, name)
 
 
 def show(value) -> str:
@@ -91,8 +94,31 @@ def _has_control(column: pd.Series) -> pd.Series:
 
 
 def _bytes_at_least_space(chunk) -> bool:
-    data = np.frombuffer(read.text_bytes(chunk), dtype=np.uint8)
-    return not data.size or int(data.min()) >= 0x20
+    """No byte below 0x20 and no noncharacter: nothing a workbook cannot store."""
+    raw = read.text_bytes(chunk)
+    data = np.frombuffer(raw, dtype=np.uint8)
+    if data.size and int(data.min()) < 0x20:
+        return False
+    return not (data.size and int(data.max()) >= 0xEF and any(n in bytes(raw) for n in NONCHARACTERS))
+
+
+def _long_cells(pkg: DataPackage, name: str) -> list[Rule]:
+    """Text longer than a workbook cell holds: found in the sources, at their line, before any build."""
+    entry = errors.LONG_CELL
+    return [
+        Rule(
+            name,
+            entry.title,
+            field["name"],
+            lambda f, field=field["name"]: (
+                ~(f[name][field].str.len() > EXCEL_CELL_CHARACTERS).fillna(False).astype(bool)
+            ),
+            lambda row, field=field["name"]: entry.template.format(length=len(row[field]), limit=EXCEL_CELL_CHARACTERS),
+            entry.code,
+        )
+        for field in pkg.table(name).fields
+        if field.get("type", "string") == "string"
+    ]
 
 
 def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
@@ -103,7 +129,7 @@ def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
             entry.title,
             field["name"],
             lambda f, field=field["name"]: ~_has_control(f[name][field]),
-            lambda row, field=field["name"]: entry.template.format(value=quoted(row[field])),
+            lambda row, field=field["name"]: entry.template.format(value=quoted(row[field])[:200]),
             entry.code,
         )
         for field in pkg.table(name).fields

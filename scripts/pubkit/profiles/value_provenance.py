@@ -426,7 +426,7 @@ def _rederive(raw, r: Roles, line: int, row: pd.Series, language: Language) -> l
             f"which reads {show(_plain(want))}",
         )
         for role, want, got in checks
-        if pd.notna(got) and want != got
+        if pd.notna(got) and not _agrees(want, got)
     ]
     if "status" in row and pd.notna(row["status"]):
         forecast = any(word in _clause(row["quote"], stated) for word in language.forecast_words)
@@ -434,6 +434,24 @@ def _rederive(raw, r: Roles, line: int, row: pd.Series, language: Language) -> l
             says = "says 预计 (expected), so F" if forecast else "has no 预计 (expected), so not F"
             findings.append(STATED_STATUS.at(path, line, names["status"], status=quoted(row["status"]), says=says))
     return findings
+
+
+TOLERANCE = Fraction(1, 10**12)  # relative: how closely a written decimal must meet a non-terminating figure
+
+
+def _agrees(want, got) -> bool:
+    """Exactly, except where the stated figure has no finite decimal (1/3): then to within ``TOLERANCE``."""
+    if isinstance(want, Fraction) and isinstance(got, Fraction) and not _terminates(want):
+        return abs(got - want) <= TOLERANCE * max(1, abs(want))
+    return want == got
+
+
+def _terminates(value: Fraction) -> bool:
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
 
 
 def _clause(quote: str, stated: str) -> str:
