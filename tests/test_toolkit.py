@@ -261,3 +261,28 @@ def test_pip_install_of_the_repository_gives_a_working_pubkit(tmp_path):
     shutil.copytree(shared, copy)
     result = run_process(str(venv / "bin" / "pubkit"), "check", ".", cwd=copy, env=alone)
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr + result.stdout, result.stderr
+
+
+def test_a_table_above_the_datasheet_threshold_shows_its_first_rows_counts_and_links(tmp_path, capsys):
+    from pubkit.datasheet import PREVIEW_ROWS
+
+    package = tmp_path / "big"
+    package.mkdir()
+    rows = PREVIEW_ROWS + 500
+    (package / "t.csv").write_text("id,v\n" + "".join(f"r{n},{n}\n" for n in range(rows)), encoding="utf-8")
+    fields = [{"name": "id"}, {"name": "v", "type": "integer"}]
+    described = {
+        "name": "big",
+        "title": "t",
+        "id": "urn:x",
+        "version": "1.0.0",
+        "created": "2026-01-01T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0"}],
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields}}],
+    }
+    (package / "datapackage.json").write_text(json.dumps(described), encoding="utf-8")
+    assert run_cli(capsys, "build", str(package))[0] == 0
+    page = (package / "dist" / "big-1.0.0" / "index.html").read_text(encoding="utf-8")
+    assert f"The first {PREVIEW_ROWS:,} of {rows:,} rows" in page
+    assert '<a href="csv/t.csv">csv/t.csv</a>' in page and '<a href="parquet/t.parquet">parquet/t.parquet</a>' in page
+    assert page.count("<tr><td>r") == PREVIEW_ROWS and len(page.encode()) < 3_000_000

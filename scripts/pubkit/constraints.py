@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pubkit import fieldtypes, keys, read, rules, structure, tableschema
+from pubkit import errors, fieldtypes, keys, read, rules, structure, tableschema
 from pubkit.extensions import Rule
 from pubkit.findings import Finding
 
@@ -42,14 +42,53 @@ def reference_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]
         referred = [c for c in field.get("constraints", {}) if not fieldtypes.by_pandera(field, c)]
         if not referred or raw.position(field["name"]) is None:
             continue
-        read_cell = _cell_reader(raw.table, field)
         text = raw.text(field["name"])
         typed_ok = frame[field["name"]].notna()
+        if "pattern" in referred:  # never through frictionless' re, which can backtrack for ever
+            referred.remove("pattern")
+            found += pattern_findings(raw, field, text[typed_ok.to_numpy()])
+        if not referred:
+            continue
+        read_cell = _cell_reader(
+            raw.table, {**field, "constraints": {k: v for k, v in field["constraints"].items() if k != "pattern"}}
+        )
         broken = {cell: [c for c in read_cell(cell)[1] or {} if c in referred] for cell in text[typed_ok].unique()}
         for line, cell in text[typed_ok.to_numpy()].items():
             for constraint in broken.get(cell, []):
                 found.append(structure.constraint_error(raw.table.path, int(line), field, constraint, cell))
     return found
+
+
+PATTERN_SECONDS = 2.0  # the time a pattern that RE2 cannot run may take, over all of a column's distinct values
+
+
+def pattern_findings(raw: read.RawTable, field: dict, text: pd.Series) -> list[Finding]:
+    """A pattern RE2 cannot run as Python's re does, run by the ``regex`` module (re's syntax and semantics)
+    once per distinct value, within ``PATTERN_SECONDS``: a pattern that backtracks past it is a finding, not a hang."""
+    import time
+
+    import regex
+
+    pattern = field["constraints"]["pattern"]
+    compiled = regex.compile(f"(?:{pattern})\\Z", regex.VERSION0)
+    deadline = time.monotonic() + PATTERN_SECONDS
+    failing = set()
+    for cell in text.dropna().unique():
+        try:
+            if compiled.match(cell, timeout=max(deadline - time.monotonic(), 0.001)) is None:
+                failing.add(cell)
+        except TimeoutError:
+            line = int(text.index[(text == cell).to_numpy()][0])
+            return [
+                errors.PATTERN_TOO_SLOW.at(
+                    raw.table.path, line, field["name"], cell, pattern=pattern, seconds=PATTERN_SECONDS
+                )
+            ]
+    return [
+        structure.constraint_error(raw.table.path, int(line), field, "pattern", cell)
+        for line, cell in text.items()
+        if cell in failing
+    ]
 
 
 def _cell_reader(table, field: dict):

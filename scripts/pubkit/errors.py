@@ -121,6 +121,12 @@ LENGTH = E(
     "{value} has {length} characters, outside the {constraint} {limit}",
     "shorten or complete the text",
 )
+PATTERN_TOO_SLOW = E(
+    "pattern-too-slow",
+    "pattern too slow",
+    "the pattern {pattern} did not finish on this value within {seconds} seconds: it backtracks",
+    "write the pattern without nested repetition, such as (a+)+",
+)
 UNIQUE = E(
     "unique-error", "constraint unique", "{key} repeats {first}", "give the row its own value, or delete the copy"
 )

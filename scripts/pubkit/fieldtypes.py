@@ -389,7 +389,11 @@ def by_pandera(field: dict, constraint: str) -> bool:
     kind, value = field.get("type", "string"), field.get("constraints", {}).get(constraint)
     if kind not in FAST or field.get("format", "default") != "default" or not _defaults(field):
         return False
-    if constraint in ("pattern", "minLength", "maxLength"):
+    if constraint == "pattern":  # RE2 runs it in linear time where it reads it as Python's re does
+        from pubkit import tableschema
+
+        return kind == "string" and tableschema.re2_reads_alike(value)
+    if constraint in ("minLength", "maxLength"):
         return kind == "string"
     if constraint in ("minimum", "maximum"):
         return _natural(kind, value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 import zipfile
@@ -146,12 +147,25 @@ def sizes_and_hashes(folder: Path) -> dict[str, tuple[int, str]]:
 
 
 def write_zip(folder: Path, target: Path, date_time: tuple) -> None:
-    """A deterministic zip: sorted entries, fixed timestamps and permissions."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files_of(folder):
-            info = zipfile.ZipInfo(f"{folder.name}/{path}", date_time=date_time)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            archive.writestr(info, (folder / path).read_bytes())
+    """A deterministic zip: sorted entries, fixed timestamps and permissions; whole or not at all.
+
+    It is written beside ``target`` and renamed into place once complete: a failed or killed
+    write leaves no half zip in ``dist/``.
+    """
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in files_of(folder):
+                info = zipfile.ZipInfo(f"{folder.name}/{path}", date_time=date_time)
+                info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                with (folder / path).open("rb") as source, archive.open(info, "w") as entry:
+                    shutil.copyfileobj(source, entry, 1 << 20)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -72,21 +72,23 @@ def _matches(pattern: str):
     patterns run in Python once per distinct value.
     """
     whole = f"^(?:{pattern})$"
-    if _re2_reads_alike(pattern, whole):
-        return lambda column: (
-            pd.Series(
-                pc.match_substring_regex(pyarrow.array(column.array), whole).to_numpy(zero_copy_only=False),
-                index=column.index,
-            )
-            .fillna(True)
-            .astype(bool)
+    return lambda column: (
+        pd.Series(
+            pc.match_substring_regex(pyarrow.array(column.array), whole).to_numpy(zero_copy_only=False),
+            index=column.index,
         )
-    compiled = re.compile(f"(?:{pattern})\\Z")
-    return lambda column: per_distinct(column, lambda value: compiled.match(value) is not None)
+        .fillna(True)
+        .astype(bool)
+    )
 
 
-def _re2_reads_alike(pattern: str, whole: str) -> bool:
-    if not RE2_SAFE.fullmatch(pattern) or "(?" in pattern.replace("(?:", "") or "{," in pattern:
+def re2_reads_alike(pattern: str) -> bool:
+    """Whether RE2 (linear time) is bound to read ``pattern`` as Python's re does; other patterns run in
+    Python (``constraints.pattern_findings``), within a time budget."""
+    whole = f"^(?:{pattern})$"
+    if not isinstance(pattern, str) or not RE2_SAFE.fullmatch(pattern) or "(?" in pattern.replace("(?:", ""):
+        return False  # lookarounds are Python's alone
+    if "{," in pattern:
         return False  # lookarounds and {,n} are Python's alone
     try:
         pc.match_substring_regex(pyarrow.array([""]), whole)
