@@ -396,3 +396,32 @@ def test_every_value_is_escaped_and_only_safe_links_are_made_in_the_datasheet(tm
     page = (package / "dist" / "xss-1.0.0" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page and "<b>t</b>" not in page and 'onmouseover="alert' not in page
     assert "javascript:" not in page
+
+
+def test_legal_resource_names_that_no_sheet_can_bear_get_a_sheet_each(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    package = tmp_path / "sheets"
+    package.mkdir()
+    names = ["about", "fields", "a" * 40, "a" * 41]
+    resources = []
+    for name in names:
+        (package / f"{name}.csv").write_text("x\n1\n", encoding="utf-8")
+        resources.append(
+            {"name": name, "path": f"{name}.csv", "schema": {"fields": [{"name": "x", "type": "integer"}]}}
+        )
+    described = {
+        "name": "sheets",
+        "title": "t",
+        "id": "urn:x",
+        "version": "1.0.0",
+        "created": "2026-01-01T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0"}],
+        "resources": resources,
+    }
+    (package / "datapackage.json").write_text(json.dumps(described), encoding="utf-8")
+    assert run_cli(capsys, "build", str(package)) == (0, "built: dist/sheets-1.0.0\n", "")
+    workbook = load_workbook(package / "dist" / "sheets-1.0.0" / "sheets-1.0.0.xlsx", read_only=True)
+    assert workbook.sheetnames == ["About", "about~2", "fields~2", "a" * 31, "a" * 29 + "~2", "Fields"]
+    about = dict(workbook["About"].iter_rows(values_only=True))
+    assert about["table about"] == "1 rows, on the sheet about~2: "

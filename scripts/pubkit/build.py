@@ -199,11 +199,24 @@ def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
         ("how to cite", citation(core)),
     ]
     rows += [("source", s.get("title", s.get("path", ""))) for s in core.get("sources", [])]
+    names = export.sheet_names([(t.name, len(typed[t.name])) for t in pkg.tables])
     for table in pkg.tables:
-        sheets = export.excel_sheet_names(table, len(typed[table.name]))
+        sheets = names[table.name]
         split = f", split over the sheets {', '.join(sheets)}" if len(sheets) > 1 else ""
+        renamed = f", on the sheet {sheets[0]}" if len(sheets) == 1 and sheets[0] != table.name else ""
         rows.append(
-            (f"table {table.name}", f"{len(typed[table.name])} rows{split}: {table.schema.get('description', '')}")
+            (
+                f"table {table.name}",
+                f"{len(typed[table.name])} rows{split}{renamed}: {table.schema.get('description', '')}",
+            )
+        )
+    if any(names[t.name][0] != t.name for t in pkg.tables):
+        rows.append(
+            (
+                "sheet names",
+                "A sheet name holds at most 31 characters, none of []:*?/\\, and differs from every other whatever its "
+                "case (About and Fields included): the tables above say which sheet holds each.",
+            )
         )
     rows.append(
         (

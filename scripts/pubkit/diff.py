@@ -59,7 +59,18 @@ def _provenance_changes(old: Path, new: Path) -> list[str]:
             for k in sorted(set(was) | set(now))
             if was.get(k) != now.get(k)
         ]
+    for part in ("toolkit", "lock"):
+        was, now = _recorded(before.get(part)), _recorded(after.get(part))
+        if was != now:
+            lines.append(f"- {part}: {_show(was)} → {_show(now)}")
     return ["### Provenance", "", *lines, ""] if lines else []
+
+
+def _recorded(value) -> str | None:
+    """A provenance record (the toolkit, the lock) in one line: its values, in order."""
+    if isinstance(value, dict):
+        return " ".join(str(v) for v in value.values())
+    return None if value is None else str(value)
 
 
 def _descriptor(folder: Path) -> dict:

@@ -141,19 +141,42 @@ def write_xlsx(
 
     workbook = Workbook(write_only=True)
     _write_rows(workbook.create_sheet("About"), [("property", "value"), *about], widths=[24, 100])
+    names = sheet_names([(table.name, len(typed)) for table, typed, _ in sheets])
     for table, typed, text in sheets:
-        for number, start in enumerate(range(0, max(len(typed), 1), EXCEL_MAX_ROWS - 1), start=1):
-            name = table.name if number == 1 else f"{table.name}_{number}"
+        for name, start in zip(names[table.name], range(0, max(len(typed), 1), EXCEL_MAX_ROWS - 1), strict=True):
             stop = start + EXCEL_MAX_ROWS - 1
-            _write_table_sheet(workbook.create_sheet(name[:31]), table, typed.iloc[start:stop], text.iloc[start:stop])
+            _write_table_sheet(workbook.create_sheet(name), table, typed.iloc[start:stop], text.iloc[start:stop])
     _write_rows(workbook.create_sheet("Fields"), list(dictionary_rows([s[0] for s in sheets])))
     workbook.save(path)
     normalise_zip(path, created)
 
 
-def excel_sheet_names(table: Table, rows: int) -> list[str]:
-    count = max(1, -(-rows // (EXCEL_MAX_ROWS - 1)))
-    return [table.name if n == 1 else f"{table.name}_{n}" for n in range(1, count + 1)]
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_CHARACTERS = 31
+RESERVED_SHEETS = ("About", "Fields")
+
+
+def sheet_names(tables: list[tuple[str, int]]) -> dict[str, list[str]]:
+    """Each table's sheets, given (name, rows) of every table in order: a table past a sheet's row limit
+    spans several (``name_2``, …); every name is a legal sheet name (31 characters at most, none of
+    ``[]:*?/\\``) and unique whatever its case, About and Fields included."""
+    used = {name.lower() for name in RESERVED_SHEETS}
+    names = {}
+    for table, rows in tables:
+        count = max(1, -(-rows // (EXCEL_MAX_ROWS - 1)))
+        names[table] = [
+            _unique(SHEET_FORBIDDEN.sub("_", table if n == 1 else f"{table}_{n}"), used) for n in range(1, count + 1)
+        ]
+    return names
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate, n = name[:SHEET_CHARACTERS], 1
+    while candidate.lower() in used:
+        n += 1
+        candidate = f"{name[: SHEET_CHARACTERS - len(str(n)) - 1]}~{n}"
+    used.add(candidate.lower())
+    return candidate
 
 
 def dictionary_rows(tables: list[Table]):

@@ -27,11 +27,13 @@ def agree(folder: Path, shown: str) -> list[Finding]:
         return failed.findings
     workbook = load_workbook(folder / f"{release.release_name}.xlsx", read_only=True)
     findings = []
+    frames = {table.name: read.frame(read.raw_table(release, table)) for table in release.tables}
+    names = export.sheet_names([(name, len(typed)) for name, typed in frames.items()])
     for table in release.tables:
-        typed = read.frame(read.raw_table(release, table))
+        typed = frames[table.name]
         kinds = {f["name"]: f.get("type", "string") for f in table.fields}
         parquet = pq.read_table(folder / "parquet" / f"{table.name}.parquet")
-        excel = _sheet_rows(workbook, export.excel_sheet_names(table, len(typed)))
+        excel = _sheet_rows(workbook, names[table.name])
         if list(excel[0]) != table.field_names or parquet.schema.names != table.field_names:
             findings.append(
                 _finding(

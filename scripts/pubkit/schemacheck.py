@@ -93,8 +93,8 @@ def problems(schema: dict, schema_path: str) -> list[Finding]:
         fk.get("fields") if isinstance(fk, dict) else None for fk in _list(schema.get("foreignKeys", []))
     ]
     keys += _list(schema.get("uniqueKeys", []))
-    for key in keys:
-        if not (isinstance(key, list) and all(k in names for k in key)):
+    for n, key in enumerate(keys):
+        if not (isinstance(key, list) and (key or n == 0) and all(isinstance(k, str) and k in names for k in key)):
             problems.append(
                 _problem(
                     schema_path, f"the key {json.dumps(key, ensure_ascii=False)} names fields the schema does not have"
@@ -168,6 +168,18 @@ def reference_problems(tables: list[Table], names: set) -> list[Finding]:
                         f"the foreign key {json.dumps(fk, ensure_ascii=False)} points to no table of the package",
                     )
                 )
+                continue
+            target = table if parent == "" else next((t for t in tables if t.name == parent), None)
+            wanted = reference["fields"]
+            if target is not None and not (
+                len(wanted) == len(fk.get("fields") or [])
+                and all(isinstance(f, str) and f in target.field_names for f in wanted)
+            ):
+                detail = (
+                    f"the foreign key {json.dumps(fk, ensure_ascii=False)} names fields {parent or table.name} does not "
+                    "have, or not one for each of its own"
+                )
+                problems.append(_problem(table.schema_path, detail))
     return problems
 
 
