@@ -84,5 +84,5 @@ lock: ## Re-pin requirements.lock from requirements.in (needs the package index)
 
 clean: ## Remove build scratch (.build/) and caches; never dist/
 	@echo "==> Cleaning .build/ and caches"
-	rm -rf .build .pytest_cache .hypothesis
+	rm -rf .build .pytest_cache .hypothesis build scripts/datapackage_pubkit.egg-info
 	find scripts tests -name __pycache__ -type d -prune -exec rm -rf {} +
