@@ -77,14 +77,14 @@ def test_a_resource_listed_twice_is_one_line(package, capsys):
     ],
 )
 def test_a_release_date_a_zip_cannot_hold_is_found_by_check(package, capsys, created, line):
-    bump(package, "1.4.0")
+    bump(package, "99.0.0")
     edit_json(package / "datapackage.json", lambda d: d.update(created=created))
     assert check(capsys, package)[1][0] == f"datapackage.json: {line} (descriptor)"
 
 
 def test_a_source_date_epoch_that_is_no_date_is_one_line(package, capsys, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
-    bump(package, "1.4.0")
+    bump(package, "99.0.0")
     assert run_cli(capsys, "build", str(package)) == (
         1,
         "",
@@ -321,7 +321,7 @@ def test_what_no_workbook_can_hold_is_found_at_its_source_line(package, capsys, 
 def test_a_second_build_while_one_runs_is_refused_in_one_line(package, capsys):
     import fcntl
 
-    bump(package, "1.4.0")  # a version that could be released
+    bump(package, "99.0.0")  # a version that could be released
     (package / ".build").mkdir(exist_ok=True)
     with open(package / ".build" / "pubkit.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -341,7 +341,7 @@ def test_two_sources_with_one_file_name_are_refused_before_a_release_ships_the_w
     edit_json(
         package / "datapackage.json", lambda d: d["sources"].append({"title": "x", "path": f"sources/copy/{name}"})
     )
-    bump(package, "1.4.0")
+    bump(package, "99.0.0")
     code, out, _ = run_cli(capsys, "build", str(package))
     assert code == 1 and out.splitlines()[0] == (
         f'datapackage.json: sources "sources/copy/{name}" and "sources/documents/{name}" share the file name '
