@@ -237,7 +237,7 @@ def test_an_offset_beyond_any_integer_is_a_quote_finding(package, capsys):
     code, lines = check(capsys, package)
     assert code == 1 and lines[:2] == [
         'sources/observations.csv:2: quote: the archived text at 99999999999999999999–1083 reads "", not the '
-        "quote; the quote is at 266–281 (quote)",
+        "quote; the quote is at 266–281 (no speaker named before it), 1068–1083 (after 王伟) (quote)",
         "sources/observations.csv:2: quote_start: quote_start 99999999999999999999 is not less than quote_end 1083 "
         "(quote offsets order)",
     ]

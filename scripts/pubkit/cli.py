@@ -20,6 +20,7 @@ COMMANDS = (
     ("release", "cut the current version as an immutable release (zip, index, changelog, citation)"),
     ("coverage", "list every numeric mention of the archived documents and what accounts for it"),
     ("readme", "rewrite the README's generated sections (data dictionary, examples, messages)"),
+    ("locate", "print every occurrence of a text in the archived documents: offsets, speaker, figures, a row to paste"),
 )
 
 
@@ -78,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     for name, help_text in COMMANDS:
         command = commands.add_parser(name, help=help_text, description=help_text)
+        if name == "locate":
+            command.add_argument("text", help="the text to find, as the document writes it")
+            command.add_argument("--document", help="only in this document (its id)")
+            command.add_argument("--json", action="store_true", help="print the occurrences and rows as JSON")
         command.add_argument("package", nargs="?", default=".", help="package directory (default: .)")
         command.set_defaults(command=globals()[f"_{name}"])
         if name == "check":
@@ -162,6 +167,41 @@ def _coverage(args) -> int:
     ctx, _ = validate.read_all(pkg)
     extensions.load(pkg, pkg.trusted)
     print("\n".join(value_provenance.coverage_report(ctx)))
+    return 0
+
+
+def _locate(args) -> int:
+    import csv
+    import io
+    import json
+
+    from pubkit import validate
+    from pubkit.profiles import value_provenance
+
+    pkg = _load(args)
+    if value_provenance.PROPERTY not in pkg.descriptor:
+        raise PubkitError(
+            f"locate needs the {value_provenance.PROPERTY} profile, which datapackage.json does not declare"
+        )
+    ctx, _ = validate.read_all(pkg)
+    found = value_provenance.locate(ctx, args.text, args.document)
+    if not found:
+        raise PubkitError(f"{json.dumps(args.text, ensure_ascii=False)} occurs in no archived document")
+    rows = [value_provenance.skeleton(ctx, occurrence) for occurrence in found]
+    if args.json:
+        print(json.dumps([{**o, "row": r} for o, r in zip(found, rows, strict=True)], ensure_ascii=False, indent=1))
+        return 0
+    for occurrence in found:
+        print(value_provenance.located_text(occurrence))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(rows[0]))
+    writer.writerows([list(row.values()) for row in rows])
+    print(
+        f"rows to paste into {ctx.pkg.table(value_provenance.roles(ctx).figures).path} (one per occurrence; "
+        "fill in the id, the value in the indicator's unit, and what the document says of period and area):"
+    )
+    print(out.getvalue(), end="")
     return 0
 
 

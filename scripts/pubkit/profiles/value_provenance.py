@@ -345,21 +345,22 @@ def _figure_findings(ctx: Context, r: Roles, figures: pd.DataFrame, texts: dict)
     value_text = raw.text(r.figure_fields["value"])
     columns = [c for c in [*CLAIM, "value", "unitMultiplier", "qualifier", "status"] if c in figures]
     # Rows that repeat a claim (same quote, figure and reading) are checked once; findings go to each.
+    speakers = _speakers(figures)
     groups = figures.assign(value_text=value_text).groupby([*columns, "value_text"], dropna=False, sort=False).groups
     findings = []
     for lines in groups.values():
-        found = _claim_findings(raw, r, lines[0], figures.loc[lines[0]], texts)
+        found = _claim_findings(raw, r, lines[0], figures.loc[lines[0]], texts, speakers)
         if found:
             findings += [replace(f, line=int(line)) for line in lines for f in found]
     return findings
 
 
-def _claim_findings(raw, r: Roles, line: int, row: pd.Series, texts: dict) -> list[Finding]:
+def _claim_findings(raw, r: Roles, line: int, row: pd.Series, texts: dict, speakers: dict) -> list[Finding]:
     names, path = r.figure_fields, raw.table.path
     if row["document"] not in texts or row[["quote", "quoteStart", "quoteEnd", "statedText"]].isna().any():
         return []  # the document or the empty cell is reported already
     text, language = texts[row["document"]][1], texts[row["document"]][2]
-    problem = _quote_problem(text, row, names)
+    problem = _quote_problem(text, row, names, speakers)
     if problem:
         return [QUOTE.at(path, line, names["quote"], detail=problem)]
     if row["statedText"] not in row["quote"]:
@@ -378,19 +379,41 @@ def _claim_findings(raw, r: Roles, line: int, row: pd.Series, texts: dict) -> li
     return findings + _rederive(raw, r, line, row, language)
 
 
-def _quote_problem(text: str, row: pd.Series, names: dict[str, str]) -> str | None:
-    start, end = int(row["quoteStart"]), int(row["quoteEnd"])
+def _quote_problem(text: str, row: pd.Series, names: dict[str, str], speakers: dict[str, str]) -> str | None:
+    start, end, quote = int(row["quoteStart"]), int(row["quoteEnd"]), row["quote"]
+    if end <= len(text) and text[start:end] == quote:
+        return None
+    hint = _where_it_is(text, quote, start, speakers) + _cause(text)
     if end > len(text):
-        return f"{names['quoteEnd']} {end} is past the end of the archived text ({len(text)} code points)"
-    if text[start:end] != row["quote"]:
-        found = text.find(row["quote"])
-        hint = (
-            f"; the quote is at {found}–{found + len(row['quote'])}"
-            if found >= 0
-            else "; the quote is nowhere in the text"
+        return (
+            f"{names['quoteEnd']} {end} is past the end of the archived text "
+            f"({len(text)} code points: offsets count code points, not bytes){hint}"
         )
-        return f"the archived text at {start}–{end} reads {quoted(text[start:end])}, not the quote{hint}{_cause(text)}"
-    return None
+    return f"the archived text at {start}–{end} reads {quoted(text[start:end])}, not the quote{hint}"
+
+
+def _where_it_is(text: str, quote: str, start: int, speakers: dict[str, str]) -> str:
+    """Where the quote is: every occurrence (with its speaker, where there are several), and the code
+    points of a start that was counted in bytes."""
+    places, at = [], text.find(quote)
+    while quote and at >= 0:
+        places.append(at)
+        at = text.find(quote, at + 1)
+    if not places:
+        return "; the quote is nowhere in the text"
+    found = ", ".join(
+        f"{p}–{p + len(quote)}" + (f" ({_said_by(text, p, speakers)})" if len(places) > 1 else "") for p in places
+    )
+    hint = f"; the quote is at {found}"
+    in_bytes = [p for p in places if len(text[:p].encode("utf-8")) == start and p != start]
+    if in_bytes:
+        hint += f"; {start} counts bytes: in code points the quote starts at {in_bytes[0]}"
+    return hint
+
+
+def _said_by(text: str, at: int, speakers: dict[str, str]) -> str:
+    nearest = _nearest_speaker(text, at, speakers)
+    return f"after {nearest['speaker']}" if nearest["speaker"] else "no speaker named before it"
 
 
 def _cause(text: str) -> str:
@@ -638,3 +661,125 @@ def datasheet(ctx: Context) -> Datasheet:
     from pubkit.profiles import provenance_sheet
 
     return provenance_sheet.datasheet(ctx)
+
+
+# Locating a quote: what a maintainer needs to curate a figure ------------------------------------
+
+
+def locate(ctx: Context, needle: str, document: str | None = None) -> list[dict]:
+    """Every occurrence of ``needle`` in the archived documents (or in ``document``), with its code-point
+    offsets (end exclusive), line and column, context, the speaker the document names nearest before it,
+    and what the language's parser reads in each numeric mention inside it."""
+    r = roles(ctx)
+    texts, _ = archived_texts(ctx, r)
+    figures = figures_frame(ctx, r)
+    speakers = _speakers(figures)
+    found = []
+    for doc, (path, text, language) in texts.items():
+        if document is not None and doc != document:
+            continue
+        start = text.find(needle)
+        while needle and start >= 0:
+            end = start + len(needle)
+            line = text.count("\n", 0, start) + 1
+            found.append(
+                {
+                    "document": doc,
+                    "path": path,
+                    "quote": needle,
+                    "start": start,
+                    "end": end,
+                    "line": line,
+                    "column": start - (text.rfind("\n", 0, start) + 1) + 1,
+                    "context": mentions_zh.context(text, mentions_zh.Mention(start, end, needle)),
+                    **_nearest_speaker(text, start, speakers),
+                    "mentions": [_reading(m.text, needle, language) for m in language.mentions(needle)],
+                }
+            )
+            start = text.find(needle, start + 1)
+    return found
+
+
+def _speakers(figures: pd.DataFrame) -> dict[str, str]:
+    """Every speaker the figures name, with the role they are given."""
+    if "speaker" not in figures:
+        return {}
+    rows = figures.dropna(subset=["speaker"]).drop_duplicates("speaker")
+    roles_ = rows["speakerRole"] if "speakerRole" in rows else pd.Series("", index=rows.index)
+    return {s: (role if pd.notna(role) else "") for s, role in zip(rows["speaker"], roles_)}
+
+
+def _nearest_speaker(text: str, start: int, speakers: dict[str, str]) -> dict:
+    before = {name: text.rfind(name, 0, start) for name in speakers}
+    name = max((n for n in before if before[n] >= 0), key=lambda n: before[n], default=None)
+    if name is None:
+        return {"speaker": None, "speaker_role": None, "speaker_at": None}
+    return {"speaker": name, "speaker_role": speakers[name] or None, "speaker_at": before[name]}
+
+
+def _reading(stated: str, quote: str, language: Language) -> dict:
+    try:
+        parsed = language.parse(stated)
+    except quantity_zh.QuantityError as err:
+        return {"stated": stated, "error": str(err)}
+    forecast = any(word in _clause(quote, stated) for word in language.forecast_words)
+    return {
+        "stated": stated,
+        "magnitude": str(_plain(parsed.magnitude)),
+        "unit_mult": parsed.unit_mult,
+        "qualifier": parsed.qualifier,
+        "unit_word": parsed.unit_word,
+        "status": "F" if forecast else "A",
+    }
+
+
+def skeleton(ctx: Context, occurrence: dict) -> dict[str, str]:
+    """A row of the figures table for ``occurrence``, its header's order: what the quote and parser say,
+    the rest empty for the curator to fill (value in the indicator's unit, period, area, note)."""
+    r = roles(ctx)
+    f = r.figure_fields
+    reading = next((m for m in occurrence["mentions"] if "error" not in m), None)
+    row = dict.fromkeys(ctx.pkg.table(r.figures).field_names, "")
+    row.update(
+        {
+            f["document"]: occurrence["document"],
+            f["quote"]: occurrence["quote"],
+            f["quoteStart"]: str(occurrence["start"]),
+            f["quoteEnd"]: str(occurrence["end"]),
+        }
+    )
+    if reading:
+        row[f["statedText"]] = reading["stated"]
+        row[f["unitMultiplier"]] = str(reading["unit_mult"])
+        row[f["qualifier"]] = reading["qualifier"]
+        if "status" in f:
+            row[f["status"]] = reading["status"]
+    if occurrence["speaker"] and "speaker" in f:
+        row[f["speaker"]] = occurrence["speaker"]
+        if "speakerRole" in f and occurrence["speaker_role"]:
+            row[f["speakerRole"]] = occurrence["speaker_role"]
+    return row
+
+
+def located_text(occurrence: dict) -> str:
+    """An occurrence as ``pubkit locate`` prints it: where, what it says, who says it, what it reads."""
+    speaker = (
+        f"{occurrence['speaker_role'] or ''}{occurrence['speaker']} (named at offset {occurrence['speaker_at']})"
+        if occurrence["speaker"]
+        else "no speaker named before it"
+    )
+    lines = [
+        f"{occurrence['path']}:{occurrence['line']}:{occurrence['column']}: code points "
+        f"{occurrence['start']}–{occurrence['end']} (end exclusive) of {occurrence['document']}",
+        f"  {occurrence['context']}",
+        f"  speaker: {speaker}",
+    ]
+    for m in occurrence["mentions"]:
+        if "error" in m:
+            lines.append(f"  {m['stated']}: {m['error']}")
+        else:
+            lines.append(
+                f"  {m['stated']}: {m['magnitude']} (unit_mult {m['unit_mult']}, {m['qualifier']}, "
+                f"{'forecast F' if m['status'] == 'F' else 'status A'})"
+            )
+    return "\n".join(lines)
