@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import ROOT, pubkit_process, run_cli
-from pubkit import descriptor, validate
+from pubkit import cli, descriptor, validate
 
 PKG = descriptor.load(ROOT, trusted=True)
 
@@ -76,3 +78,10 @@ def test_thousands_of_bad_cells_are_all_counted_and_listed_in_json(package, caps
     assert (code, len(findings)) == (1, 3000)
     assert (findings[-1]["line"], findings[-1]["rowNumber"], findings[-1]["cell"]) == (3032, 3032, "nowhere_2999")
     assert {f["type"] for f in findings} == {"foreign-key"}
+
+
+def test_help_is_plain_text(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "``" not in out and out.startswith("usage: pubkit ")

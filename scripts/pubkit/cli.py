@@ -69,7 +69,12 @@ def run() -> None:
 def _parser() -> argparse.ArgumentParser:
     import pubkit
 
-    parser = argparse.ArgumentParser(prog="pubkit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="pubkit",
+        description="Check a Data Package as the standard reads it, and publish it with provenance.",
+        epilog="Exit codes: 0 success, 1 problems found (one line each), 2 an internal error "
+        "(PUBKIT_DEBUG=1 shows its traceback).",
+    )
     parser.add_argument("--version", action="version", version=f"pubkit {pubkit.version()} ({pubkit.DISTRIBUTION})")
     parser.add_argument(
         "--trust-package-code",
