@@ -12,7 +12,7 @@ from pubkit import descriptor, errors, export, fieldtypes, read
 from pubkit.findings import CheckFailed, Finding
 
 
-def _finding(path: str, line: int | None, field: str | None, detail: str, title: str) -> Finding:
+def _finding(path: str, line: int | None, field: str | None, detail: str) -> Finding:
     return errors.FORMATS_AGREE.at(path, line, field, detail=detail)
 
 
@@ -41,7 +41,6 @@ def agree(folder: Path, shown: str) -> list[Finding]:
                     None,
                     table.name,
                     "the columns differ between CSV, Parquet and Excel",
-                    "formats agree",
                 )
             )
             continue
@@ -75,9 +74,9 @@ def _sheet_rows(workbook, names: list[str]) -> list[tuple]:
 
 def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:
     if len(want) != len(got):
-        return [_finding(path, None, name, f"has {len(got)} rows, but the CSV has {len(want)}", "formats agree")]
+        return [_finding(path, None, name, f"has {len(got)} rows, but the CSV has {len(want)}")]
     return [
-        _finding(path, line, name, f"{g!r} here, but {w!r} in the CSV", "formats agree")
+        _finding(path, line, name, f"{g!r} here, but {w!r} in the CSV")
         for line, w, g in zip(lines, want, got)
         if w != g
     ]

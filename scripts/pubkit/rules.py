@@ -104,32 +104,34 @@ def _bytes_at_least_space(chunk) -> bool:
 
 def _long_cells(pkg: DataPackage, name: str) -> list[Rule]:
     """Text longer than a workbook cell holds: found in the sources, at their line, before any build."""
-    entry = errors.LONG_CELL
-    return [
-        Rule(
-            name,
-            entry.title,
-            field["name"],
-            lambda f, field=field["name"]: (
-                ~(f[name][field].str.len() > EXCEL_CELL_CHARACTERS).fillna(False).astype(bool)
-            ),
-            lambda row, field=field["name"]: entry.template.format(length=len(row[field]), limit=EXCEL_CELL_CHARACTERS),
-            entry.code,
-        )
-        for field in pkg.table(name).fields
-        if field.get("type", "string") == "string"
-    ]
+    return _text_rules(
+        pkg,
+        name,
+        errors.LONG_CELL,
+        lambda column: ~(column.str.len() > EXCEL_CELL_CHARACTERS).fillna(False).astype(bool),
+        lambda cell: {"length": len(cell), "limit": EXCEL_CELL_CHARACTERS},
+    )
 
 
 def _control_characters(pkg: DataPackage, name: str) -> list[Rule]:
-    entry = errors.CONTROL_CHARACTER
+    return _text_rules(
+        pkg,
+        name,
+        errors.CONTROL_CHARACTER,
+        lambda column: ~_has_control(column),
+        lambda cell: {"value": quoted(cell)[:200]},
+    )
+
+
+def _text_rules(pkg: DataPackage, name: str, entry: errors.ErrorType, passes, params) -> list[Rule]:
+    """One rule per text field of the table: ``passes`` of its column, ``params`` of a failing cell."""
     return [
         Rule(
             name,
             entry.title,
             field["name"],
-            lambda f, field=field["name"]: ~_has_control(f[name][field]),
-            lambda row, field=field["name"]: entry.template.format(value=quoted(row[field])[:200]),
+            lambda f, field=field["name"]: passes(f[name][field]),
+            lambda row, field=field["name"]: entry.template.format(**params(row[field])),
             entry.code,
         )
         for field in pkg.table(name).fields

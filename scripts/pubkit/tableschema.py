@@ -97,15 +97,6 @@ def re2_reads_alike(pattern: str) -> bool:
     return True
 
 
-def per_distinct(column: pd.Series, predicate) -> pd.Series:
-    """``predicate`` of each cell, computed once per distinct value; empty cells pass."""
-    cells = pyarrow.array(column.array)
-    distinct = pc.unique(cells)
-    passes = pyarrow.array([True if v is None else predicate(v) for v in distinct.to_pylist()], pyarrow.bool_())
-    result = pc.take(passes, pc.index_in(cells, distinct))
-    return pd.Series(result.to_numpy(zero_copy_only=False), index=column.index)
-
-
 def arrow_schema(table: Table) -> pyarrow.Schema:
     """Arrow types and per-field metadata (title, description, unit) from the schema."""
     return pyarrow.schema(
