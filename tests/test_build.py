@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import ROOT, bump, copy_package, run_cli, snapshot
-from pubkit import build, descriptor
+from pubkit import build, buildinfo, descriptor
 
 RELEASE = f"dist/{descriptor.load(ROOT, trusted=True).release_name}"
 
@@ -49,9 +49,12 @@ def test_a_second_build_changes_no_byte(fresh, capsys):
     assert snapshot(fresh / "dist") == first
 
 
-def test_the_committed_release_is_what_the_sources_build(fresh, capsys):
-    run_cli(capsys, "build", str(fresh))
-    assert snapshot(fresh / RELEASE) == snapshot(ROOT / RELEASE)
+def test_the_committed_release_is_what_the_sources_build(fresh, tmp_path):
+    """Built with the identity the release records (toolkit, its code, lock, tools): the same bytes."""
+    recorded = buildinfo.recorded_provenance(ROOT / RELEASE)
+    pkg = descriptor.load(fresh, trusted=True)
+    built = build.write_release(pkg, tmp_path, build.recorded_date(recorded), buildinfo.recorded_identity(recorded))
+    assert snapshot(built) == snapshot(ROOT / RELEASE)
 
 
 def test_build_date_comes_from_the_descriptor_or_source_date_epoch(fresh, capsys, monkeypatch):
@@ -85,9 +88,7 @@ def test_a_changed_number_makes_check_name_the_stale_release(package, capsys):
     code, out, _ = run_cli(capsys, "check", str(package))
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{UNRELEASED}: is stale: it differs from what the sources build now (PROVENANCE.md, SHA256SUMS, "
-        "china-manufacturing-regions-1.1.1.xlsx, csv/areas.csv, datapackage.json and 8 more); "
-        "run `make` to rebuild it (stale release)"
+        f"{UNRELEASED}: is stale: sources/areas.csv changed since it was built; run `make` to rebuild it (stale release)"
     )
 
 
@@ -135,10 +136,15 @@ def test_a_missing_release_says_to_run_make(fresh, capsys):
     )
 
 
-def test_check_writes_nothing(package, capsys):
+def test_check_writes_nothing_but_its_cache_of_verified_hashes(package, capsys):
     before = snapshot(package)
-    run_cli(capsys, "check", str(package))
-    assert snapshot(package) == before
+    assert run_cli(capsys, "check", str(package))[0] == 0
+    after = snapshot(package)
+    cache = after.pop(".build/verified.json")
+    assert after == before
+    dist = snapshot(package / "dist")
+    zips = [p for p in dist if p.endswith(".zip")]
+    assert len(json.loads(cache)) == len(dist) - 1 + len(zips)  # each file but the index; each zip holds its folder
 
 
 @pytest.mark.parametrize("delay", [0.2, 0.8, 1.4, 2.0, 2.6])

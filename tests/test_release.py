@@ -14,8 +14,8 @@ CURRENT, NEXT = PKG.version, "99.0.0"
 OLD = f"dist/{PKG.release_name}"
 NEW = f"dist/{PKG.name}-{NEXT}"
 BUMP = (
-    f"{OLD} is released, and the sources no longer build the same bytes: "
-    f"bump version in datapackage.json (now {CURRENT}), then run `make release`"
+    f"{OLD} is released, and the sources no longer build the same bytes (sources/observations.csv changed since "
+    f"it was built): bump version in datapackage.json (now {CURRENT}), then run `make release`"
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,6 +89,9 @@ def test_every_format_gives_back_the_values_written(tmp_path_factory, records):
     assert [[_from_excel(f["type"], c.value) for f, c in zip(SCHEMA["fields"], row)] for row in cells] == expected
     text_cells = [row[0] for row in cells if row[0].value is not None]
     assert all(c.data_type == "s" for c in text_cells)  # never a formula, never a number
+    dates = [row[3] for row in cells if row[3].value is not None]
+    assert all(c.is_date and c.value >= datetime(1900, 3, 1) for c in dates if c.data_type != "s")
+    assert all(c.value < "1900-03-01" for c in dates if c.data_type == "s")  # the 1900 date system cannot
 
 
 def _expect(kind: str, cell: str):
@@ -105,6 +109,10 @@ def _from_parquet(kind: str, value):
 def _from_excel(kind: str, value):
     if value is None:
         return None
-    return {"number": lambda v: Decimal(repr(float(v))), "integer": int, "date": lambda v: v.date().isoformat()}.get(
-        kind, lambda v: v
-    )(value)
+    return {"number": lambda v: Decimal(repr(float(v))), "integer": int, "date": _excel_date}.get(kind, lambda v: v)(
+        value
+    )
+
+
+def _excel_date(value) -> str:
+    return value if isinstance(value, str) else value.date().isoformat()

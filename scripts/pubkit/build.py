@@ -86,7 +86,7 @@ def _build(pkg: DataPackage) -> str:
     (pkg.root / STAGING).mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=pkg.root / STAGING))
     try:
-        built = write_release(pkg, staging)
+        built = write_release(pkg, staging, *as_released(pkg))
         problems = verify.release_folder(built)
         if problems:
             raise CheckFailed(problems)
@@ -95,11 +95,12 @@ def _build(pkg: DataPackage) -> str:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None) -> Path:
+def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None, made_by: dict | None = None) -> Path:
     """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder.
 
-    ``date`` is the build date (``buildinfo.build_date`` where none is given): ``check`` rebuilds a
-    release with the date it recorded, whatever ``SOURCE_DATE_EPOCH`` the shell holds now.
+    ``date`` is the build date (``buildinfo.build_date`` where none is given) and ``made_by`` what built it
+    (``buildinfo.identity`` where none is given): a released folder is rebuilt with the date and identity
+    it recorded, whatever ``SOURCE_DATE_EPOCH`` the shell holds now and whichever toolkit runs.
     """
     # Load
     ctx, _ = validate.read_all(pkg)
@@ -108,7 +109,7 @@ def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None) 
     # Process
     texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
     created = date or buildinfo.build_date(pkg)
-    provenance = buildinfo.record(pkg, created)
+    provenance = buildinfo.record(pkg, created, made_by)
     core = package_properties(pkg, created)
     # Save
     out = parent / pkg.release_name
@@ -140,6 +141,27 @@ def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None) 
     _write_json(out / JSONLD, dataset)
     write_sums(out)
     return out
+
+
+def as_released(pkg: DataPackage) -> tuple[datetime | None, dict | None]:
+    """The build date and identity a released version's folder recorded, to rebuild it as it was built;
+    ``(None, None)`` (now's) for a version not released, or a folder that records neither."""
+    if pkg.version not in index.released_versions(pkg.root):
+        return None, None
+    recorded = buildinfo.recorded_provenance(pkg.root / DIST / pkg.release_name)
+    if recorded is None:
+        return None, None
+    return recorded_date(recorded), buildinfo.recorded_identity(recorded)
+
+
+def recorded_date(recorded: dict) -> datetime | None:
+    """The build date a provenance records, if it is a valid one."""
+    from datetime import UTC
+
+    try:
+        return datetime.fromisoformat(recorded["build_date"].replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, AttributeError, TypeError, KeyError):
+        return None
 
 
 def write_sums(folder: Path) -> None:

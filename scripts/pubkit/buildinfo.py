@@ -7,6 +7,7 @@ version or the recorded build date changes. It never reads the clock or git.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 from datetime import UTC, datetime
@@ -17,7 +18,9 @@ from pubkit.descriptor import DataPackage
 from pubkit.findings import PubkitError
 
 LOCK = "requirements.lock"  # the pinned environment, where the package keeps one
-TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml", "matplotlib")
+TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml", "matplotlib", "python-calamine")
+DESCRIPTOR_LIMIT = 64 << 20  # bytes: a release descriptor larger than this is no release's
+IDENTITY = ("toolkit", "lock", "tools")  # what builds a release, besides its inputs
 
 
 def build_date(pkg: DataPackage) -> datetime:
@@ -42,27 +45,121 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def record(pkg: DataPackage, date: datetime | None = None) -> dict:
-    """The build date, every input's sha256, the toolkit's version and the lock's sha256, the tools' versions."""
-    import pubkit
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    inputs = [
+
+def record(pkg: DataPackage, date: datetime | None = None, made_by: dict | None = None) -> dict:
+    """The build date, every input's sha256, and what built it (``identity``, or ``made_by`` when given:
+    ``check`` and ``build`` reproduce a released folder with the identity it recorded)."""
+    return {
+        "build_date": iso(date or build_date(pkg)),
+        "inputs": inputs(pkg),
+        **(made_by or identity(pkg)),
+        "steps": steps(pkg),
+    }
+
+
+def inputs(pkg: DataPackage) -> dict[str, str]:
+    """Every file a release is built from (descriptor, schemas, tables, archived sources, extension modules),
+    with its sha256."""
+    paths = [
         pkg.descriptor_file,
         *sorted({t.schema_path for t in pkg.tables}),
         *[p for t in pkg.tables if t.inline is None for p in (t.parts or [t.path])],
         *pkg.source_paths(),
     ]
-    inputs += pkg.descriptor.get("pubkit:extensions", [])
-    inputs = [p for p in dict.fromkeys(inputs) if (pkg.root / p).is_file()]  # inline tables live in the descriptor
+    paths += pkg.descriptor.get("pubkit:extensions", [])
+    paths = [p for p in dict.fromkeys(paths) if (pkg.root / p).is_file()]  # inline tables live in the descriptor
+    return {path: f"sha256:{sha256_file(pkg.root / path)}" for path in paths}
+
+
+def identity(pkg: DataPackage) -> dict:
+    """What builds the release besides its inputs: the toolkit (version, and the sha256 of its own code),
+    the package's lock, the versions of the tools."""
+    import pubkit
+
     lock = pkg.root / LOCK
     return {
-        "build_date": iso(date or build_date(pkg)),
-        "inputs": {path: f"sha256:{sha256_file(pkg.root / path)}" for path in inputs},
-        "toolkit": {"name": pubkit.DISTRIBUTION, "version": pubkit.version()},
+        "toolkit": {"name": pubkit.DISTRIBUTION, "version": pubkit.version(), "code": f"sha256:{code_sha256()}"},
         "lock": {"path": LOCK, "sha256": sha256_file(lock)} if lock.is_file() else None,
         "tools": {"python": platform.python_version(), **{name: metadata.version(name) for name in TOOLS}},
-        "steps": steps(pkg),
     }
+
+
+def code_sha256() -> str:
+    """One sha256 over the toolkit's own files (path and sha256 of each, sorted): a changed toolkit is seen."""
+    import pubkit
+
+    package = Path(pubkit.__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json"))
+    listing = "".join(f"{p.relative_to(package).as_posix()}  {sha256_file(p)}\n" for p in files)
+    return sha256_text(listing)
+
+
+def recorded_provenance(folder: Path) -> dict | None:
+    """The provenance a release folder's descriptor records, if it records one (the folder is untrusted)."""
+    path = folder / "datapackage.json"
+    try:
+        if folder.is_symlink() or path.is_symlink() or not path.is_file() or path.stat().st_size > DESCRIPTOR_LIMIT:
+            return None
+        recorded = json.loads(path.read_bytes())["provenance"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return recorded if isinstance(recorded, dict) and isinstance(recorded.get("inputs"), dict) else None
+
+
+def changed_inputs(recorded: dict, now: dict[str, str]) -> list[str]:
+    """How the inputs a release recorded differ from now's, one phrase each ("sources/x.csv changed")."""
+    phrases = {
+        path: "is new" if path not in recorded else "is gone" if path not in now else "changed"
+        for path in sorted(set(recorded) | set(now), key=str)
+        if recorded.get(path) != now.get(path)
+    }
+    return [f"{path} {phrase}" for path, phrase in phrases.items()]
+
+
+def listed(items: list[str], shown: int = 5) -> str:
+    return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
+
+
+def recorded_identity(recorded: dict) -> dict | None:
+    """The identity a release's provenance records, if it has the shape ``identity`` writes (else None:
+    the provenance is untrusted input)."""
+    made_by = {key: recorded.get(key) for key in IDENTITY}
+    toolkit, lock, tools = made_by["toolkit"], made_by["lock"], made_by["tools"]
+    shaped = (
+        isinstance(toolkit, dict)
+        and all(isinstance(v, str) for v in toolkit.values())
+        and (lock is None or (isinstance(lock, dict) and all(isinstance(lock.get(k), str) for k in ("path", "sha256"))))
+        and isinstance(tools, dict)
+        and all(isinstance(v, str) for v in tools.values())
+    )
+    return made_by if shaped else None
+
+
+def identity_changes(recorded: dict, now: dict) -> list[str]:
+    """How the identity a release recorded differs from this toolkit's, one phrase each."""
+    changes = []
+    was, is_ = recorded.get("toolkit") or {}, now["toolkit"]
+    if (was.get("name"), was.get("version")) != (is_["name"], is_["version"]):
+        changes.append(f"toolkit {was.get('name')} {was.get('version')} then, {is_['name']} {is_['version']} now")
+    elif was.get("code") != is_["code"]:
+        changes.append(f"the toolkit's code: {_short(was.get('code'))} then, {_short(is_['code'])} now")
+    if recorded.get("lock") != now["lock"]:
+        then, lock_now = (recorded.get("lock") or {}).get("sha256"), (now["lock"] or {}).get("sha256")
+        changes.append(f"{LOCK}: {_short(then)} then, {_short(lock_now)} now")
+    tools, now_tools = recorded.get("tools") or {}, now["tools"]
+    changes += [
+        f"{name} {tools.get(name, 'absent')} then, {now_tools.get(name, 'absent')} now"
+        for name in sorted(set(tools) | set(now_tools), key=str)
+        if tools.get(name) != now_tools.get(name)
+    ]
+    return changes
+
+
+def _short(digest) -> str:
+    return f"sha256 {str(digest).removeprefix('sha256:')[:12]}" if digest else "none recorded"
 
 
 def steps(pkg: DataPackage) -> list[str]:

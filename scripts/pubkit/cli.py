@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
                 default="fast",
                 help="fast (default) checks column by column; frictionless also runs frictionless' row-by-row validation",
             )
+            command.add_argument(
+                "--deep",
+                action="store_true",
+                help="prove dist/ in full: rebuild the current release and compare its bytes, compare every "
+                "release's formats cell by cell, and read every file again",
+            )
     diff = commands.add_parser(
         "diff",
         help="print what changed between two release folders",
@@ -138,9 +144,9 @@ def _check(args) -> int:
     from pubkit import check
 
     pkg = _load(args)
-    for note in pkg.notes:
+    findings, notes = check.package(pkg, engine=args.engine, deep=args.deep)
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    findings = check.package(pkg, engine=args.engine)
     if findings:
         raise CheckFailed(findings)
     if check.verifies_dist(pkg):

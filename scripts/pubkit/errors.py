@@ -179,7 +179,7 @@ STALE = E("stale-release", "stale release", "{detail}", "run `make`")
 RELEASED = E(
     "released",
     "released",
-    "is released, and the sources no longer build the same bytes: "
+    "is released, and the sources no longer build the same bytes ({why}): "
     "bump version in datapackage.json (now {version}), then run `make release`",
     "bump the version in datapackage.json",
 )

@@ -231,8 +231,13 @@ def _excel_value(value):
     return int(value) if float(value).is_integer() and abs(value) < EXACT_FLOAT else float(value)
 
 
+EXCEL_FIRST_DATE = datetime(1900, 3, 1).date()  # the 1900 date system's first serial past its phantom 29 February
+
+
 def _excel_date(typed: pd.Series, text: pd.Series) -> list:
-    return [None if pd.isna(v) else v.date() for v in typed]
+    """Dates as workbook dates; one a workbook date cannot hold (before 1 March 1900) as its ISO 8601 text."""
+    dates = (None if pd.isna(v) else v.date() for v in typed)
+    return [d if d is None or d >= EXCEL_FIRST_DATE else d.isoformat() for d in dates]
 
 
 def _excel_boolean(typed: pd.Series, text: pd.Series) -> list:

@@ -19,13 +19,12 @@ def _finding(path: str, line: int | None, field: str | None, detail: str) -> Fin
 def agree(folder: Path, shown: str) -> list[Finding]:
     """Read each table back from CSV, Parquet and Excel and compare every cell, types respected."""
     import pyarrow.parquet as pq
-    from openpyxl import load_workbook
 
     try:
         release = descriptor.load(folder)
     except CheckFailed as failed:
         return failed.findings
-    workbook = load_workbook(folder / f"{release.release_name}.xlsx", read_only=True)
+    workbook = _workbook(folder / f"{release.release_name}.xlsx")
     findings = []
     frames = {table.name: read.frame(read.raw_table(release, table)) for table in release.tables}
     names = export.sheet_names([(name, len(typed)) for name, typed in frames.items()])
@@ -52,7 +51,6 @@ def agree(folder: Path, shown: str) -> list[Finding]:
             got = [excel_precision(fieldtypes.normalise(kinds[name], v)) for v in cells]
             want = [excel_precision(v) for v in want]
             findings += _differences(f"{shown}/{release.release_name}.xlsx", typed.index, name, want, got)
-    workbook.close()
     return findings
 
 
@@ -64,11 +62,20 @@ def excel_precision(value):
     return float(f"{value:.{EXCEL_DIGITS}g}") if isinstance(value, float) else value
 
 
-def _sheet_rows(workbook, names: list[str]) -> list[tuple]:
+def _workbook(path: Path):
+    """The workbook, read by calamine (Rust): a reader independent of openpyxl, which wrote it."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path))
+
+
+def _sheet_rows(workbook, names: list[str]) -> list[list]:
+    """A table's rows across its sheets; calamine reads an empty cell as ``""``, which is ``None`` here
+    (a release's text fields count the empty string as missing)."""
     rows = []
     for n, name in enumerate(names):
-        sheet_rows = list(workbook[name].iter_rows(values_only=True))
-        rows += sheet_rows if n == 0 else sheet_rows[1:]
+        sheet_rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows += [[None if v == "" else v for v in row] for row in (sheet_rows if n == 0 else sheet_rows[1:])]
     return rows
 
 

@@ -83,6 +83,7 @@ def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], rele
         "",
         "## Tools",
         "",
+        *_toolkit_lines(provenance),
         *[f"- {tool} {version}" for tool, version in provenance["tools"].items()],
         "",
         "## How to check this release",
@@ -93,6 +94,13 @@ def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], rele
         "",
     ]
     return "\n".join(lines)
+
+
+def _toolkit_lines(provenance: dict) -> list[str]:
+    toolkit, lock = provenance.get("toolkit") or {}, provenance.get("lock")
+    code = str(toolkit.get("code", "")).removeprefix("sha256:")
+    lines = [f"- {toolkit.get('name')} {toolkit.get('version')} (its code: sha256 `{code}`)"] if toolkit else []
+    return lines + ([f"- `{lock['path']}`: sha256 `{lock['sha256']}`"] if lock else [])
 
 
 def citation_cff(core: dict, released: str) -> str:

@@ -11,7 +11,7 @@ import ctypes
 import os
 from pathlib import Path
 
-from pubkit import errors, index, verify
+from pubkit import buildinfo, errors, index, verify
 from pubkit.descriptor import DataPackage
 from pubkit.findings import PubkitError
 
@@ -27,12 +27,25 @@ def release_folder(pkg: DataPackage, built: Path) -> str:
     if target.exists() and verify.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
     if pkg.version in index.released_versions(pkg.root):
-        raise PubkitError(f"{shown} {errors.RELEASED.template.format(version=pkg.version)}")
+        raise PubkitError(
+            f"{shown} {errors.RELEASED.template.format(version=pkg.version, why=_differing(built, target))}"
+        )
     if target.exists():
         _exchange(built, target)  # the old release now sits in staging and goes with it
         return f"rebuilt: {shown}"
     os.rename(built, target)
     return f"built: {shown}"
+
+
+def _differing(built: Path, target: Path) -> str:
+    """Why a released folder is not what was built: the inputs that changed, else the files that differ."""
+    if not target.is_dir():
+        return f"{target.name} is missing"
+    was, now = buildinfo.recorded_provenance(target), buildinfo.recorded_provenance(built)
+    changed = buildinfo.changed_inputs(was["inputs"], now["inputs"]) if was and now else []
+    if changed:
+        return f"{buildinfo.listed(changed)} since it was built"
+    return f"{buildinfo.listed(verify.differing_files(built, target))} differ from what the sources build now"
 
 
 def _refuse_damaged_releases(pkg: DataPackage) -> None:

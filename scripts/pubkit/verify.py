@@ -1,8 +1,12 @@
-"""Verify ``dist/``: reads the release folders and the index, writes nothing.
+"""Verify ``dist/``: reads the release folders and the index; writes only the cache of verified hashes.
 
 - every file of every release matches ``SHA256SUMS`` and the release descriptor;
 - every release listed in ``dist/releases.json`` is there, byte for byte, zip included;
-- CSV, Parquet and Excel of each table hold the same values, cell by cell.
+- with ``deep`` (and in every build, before publishing): CSV, Parquet and Excel of each table hold
+  the same values, cell by cell.
+
+Each file is read once (``hashes``), and not at all while it is unchanged since a check verified it;
+``deep`` reads everything again.
 
 Whether the current release is what the sources build now is ``check``'s question.
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pubkit import buildinfo, descriptor, errors, formats, index
+from pubkit import buildinfo, descriptor, errors, formats, hashes, index
 from pubkit.descriptor import DataPackage
 from pubkit.findings import CheckFailed, Finding
 
@@ -31,19 +35,23 @@ DIST = "dist"
 SUMS = "SHA256SUMS"
 
 
-def dist(pkg: DataPackage) -> tuple[list[Finding], bool]:
+def dist(pkg: DataPackage, deep: bool = False) -> tuple[list[Finding], bool]:
     """Every release folder and the index; and whether the current version's folder is damaged."""
+    known = hashes.Hashes(None if deep else pkg.root)
     findings, damaged = [], False
     for folder in releases(pkg):
-        found = release_folder(folder, pkg.root)
+        found = release_folder(folder, pkg.root, deep, known)
         damaged |= bool(found) and folder.name == pkg.release_name
         findings += found
-    index_problems = [f for f in index_findings(pkg) if f.path not in {g.path for g in findings}]
+    index_problems = [f for f in index_findings(pkg, known) if f.path not in {g.path for g in findings}]
+    if not findings and not index_problems:
+        known.save()
     return findings + index_problems, damaged
 
 
-def index_findings(pkg: DataPackage) -> list[Finding]:
+def index_findings(pkg: DataPackage, known: hashes.Hashes | None = None) -> list[Finding]:
     """Every release in dist/releases.json is in dist/, byte for byte as indexed, zip included."""
+    known = known or hashes.Hashes()
     catalogue = index.load(pkg.root)
     findings = []
     for entry in catalogue["releases"]:
@@ -53,13 +61,13 @@ def index_findings(pkg: DataPackage) -> list[Finding]:
             findings.append(_finding(shown, None, None, "is listed in dist/releases.json but missing", "release index"))
             continue
         recorded = {f["path"]: (f["bytes"], f["sha256"]) for f in entry["files"]}
-        actual = index.sizes_and_hashes(folder)
+        actual = {p: ((folder / p).stat().st_size, known.sha256(folder / p)) for p in index.files_of(folder)}
         changed = [p for p in sorted(set(recorded) | set(actual)) if recorded.get(p) != actual.get(p)]
         findings += [
             _finding(f"{shown}/{p}", None, None, _index_change(p, recorded, actual), "release index") for p in changed
         ]
         archive = index.regular_file(pkg.root / DIST, entry["zip"]["path"])
-        if archive is None or buildinfo.sha256_file(archive) != entry["zip"]["sha256"]:
+        if archive is None or known.sha256(archive) != entry["zip"]["sha256"]:
             findings.append(
                 _finding(
                     f"{DIST}/{entry['zip']['path']}",
@@ -72,12 +80,15 @@ def index_findings(pkg: DataPackage) -> list[Finding]:
             continue
         if changed:
             continue  # the folder changed, not the zip
-        if not _zip_holds(archive, entry["folder"], actual):
+        fact = f"zip {hashes.stat_key(archive)} holds {entry['folder']} as {buildinfo.sha256_text(repr(sorted(actual.items())))}"
+        if not known.knows(fact) and not _zip_holds(archive, entry["folder"], actual):
             findings.append(
                 _finding(
                     f"{DIST}/{entry['zip']['path']}", None, None, f"does not hold exactly {shown}", "release index"
                 )
             )
+        else:
+            known.learn(fact)
     versions = [e["version"] for e in catalogue["releases"]]
     if versions and catalogue.get("latest") != versions[-1]:
         findings.append(
@@ -122,14 +133,17 @@ def releases(pkg: DataPackage) -> list[Path]:
     return sorted(p for p in (pkg.root / DIST).glob(f"{pkg.name}-*") if p.is_dir() and not p.is_symlink())
 
 
-def release_folder(folder: Path, root: Path | None = None) -> list[Finding]:
-    """Integrity first; the values of the formats are compared only when every byte is as recorded."""
+def release_folder(
+    folder: Path, root: Path | None = None, deep: bool = True, known: hashes.Hashes | None = None
+) -> list[Finding]:
+    """Integrity first; with ``deep``, the values of the formats are compared when every byte is as recorded."""
     shown = folder.relative_to(root).as_posix() if root else folder.name
-    findings = integrity(folder, shown)
-    return findings or formats.agree(folder, shown)
+    findings = integrity(folder, shown, known)
+    return findings or (formats.agree(folder, shown) if deep else [])
 
 
-def integrity(folder: Path, shown: str) -> list[Finding]:
+def integrity(folder: Path, shown: str, known: hashes.Hashes | None = None) -> list[Finding]:
+    known = known or hashes.Hashes()
     sums = index.regular_file(folder, SUMS)
     if sums is None:
         return [_finding(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified", "checksum")]
@@ -150,11 +164,11 @@ def integrity(folder: Path, shown: str) -> list[Finding]:
         for p in sorted(present - set(recorded))
     ]
     for path in sorted(present & set(recorded)):
-        actual = buildinfo.sha256_file(folder / path)
+        actual = known.sha256(folder / path)
         if actual != recorded[path]:
             message = f"has sha256 {actual}, but SHA256SUMS records {recorded[path]}: the file was changed"
             findings.append(_finding(f"{shown}/{path}", None, None, message, "checksum"))
-    return findings or _descriptor_integrity(folder, shown)
+    return findings or _descriptor_integrity(folder, shown, known)
 
 
 def _sums(path: Path, shown: str) -> tuple[dict[str, str], list[Finding]]:
@@ -174,7 +188,7 @@ def _sums(path: Path, shown: str) -> tuple[dict[str, str], list[Finding]]:
     return recorded, findings
 
 
-def _descriptor_integrity(folder: Path, shown: str) -> list[Finding]:
+def _descriptor_integrity(folder: Path, shown: str, known: hashes.Hashes) -> list[Finding]:
     findings = []
     try:
         resources = descriptor.load_json(folder, descriptor.DESCRIPTOR).get("resources", [])
@@ -187,7 +201,7 @@ def _descriptor_integrity(folder: Path, shown: str) -> list[Finding]:
             detail = f"names {json.dumps(relpath)}, which is no file of the release"
             findings.append(_finding(f"{shown}/datapackage.json", None, None, detail, "checksum"))
             continue
-        actual = (path.stat().st_size, f"sha256:{buildinfo.sha256_file(path)}")
+        actual = (path.stat().st_size, f"sha256:{known.sha256(path)}")
         if actual != (resource.get("bytes"), resource.get("hash")):
             message = f"has {actual[0]} bytes and {actual[1]}, but datapackage.json records {resource.get('bytes')} and {resource.get('hash')}"
             findings.append(_finding(f"{shown}/{resource['path']}", None, None, message, "checksum"))
