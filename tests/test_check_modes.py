@@ -155,3 +155,19 @@ def test_deep_finds_a_forgery_that_the_recorded_hashes_cannot(package, capsys):
         1,
         f"{UNRELEASED}/parquet/areas.parquet:12: iso_3166_2: 'CN-BJ' here, but 'CN-BX' in the CSV (formats agree)",
     )
+
+
+def test_check_deep_proves_this_package(package, capsys):
+    assert run_cli(capsys, "check", "--deep", str(package))[:2] == (
+        0,
+        f"ok: {PKG.release_name}: sources valid, dist/ verified\n",
+    )
+
+
+def test_a_released_version_built_by_another_toolkit_is_unchanged_when_the_bytes_are(package, capsys, monkeypatch):
+    _another_toolkit(monkeypatch)
+    assert run_cli(capsys, "build", str(package)) == (
+        0,
+        f"unchanged: {CURRENT} already holds exactly this build\n",
+        "",
+    )

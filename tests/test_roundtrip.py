@@ -10,11 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from pubkit import build, descriptor, validate, verify
+from conftest import ROOT
+from pubkit import build, descriptor, formats, validate, verify
 
 SCHEMA = {
     "fields": [
@@ -80,6 +82,7 @@ def test_every_format_gives_back_the_values_written(tmp_path_factory, records):
     assert validate.sources(pkg) == []
     release = build.write_release(pkg, folder / "out")
     assert verify.release_folder(release) == []
+    assert formats.agree(release, "r", fast=False) == []  # the reference agrees with the fast path
 
     expected = [[_expect(kind["type"], cell) for kind, cell in zip(SCHEMA["fields"], record)] for record in records]
     parquet = pq.read_table(release / "parquet" / "t.parquet").to_pylist()
@@ -116,3 +119,47 @@ def _from_excel(kind: str, value):
 
 def _excel_date(value) -> str:
     return value if isinstance(value, str) else value.date().isoformat()
+
+
+@pytest.fixture(scope="module")
+def built_release(tmp_path_factory):
+    """This package's release, built once into a scratch folder."""
+    folder = tmp_path_factory.mktemp("parity")
+    return build.write_release(descriptor.load(ROOT, trusted=True), folder)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_fast_comparison_of_formats_finds_what_the_reference_finds(built_release, tmp_path_factory, data):
+    """A cell changed in the Parquet file or the workbook: the fast path and the reference report the same."""
+    import shutil
+
+    import pyarrow as pa
+    from openpyxl import load_workbook as open_book
+
+    release = tmp_path_factory.mktemp("tampered") / built_release.name
+    shutil.copytree(built_release, release)
+    table = data.draw(st.sampled_from(["areas", "indicators", "observations"]))
+    path = release / "parquet" / f"{table}.parquet"
+    arrow = pq.read_table(path)
+    column = data.draw(st.sampled_from(arrow.schema.names))
+    row = data.draw(st.integers(0, arrow.num_rows - 1))
+    if data.draw(st.booleans(), label="in the workbook"):
+        book = open_book(release / f"{built_release.name}.xlsx")
+        cell = book[table].cell(row + 2, arrow.schema.names.index(column) + 1)
+        cell.value = data.draw(
+            st.one_of(
+                st.none(),
+                st.integers(-5, 5),
+                st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF), max_size=3),
+            )
+        )
+        book.save(release / f"{built_release.name}.xlsx")
+    else:
+        values = arrow.column(column).to_pylist()
+        values[row] = None
+        arrow = arrow.set_column(
+            arrow.schema.names.index(column), column, pa.array(values, arrow.schema.field(column).type)
+        )
+        pq.write_table(arrow, path)
+    assert formats.agree(release, "r") == formats.agree(release, "r", fast=False)

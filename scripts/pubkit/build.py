@@ -23,6 +23,7 @@ from pubkit import (
     extensions,
     fieldtypes,
     formats,
+    hashes,
     index,
     metadata,
     publish,
@@ -80,7 +81,11 @@ def unlocked_build(pkg: DataPackage) -> str:
 
 
 def _build(pkg: DataPackage) -> str:
-    findings = pkg.release_problems() or validate.sources(pkg)
+    if pkg.release_problems():
+        raise CheckFailed(pkg.release_problems())
+    if holds_this_build(pkg):
+        return f"unchanged: {DIST}/{pkg.release_name} already holds exactly this build"
+    findings = validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
     (pkg.root / STAGING).mkdir(exist_ok=True)
@@ -141,6 +146,19 @@ def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None, 
     _write_json(out / JSONLD, dataset)
     write_sums(out)
     return out
+
+
+def holds_this_build(pkg: DataPackage) -> bool:
+    """Whether the current version's folder is, by its provenance, what a build would write now: every
+    file as its SHA256SUMS records, and the same inputs, build date and identity. Such a build would
+    write the same bytes (builds are deterministic), so none is needed; the sources it records were valid."""
+    folder = pkg.root / DIST / pkg.release_name
+    recorded = buildinfo.recorded_provenance(folder) if folder.is_dir() else None
+    if recorded is None or verify.integrity(folder, folder.name, hashes.Hashes(pkg.root)):
+        return False
+    date = as_released(pkg)[0] or buildinfo.build_date(pkg)
+    expected = {"build_date": buildinfo.iso(date), "inputs": buildinfo.inputs(pkg), **buildinfo.identity(pkg)}
+    return all(recorded.get(key) == value for key, value in expected.items())
 
 
 def as_released(pkg: DataPackage) -> tuple[datetime | None, dict | None]:
