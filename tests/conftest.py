@@ -71,6 +71,11 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def notes_only(err: str) -> bool:
+    """Whether stderr holds notes only (what the user should know that is no problem), no error."""
+    return all(line.startswith("note: ") for line in err.splitlines())
+
+
 def run_process(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 300):
     """Run a command in a subprocess with the toolkit importable, as ``make`` runs it."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), **(env or {})}

@@ -348,16 +348,17 @@ def _figure_findings(ctx: Context, r: Roles, figures: pd.DataFrame, texts: dict)
     speakers = _speakers(figures)
     groups = figures.assign(value_text=value_text).groupby([*columns, "value_text"], dropna=False, sort=False).groups
     findings = []
-    for lines in groups.values():
-        found = _claim_findings(raw, r, lines[0], figures.loc[lines[0]], texts, speakers)
+    claims = figures.loc[[lines[0] for lines in groups.values()]].to_dict("records")  # one row a claim, as dicts
+    for lines, claim in zip(groups.values(), claims, strict=True):
+        found = _claim_findings(raw, r, lines[0], claim, texts, speakers)
         if found:
             findings += [replace(f, line=int(line)) for line in lines for f in found]
     return findings
 
 
-def _claim_findings(raw, r: Roles, line: int, row: pd.Series, texts: dict, speakers: dict) -> list[Finding]:
+def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: dict) -> list[Finding]:
     names, path = r.figure_fields, raw.table.path
-    if row["document"] not in texts or row[["quote", "quoteStart", "quoteEnd", "statedText"]].isna().any():
+    if row["document"] not in texts or any(pd.isna(row[k]) for k in ("quote", "quoteStart", "quoteEnd", "statedText")):
         return []  # the document or the empty cell is reported already
     text, language = texts[row["document"]][1], texts[row["document"]][2]
     problem = _quote_problem(text, row, names, speakers)
@@ -379,7 +380,7 @@ def _claim_findings(raw, r: Roles, line: int, row: pd.Series, texts: dict, speak
     return findings + _rederive(raw, r, line, row, language)
 
 
-def _quote_problem(text: str, row: pd.Series, names: dict[str, str], speakers: dict[str, str]) -> str | None:
+def _quote_problem(text: str, row: dict, names: dict[str, str], speakers: dict[str, str]) -> str | None:
     start, end, quote = int(row["quoteStart"]), int(row["quoteEnd"]), row["quote"]
     if end <= len(text) and text[start:end] == quote:
         return None
@@ -426,7 +427,7 @@ def _cause(text: str) -> str:
     return f" ({'; '.join(causes)})" if causes else ""
 
 
-def _rederive(raw, r: Roles, line: int, row: pd.Series, language: Language) -> list[Finding]:
+def _rederive(raw, r: Roles, line: int, row: dict, language: Language) -> list[Finding]:
     names, path, stated = r.figure_fields, raw.table.path, row["statedText"]
     try:
         parsed = language.parse(stated)
