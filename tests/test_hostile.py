@@ -426,3 +426,58 @@ def test_legal_resource_names_that_no_sheet_can_bear_get_a_sheet_each(tmp_path, 
     assert workbook.sheetnames == ["About", "about~2", "fields~2", "a" * 31, "a" * 29 + "~2", "Fields"]
     about = dict(workbook["About"].iter_rows(values_only=True))
     assert about["table about"] == "1 rows, on the sheet about~2: "
+
+
+RELEASE_STEPS = ["write_zip", "changelog", "citation", "index"]
+PKG_VERSION = descriptor.load(ROOT, trusted=True).version
+
+
+@pytest.mark.parametrize("step", RELEASE_STEPS)
+def test_a_release_interrupted_at_any_step_is_seen_by_check_and_finished_by_release(package, capsys, monkeypatch, step):
+    """#14.6: a fault at each write of `release` leaves the version unreleased, check names what it left,
+    and a second `release` finishes it, with one changelog entry."""
+    from pubkit import index, release
+
+    bump(package, "99.0.0")
+    original = {"write_zip": index.write_zip, "save": index.save, "prepend": release._prepend_changelog}
+    original_atomic = index.write_atomically
+
+    def fault(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    if step == "write_zip":
+        monkeypatch.setattr(index, "write_zip", fault)
+    elif step == "changelog":
+        monkeypatch.setattr(release, "_prepend_changelog", fault)
+    elif step == "citation":
+        monkeypatch.setattr(
+            index,
+            "write_atomically",
+            lambda path, data: fault() if path.name == "CITATION.cff" else original_atomic(path, data),
+        )
+    else:
+        monkeypatch.setattr(index, "save", fault)
+    assert run_cli(capsys, "release", str(package)) == (1, "", "error: No space left on device\n")
+    monkeypatch.setattr(index, "write_zip", original["write_zip"])
+    monkeypatch.setattr(index, "save", original["save"])
+    monkeypatch.setattr(index, "write_atomically", original_atomic)
+    monkeypatch.setattr(release, "_prepend_changelog", original["prepend"])
+    assert "99.0.0" not in index.released_versions(package)
+    code, out, _ = run_cli(capsys, "check", str(package))
+    finish = "a release was interrupted: run `make release` to finish it (release records)"
+    zip_left = f"dist/china-manufacturing-regions-99.0.0.zip: is the zip of no release in dist/releases.json: {finish}"
+    changelog_left = f"CHANGELOG.md: has an entry for 99.0.0, which is not released: {finish}"
+    citation_left = f"CITATION.cff: cites version 99.0.0, not the latest release {PKG_VERSION}: {finish}"
+    left = {
+        "write_zip": [],
+        "changelog": [zip_left],
+        "citation": [zip_left, changelog_left],
+        "index": [zip_left, changelog_left, citation_left],
+    }[step]
+    assert (code, out.splitlines()[: len(left)]) == ((1, left) if left else (0, out.splitlines()[:0]))
+    assert run_cli(capsys, "release", str(package))[0] == 0
+    assert (package / "CHANGELOG.md").read_text(encoding="utf-8").count("## 99.0.0 (") == 1
+    assert run_cli(capsys, "check", str(package))[:2] == (
+        0,
+        "ok: china-manufacturing-regions-99.0.0: sources valid, dist/ verified\n",
+    )

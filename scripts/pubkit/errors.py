@@ -175,6 +175,12 @@ EXTENSION_NOT_RUN = E(
 # dist/: releases -------------------------------------------------------------------------------
 CHECKSUM = E("checksum", "checksum", "{detail}", "restore the release from git: released files never change")
 RELEASE_INDEX = E("release-index", "release index", "{detail}", "restore dist/ from git: released files never change")
+RELEASE_RECORDS = E(
+    "release-records",
+    "release records",
+    "{detail}",
+    "run `make release` to finish an interrupted release; restore released records from git",
+)
 STALE = E("stale-release", "stale release", "{detail}", "run `make`")
 RELEASED = E(
     "released",

@@ -1,8 +1,13 @@
-"""Cut a release: builds the current version, then writes its zip, the index and the changelog.
+"""Cut a release: builds the current version, then writes its zip, the changelog, the citation and the index.
 
 Reads the package; writes ``dist/<name>-<version>/``, ``dist/<name>-<version>.zip``,
-``dist/releases.json``, ``CHANGELOG.md`` and ``CITATION.cff``. A version that is
+``CHANGELOG.md``, ``CITATION.cff`` and, last, ``dist/releases.json``. A version that is
 already released is refused: releases are immutable.
+
+All or nothing: each file is written whole (atomically), and the index, which is what makes a
+version released, is written last. A release interrupted before it leaves the version unreleased,
+with files that a second ``release`` rewrites (its changelog entry is replaced, not repeated);
+``check`` names what such a release left (``verify.release_records``).
 """
 
 from __future__ import annotations
@@ -45,23 +50,22 @@ def _cut(pkg: DataPackage, catalogue: dict) -> str:
     previous = pkg.root / build.DIST / f"{pkg.name}-{catalogue['latest']}" if catalogue["latest"] else None
     notes = diff.markdown(previous, folder)
     created = buildinfo.build_date(pkg)
-    # Save: the zip first, then the index, which is what makes the version released
+    # Save: the zip, the changelog and the citation, then the index, which makes the version released
     zip_path = folder.parent / f"{folder.name}.zip"
     index.write_zip(folder, zip_path, created.timetuple()[:6])
-    catalogue = {
-        "name": pkg.name,
-        "latest": pkg.version,
-        "releases": [*catalogue["releases"], index.entry(pkg, folder, zip_path)],
-    }
-    index.save(pkg.root, catalogue)
-    _prepend_changelog(pkg.root / CHANGELOG, f"## {pkg.version} ({catalogue['releases'][-1]['date']})\n\n{notes}")
+    entry = index.entry(pkg, folder, zip_path)
+    _prepend_changelog(pkg.root / CHANGELOG, pkg.version, f"## {pkg.version} ({entry['date']})\n\n{notes}")
     core = build.package_properties(pkg, created)
-    index.write_atomically(
-        pkg.root / CITATION, metadata.citation_cff(core, catalogue["releases"][-1]["date"]).encode("utf-8")
-    )
+    index.write_atomically(pkg.root / CITATION, metadata.citation_cff(core, entry["date"]).encode("utf-8"))
+    index.save(pkg.root, {"name": pkg.name, "latest": pkg.version, "releases": [*catalogue["releases"], entry]})
     return f"released: dist/{pkg.release_name} and dist/{zip_path.name}; wrote {CHANGELOG} and {CITATION}"
 
 
-def _prepend_changelog(path: Path, entry: str) -> None:
+def _prepend_changelog(path: Path, version: str, entry: str) -> None:
+    """The entry on top; an entry for the same version, left there by an interrupted release, is replaced."""
     old = path.read_text(encoding="utf-8").removeprefix(CHANGELOG_HEAD) if path.exists() else ""
+    old = old.lstrip()
+    if old.startswith(f"## {version} ("):
+        following = old.find("\n## ", 1)
+        old = old[following + 1 :] if following >= 0 else ""
     index.write_atomically(path, f"{CHANGELOG_HEAD}\n{entry}\n{old.lstrip()}".rstrip().encode("utf-8") + b"\n")

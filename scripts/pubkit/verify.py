@@ -44,6 +44,7 @@ def dist(pkg: DataPackage, deep: bool = False) -> tuple[list[Finding], bool]:
         damaged |= bool(found) and folder.name == pkg.release_name
         findings += found
     index_problems = [f for f in index_findings(pkg, known) if f.path not in {g.path for g in findings}]
+    index_problems += release_records(pkg)
     if not findings and not index_problems:
         known.save()
     return findings + index_problems, damaged
@@ -101,6 +102,65 @@ def index_findings(pkg: DataPackage, known: hashes.Hashes | None = None) -> list
             )
         )
     return findings
+
+
+def release_records(pkg: DataPackage) -> list[Finding]:
+    """What ``release`` writes beside dist/ agrees with the index: a zip for no indexed release, a changelog
+    entry or a citation for an unreleased version, are what an interrupted release left."""
+    catalogue = index.load(pkg.root)
+    versions = [entry["version"] for entry in catalogue["releases"]]
+    zips = {entry["zip"]["path"] for entry in catalogue["releases"]}
+    finish = "a release was interrupted: run `make release` to finish it"
+    findings = [
+        errors.RELEASE_RECORDS.at(f"{DIST}/{p.name}", detail=f"is the zip of no release in {index.INDEX}: {finish}")
+        for p in sorted((pkg.root / DIST).glob(f"{pkg.name}-*.zip"))
+        if p.name not in zips
+    ]
+    if not versions:
+        return findings
+    headings = _changelog_versions(pkg.root / "CHANGELOG.md")
+    if headings is not None:
+        findings += [
+            errors.RELEASE_RECORDS.at("CHANGELOG.md", detail=f"has no entry for {v}, which is released")
+            for v in versions
+            if v not in headings
+        ]
+        findings += [
+            errors.RELEASE_RECORDS.at("CHANGELOG.md", detail=f"has an entry for {v}, which is not released: {finish}")
+            for v in headings
+            if v not in versions
+        ]
+    cited = _cited_version(pkg.root / "CITATION.cff")
+    if cited is not None and cited != catalogue["latest"]:
+        detail = f"cites version {cited}, not the latest release {catalogue['latest']}"
+        findings.append(errors.RELEASE_RECORDS.at("CITATION.cff", detail=f"{detail}: {finish}"))
+    return findings
+
+
+def _changelog_versions(path: Path) -> list[str] | None:
+    """The versions of the changelog's ``## <version> (<date>)`` headings; None where there is no changelog."""
+    import re
+
+    text = _small_text(path)
+    return None if text is None else re.findall(r"^## (\S+) \(", text, flags=re.MULTILINE)
+
+
+def _cited_version(path: Path) -> str | None:
+    import re
+
+    text = _small_text(path)
+    found = re.search(r'^version: "?([^"\n]+)"?$', text or "", flags=re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def _small_text(path: Path, limit: int = 16 << 20) -> str | None:
+    """A regular file's text, if it is one of at most ``limit`` bytes (what the package holds is untrusted)."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > limit:
+            return None
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _zip_holds(archive: Path, folder: str, files: dict[str, tuple[int, str]]) -> bool:
