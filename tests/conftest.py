@@ -54,11 +54,20 @@ def package(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "package")
 
 
-def bump(package: Path, version: str) -> None:
-    """Set the package's version: changed sources need an unreleased one."""
+def bump(package: Path, version: str, notes: str = "A test release.") -> None:
+    """Set the package's version (changed sources need an unreleased one), with ``notes`` under
+    ``## Unreleased`` in CHANGELOG.md (a minor or major release needs some)."""
     path = package / "datapackage.json"
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r'"version": "[^"]+"', f'"version": "{version}"', text, count=1), encoding="utf-8")
+    changelog = package / "CHANGELOG.md"
+    if notes and changelog.exists():
+        text = changelog.read_text(encoding="utf-8")
+        text = text.replace("## Unreleased\n", f"## Unreleased\n\n{notes}\n", 1)
+        if f"{notes}\n" not in text:
+            head, _, rest = text.partition("\n## ")
+            text = f"{head}\n## Unreleased\n\n{notes}\n\n## {rest}"
+        changelog.write_text(text, encoding="utf-8")
 
 
 TRUST = "--trust-package-code"  # as `make` runs it: this package's own rules module is trusted

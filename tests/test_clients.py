@@ -64,6 +64,19 @@ def test_pandas_with_pyarrow(table):
     assert normalised(table, rows) == csv_values(table)
 
 
+def test_the_publication_time_keeps_its_offset_in_every_reader():
+    """#15.1: documents.published is 2022-09-24T07:31:00+08:00 in the source; readers show that day."""
+    path = RELEASE / "parquet" / "documents.parquet"
+    assert str(pd.read_parquet(path)["published"][0]) == "2022-09-24 07:31:00+08:00"
+    assert str(pl.read_parquet(path)["published"][0]) == "2022-09-24 07:31:00+08:00"
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'Asia/Shanghai'")  # as the README says: DuckDB shows its session's zone
+    assert str(connection.sql(f"select published::date from '{path}'").fetchone()[0]) == "2022-09-24"
+    assert str(duckdb.sql(f"select timezone('Asia/Shanghai', published)::date from '{path}'").fetchone()[0]) == (
+        "2022-09-24"
+    )
+
+
 def test_frictionless_cli_validates_the_release_descriptor():
     frictionless = str(Path(sys.executable).parent / "frictionless")
     result = run_process(frictionless, "validate", "--json", str(RELEASE / "datapackage.json"))

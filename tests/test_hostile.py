@@ -481,3 +481,25 @@ def test_a_release_interrupted_at_any_step_is_seen_by_check_and_finished_by_rele
         0,
         "ok: china-manufacturing-regions-99.0.0: sources valid, dist/ verified\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "published"),
+    [("9007199254740993", "9007199254740992"), ("1.00000000000000001", "1"), ("1e400", "INF"), ("1e-400", "0")],
+)
+def test_a_number_a_float_cannot_hold_is_refused_not_published_changed(tmp_path, capsys, cell, published):
+    """#14.13: a number field's value is published only if the release writes it as the source does."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "t.csv").write_text(f"a\n0.1\n{cell}\n123456789012345\n", encoding="utf-8")
+    schema = {"fields": [{"name": "a", "type": "number"}]}
+    descriptor_text = json.dumps(
+        {"name": "np", "resources": [{"name": "t", "path": "sources/t.csv", "schema": schema}]}
+    )
+    (tmp_path / "datapackage.json").write_text(descriptor_text, encoding="utf-8")
+    assert run_cli(capsys, "check", str(tmp_path)) == (
+        1,
+        f"sources/t.csv:3: a: {cell} is more than a number field holds exactly (a 64-bit float: 15 significant "
+        "digits, magnitudes up to about 1e308 and down to about 1e-308): it would be published as "
+        f"{published} (number precision)\n1 problem(s):\n  1 × number precision\n",
+        "",
+    )

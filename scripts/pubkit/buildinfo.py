@@ -27,10 +27,14 @@ def build_date(pkg: DataPackage) -> datetime:
     """``SOURCE_DATE_EPOCH`` when set, else the root descriptor's ``created``."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        if not epoch.isdigit() or not 315532800 <= int(epoch) <= 4354819199:  # 1980 to 2107: what a zip can date
-            raise PubkitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds between 1980 and 2107")
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
+        return build_date_from_epoch(epoch)
     return datetime.fromisoformat(pkg.descriptor["created"].replace("Z", "+00:00")).astimezone(UTC)
+
+
+def build_date_from_epoch(epoch: str) -> datetime:
+    if not epoch.isdigit() or not 315532800 <= int(epoch) <= 4354819199:  # 1980 to 2107: what a zip can date
+        raise PubkitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds between 1980 and 2107")
+    return datetime.fromtimestamp(int(epoch), tz=UTC)
 
 
 def iso(moment: datetime) -> str:

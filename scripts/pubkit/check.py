@@ -34,10 +34,24 @@ def package(pkg: DataPackage, engine: str = "fast", deep: bool = False) -> tuple
     if findings or not verifies_dist(pkg):
         return findings, notes
     findings, damaged = verify.dist(pkg, deep=deep)
+    notes += _created_notes(pkg)
     if damaged:  # a damaged current release is reported as such, not compared with a fresh build
         return findings, notes
     fresh, note = current_is_fresh(pkg, deep)
     return findings + fresh, notes + note
+
+
+def _created_notes(pkg: DataPackage) -> list[str]:
+    """A version not yet released whose ``created`` predates the latest release would be dated before it."""
+    catalogue = index.load(pkg.root)
+    created, latest = str(pkg.descriptor.get("created", "")), catalogue["releases"][-1:] or [{}]
+    released_on = str(latest[0].get("date", ""))
+    if pkg.version in index.released_versions(pkg.root) or not released_on or created[:10] >= released_on:
+        return []
+    return [
+        f"datapackage.json: created ({created}) is before the latest release ({latest[0].get('version')}, "
+        f"{released_on}); `make release` sets it to the moment of the release"
+    ]
 
 
 def verifies_dist(pkg: DataPackage) -> bool:

@@ -90,6 +90,13 @@ HASH_COUNT = E(
     "the file is not the one described: restore it, or correct hash in the descriptor",
 )
 # Cells: types and constraints -------------------------------------------------------------------
+NUMBER_PRECISION = E(
+    "number-precision",
+    "number precision",
+    "{value} is more than a number field holds exactly (a 64-bit float: 15 significant digits, magnitudes "
+    "up to about 1e308 and down to about 1e-308): it would be published as {published}",
+    "make the field an integer (whole numbers of any size are held exactly) or a string, or write fewer digits",
+)
 TYPE = E(
     "type-error",
     "type {type}",

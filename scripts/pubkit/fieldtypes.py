@@ -132,7 +132,9 @@ def _cast_date(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series
 
 
 def _cast_datetime(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
-    """Aware datetimes in UTC; a column whose every datetime is naive stays naive, as the source says.
+    """Aware datetimes at the UTC offset the source writes, where every value writes the same one
+    (``+08:00``: readers show the stated local time and date); in UTC where the offsets differ (a column
+    holds one zone). A column whose every datetime is naive stays naive, as the source says.
 
     A column that mixes both (frictionless accepts that) holds its naive ones as UTC, which
     the release's About sheet says.
@@ -147,7 +149,22 @@ def _cast_datetime(cells: pd.Series, field: dict, strict: bool = False) -> pd.Se
         values = [pd.NaT if pd.isna(v) else (v.tz_localize(None) if v.tzinfo else v) for v in typed]
         return pd.Series(values, index=cells.index, dtype="datetime64[us]")
     values = [pd.NaT if pd.isna(v) else _utc(v) for v in typed]
-    return pd.Series(values, index=cells.index, dtype="datetime64[us, UTC]")
+    utc = pd.Series(values, index=cells.index, dtype="datetime64[us, UTC]")
+    offset = _one_offset(cells[present & ~naive])
+    return utc.dt.tz_convert(offset) if offset is not None else utc
+
+
+def _one_offset(cells: pd.Series):
+    """The one UTC offset every cell writes (``+08:00``), as a zone; None for Z, for none or for several."""
+    from datetime import timedelta, timezone
+
+    offsets = cells.str.extract(r"([zZ]|[+-]\d\d:?\d\d)$")[0]
+    distinct = set(offsets.str.replace(":", "", regex=False))
+    if offsets.isna().any() or len(distinct) != 1:
+        return None
+    only = distinct.pop()
+    moment = timedelta(hours=int(only[1:3]), minutes=int(only[3:5])) if only[0] in "+-" else timedelta(0)
+    return timezone(moment if only[0] == "+" else -moment) if moment else None
 
 
 def _stamp(moment: datetime) -> pd.Timestamp:
@@ -348,6 +365,8 @@ def arrow_type(field: dict, typed: pd.Series) -> pyarrow.DataType:
     kind = of(field).arrow
     if pyarrow.types.is_timestamp(kind) and getattr(typed.dtype, "tz", None) is None:
         return pyarrow.timestamp("us")
+    if pyarrow.types.is_timestamp(kind) and str(typed.dtype.tz) != "UTC":  # the one offset the source writes
+        return pyarrow.array(typed.iloc[:0], from_pandas=True).type
     if field.get("type") == "integer" and typed.dtype == object:  # integers beyond int64, exactly
         digits = max((len(str(abs(v))) for v in typed.dropna()), default=1)
         return (

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from pubkit import errors, read
+from pubkit import errors, fieldtypes, read
 from pubkit.findings import Finding, quoted
 
 NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -76,6 +76,35 @@ def type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
         bad = frame[name].isna() & ~text.isin(raw.table.missing_values(field))
         for line, cell in text[bad.to_numpy()].items():
             findings.append(type_error(raw.table.path, line, field, cell))
+    return findings
+
+
+FLOAT_DIGITS = 15  # a decimal of at most this many significant digits survives a 64-bit float exactly
+
+
+def precision_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    """Numbers a 64-bit float cannot hold: published, they would read otherwise (9007199254740993 as
+    9007199254740992, 1e400 as INF). Only a cell of more than 15 significant digits, or with an exponent,
+    can be one; each is compared, as a decimal, with the text the release would write of it."""
+    from decimal import Decimal, InvalidOperation
+
+    findings = []
+    for field in raw.table.fields:
+        name = field["name"]
+        if field.get("type") != "number" or raw.position(name) is None:
+            continue
+        text = raw.text(name)
+        digits = text.str.lstrip("+-0.").str.count(r"[0-9]").fillna(0)
+        suspect = (digits > FLOAT_DIGITS) | text.str.contains("[eE]").fillna(False)  # an exponent may overflow
+        for line in text.index[suspect.to_numpy(dtype=bool) & frame[name].notna().to_numpy()]:
+            cell, published = text[line], fieldtypes.format_number(frame[name][line])
+            try:
+                changed = Decimal(cell.strip()) != Decimal(published)
+            except InvalidOperation:  # a format of its own (groupChar, a percent sign): not compared
+                continue
+            if changed:
+                entry = errors.NUMBER_PRECISION
+                findings.append(entry.at(raw.table.path, line, name, cell, value=cell, published=published))
     return findings
 
 

@@ -35,6 +35,7 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
         findings += structure.header_findings(raw) + structure.row_findings(raw)
         if name in ctx.frames:
             findings += structure.type_findings(raw, ctx.frames[name])
+            findings += structure.precision_findings(raw, ctx.frames[name])
     # Extensions see only the tables whose header is the schema's: under a wrong header their
     # rules would read misplaced columns (the standard's checks, like frictionless', still run).
     aligned = Context(pkg, ctx.raws, {n: f for n, f in ctx.frames.items() if ctx.raws[n].header_ok})
