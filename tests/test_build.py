@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, bump, copy_package, run_cli, snapshot
+from conftest import ROOT, TRUST, bump, copy_package, run_cli, snapshot
 from pubkit import build, buildinfo, descriptor
 
 RELEASE = f"dist/{descriptor.load(ROOT, trusted=True).release_name}"
@@ -155,7 +155,7 @@ def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")
     old = snapshot(package / "dist")
     process = subprocess.Popen(
-        [sys.executable, "-m", "pubkit", "build", str(package)],
+        [sys.executable, "-m", "pubkit", TRUST, "build", str(package)],
         env={"PYTHONPATH": str(ROOT / "scripts")},
         stdout=subprocess.DEVNULL,
     )
@@ -166,3 +166,24 @@ def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
     if after != old:  # the kill came after the atomic swap: the new release is complete
         assert build.verify.release_folder(package / UNRELEASED, package) == []
     assert sorted(after) == sorted(old)
+
+
+def test_a_terminated_build_leaves_no_staging_and_a_killed_one_is_cleaned_by_the_next(package, capsys):
+    """#14: SIGTERM unwinds the build (its staging goes); what SIGKILL leaves, the next build removes."""
+    bump(package, "1.1.1")
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pubkit", TRUST, "build", str(package)],
+            env={"PYTHONPATH": str(ROOT / "scripts")},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not list((package / ".build").glob("staging-*/*")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(sent)
+        assert process.wait() == (143 if sent == signal.SIGTERM else -9)
+        left = list((package / ".build").glob("staging-*"))
+        assert bool(left) == (sent == signal.SIGKILL)  # only a kill, which nothing can catch, leaves one
+    assert run_cli(capsys, "build", str(package))[0] == 0
+    assert list((package / ".build").glob("staging-*")) == []

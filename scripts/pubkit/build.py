@@ -66,7 +66,16 @@ def locked(pkg: DataPackage):
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise PubkitError("another pubkit build or release is running in this package: let it finish") from None
+        _remove_abandoned_staging(pkg)
         yield
+
+
+def _remove_abandoned_staging(pkg: DataPackage) -> None:
+    """Staging folders a killed build left (``staging-*``, which only a build makes): with the lock held,
+    no build is using them."""
+    for folder in (pkg.root / STAGING).glob("staging-*"):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def build(pkg: DataPackage) -> str:

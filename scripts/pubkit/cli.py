@@ -58,6 +58,10 @@ def run() -> None:
     Objects left half-done by the error (a workbook's write-only generators) would print their
     own tracebacks while the interpreter shuts down; the one line said everything.
     """
+    import signal
+
+    # A terminated command unwinds as an interrupted one does: its staging and scratch folders go with it.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
