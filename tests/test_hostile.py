@@ -10,6 +10,7 @@ import json
 import os
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -503,3 +504,79 @@ def test_a_number_a_float_cannot_hold_is_refused_not_published_changed(tmp_path,
         f"{published} (number precision)\n1 problem(s):\n  1 × number precision\n",
         "",
     )
+
+
+def test_a_dist_on_another_file_system_is_published_by_copy_then_rename(package, capsys, tmp_path):
+    """#14.27: no rename crosses file systems; the release is copied beside dist/ first, then renamed."""
+    import os
+    import shutil
+    import tempfile
+
+    elsewhere = Path(tempfile.mkdtemp(dir="/dev/shm")) if Path("/dev/shm").is_dir() else None
+    if elsewhere is None or os.stat(elsewhere).st_dev == os.stat(package).st_dev:
+        pytest.skip("no second file system (/dev/shm) on this machine")
+    try:
+        shutil.move(package / "dist", elsewhere / "dist")
+        (package / "dist").symlink_to(elsewhere / "dist")
+        bump(package, "99.0.0")
+        assert run_cli(capsys, "build", str(package)) == (0, "built: dist/china-manufacturing-regions-99.0.0\n", "")
+        assert not list((elsewhere / "dist").glob(".incoming-*"))
+        assert run_cli(capsys, "check", str(package))[:2] == (
+            0,
+            "ok: china-manufacturing-regions-99.0.0: sources valid, dist/ verified\n",
+        )
+    finally:
+        shutil.rmtree(elsewhere, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("where", "error", "shown"),
+    [
+        ("write_parquet", OSError(28, "No space left on device"), "error: No space left on device\n"),
+        (
+            "rename",
+            OSError(30, "Read-only file system", "dist/china-manufacturing-regions-99.0.0"),
+            "error: dist/china-manufacturing-regions-99.0.0: Read-only file system\n",
+        ),
+    ],
+)
+def test_a_full_disk_or_a_read_only_folder_is_one_line_and_dist_stays(
+    package, capsys, monkeypatch, where, error, shown
+):
+    """#14.27: the machine's faults are said in one line (exit 1), never "internal error"."""
+    from pubkit import export, publish
+
+    def fault(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(export if where == "write_parquet" else publish.os, where, fault)
+    bump(package, "99.0.0")
+    before = snapshot(package / "dist")
+    assert run_cli(capsys, "build", str(package)) == (1, "", shown)
+    assert snapshot(package / "dist") == before
+    assert not list((package / ".build").glob("staging-*"))
+
+
+def test_a_file_named_build_is_one_line(package, capsys):
+    import shutil
+
+    shutil.rmtree(package / ".build", ignore_errors=True)
+    (package / ".build").write_text("mine\n")
+    bump(package, "99.0.0")
+    assert run_cli(capsys, "build", str(package)) == (
+        1,
+        "",
+        "error: .build is not a folder: pubkit keeps its staging folders and lock there; move it away\n",
+    )
+
+
+def test_extra_columns_are_reported_in_the_order_of_the_file(tmp_path, capsys):
+    """Also worth mending: 12 extra labels in column order (x2 before x10), not sorted as text."""
+    (tmp_path / "sources").mkdir()
+    labels = [f"x{i}" for i in range(12)]
+    (tmp_path / "sources" / "t.csv").write_text(f"a,{','.join(labels)}\n1{',1' * 12}\n", encoding="utf-8")
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    text = json.dumps({"name": "xc", "resources": [{"name": "t", "path": "sources/t.csv", "schema": schema}]})
+    (tmp_path / "datapackage.json").write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", str(tmp_path))
+    assert (code, [line.split(": ")[1] for line in out.splitlines()[:12]]) == (1, labels)

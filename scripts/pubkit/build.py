@@ -60,7 +60,7 @@ def locked(pkg: DataPackage):
     """One build or release at a time in a package: a second one waits for none and says so."""
     import fcntl
 
-    (pkg.root / STAGING).mkdir(exist_ok=True)
+    _staging_folder(pkg)
     with open(pkg.root / STAGING / "pubkit.lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -70,10 +70,19 @@ def locked(pkg: DataPackage):
         yield
 
 
+def _staging_folder(pkg: DataPackage) -> Path:
+    folder = pkg.root / STAGING
+    if folder.exists() and (folder.is_symlink() or not folder.is_dir()):
+        raise PubkitError(f"{STAGING} is not a folder: pubkit keeps its staging folders and lock there; move it away")
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def _remove_abandoned_staging(pkg: DataPackage) -> None:
-    """Staging folders a killed build left (``staging-*``, which only a build makes): with the lock held,
-    no build is using them."""
-    for folder in (pkg.root / STAGING).glob("staging-*"):
+    """Staging folders a killed build left (``.build/staging-*`` and ``dist/.incoming-*``, which only a build
+    makes): with the lock held, no build is using them."""
+    left = [*(pkg.root / STAGING).glob("staging-*"), *(pkg.root / DIST).glob(f"{publish.INCOMING}*")]
+    for folder in left:
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -97,8 +106,7 @@ def _build(pkg: DataPackage) -> str:
     findings = validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
-    (pkg.root / STAGING).mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=pkg.root / STAGING))
+    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=_staging_folder(pkg)))
     try:
         built = write_release(pkg, staging, *as_released(pkg))
         problems = verify.release_folder(built)

@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.command(args)
     except CheckFailed as failed:
-        print(to_json(failed.findings) if getattr(args, "json", False) else render(failed.findings))
+        try:
+            print(to_json(failed.findings) if getattr(args, "json", False) else render(failed.findings))
+        except BrokenPipeError:  # the reader stopped early (| head): the exit code still says what was found
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except PubkitError as err:
         print(f"error: {err}", file=sys.stderr)

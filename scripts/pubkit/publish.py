@@ -7,8 +7,11 @@ folder exists); a released version is never overwritten, and no build goes into 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from pubkit import buildinfo, errors, index, verify
@@ -30,11 +33,31 @@ def release_folder(pkg: DataPackage, built: Path) -> str:
         raise PubkitError(
             f"{shown} {errors.RELEASED.template.format(version=pkg.version, why=_differing(built, target))}"
         )
-    if target.exists():
-        _exchange(built, target)  # the old release now sits in staging and goes with it
-        return f"rebuilt: {shown}"
-    os.rename(built, target)
-    return f"built: {shown}"
+    with _beside(built, dist) as ready:
+        if target.exists():
+            _exchange(ready, target)  # the old release now sits in staging and goes with it
+            return f"rebuilt: {shown}"
+        os.rename(ready, target)
+        return f"built: {shown}"
+
+
+INCOMING = ".incoming-"  # a copy of a release on its way into a dist/ on another file system
+
+
+@contextlib.contextmanager
+def _beside(built: Path, dist: Path):
+    """``built``, or a copy of it inside ``dist/`` when ``dist/`` is on another file system (a mount, a
+    link to another disk), where no rename can cross: the copy is renamed into place, atomically, and
+    whatever is left of it goes."""
+    if os.stat(built).st_dev == os.stat(dist).st_dev:
+        yield built
+        return
+    incoming = Path(tempfile.mkdtemp(prefix=INCOMING, dir=dist))
+    try:
+        shutil.copytree(built, incoming / built.name, symlinks=True)
+        yield incoming / built.name
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
 
 
 def _differing(built: Path, target: Path) -> str:

@@ -43,7 +43,14 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
     findings += constraints.findings(pkg, ctx.raws, ctx.frames, extra)
     for found in extensions.call(modules, "check", aligned):
         findings += found
-    return sorted(_numbered(dedupe(findings), ctx), key=lambda f: (f.path, f.line or 0, f.field or "", f.rule))
+    columns = {raw.table.path: {label: i for i, label in enumerate(raw.header)} for raw in ctx.raws.values()}
+    return sorted(_numbered(dedupe(findings), ctx), key=lambda f: _order(f, columns))
+
+
+def _order(finding: Finding, columns: dict[str, dict[str, int]]) -> tuple:
+    """By file and line, then by column as the file orders them (x2 before x10), then field and rule."""
+    position = columns.get(finding.path, {}).get(finding.field, -1) if finding.field else -1
+    return (finding.path, finding.line or 0, position, finding.field or "", finding.rule)
 
 
 HASHES = ("md5", "sha1", "sha256", "sha512")
