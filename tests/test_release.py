@@ -163,3 +163,81 @@ def test_check_notes_a_created_date_before_the_latest_release(package, capsys):
         f"note: datapackage.json: created (2000-01-01T00:00:00Z) is before the latest release ({CURRENT}, "
         f"{created[:10]}); `make release` sets it to the moment of the release\n"
     )
+
+
+def _edit_observations(package, edit) -> None:
+    path = package / "sources" / "observations.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_text("\n".join(edit(lines)), encoding="utf-8")
+
+
+def _release_as(package, capsys, version: str) -> tuple[int, str, str]:
+    bump(package, version)
+    assert run_cli(capsys, "build", str(package))[0] == 0
+    return run_cli(capsys, "check", str(package))
+
+
+def _version_line(given: str, kind: str, why: str, least: str, suggest: str) -> str:
+    return (
+        f"datapackage.json: version: {given} is a {kind} release after {CURRENT}, but {why}: that needs a "
+        f"{least} release, {suggest} or later (version bump)"
+    )
+
+
+def test_a_released_key_reused_for_another_figure_needs_a_major_version(package, capsys):
+    """#16.3: obs-027 now names another area: check names the key and the version that would do."""
+    major, minor, _ = (int(x) for x in CURRENT.split("."))
+    minor_version = f"{major}.{minor + 1}.0"
+    _edit_observations(
+        package,
+        lambda lines: [
+            line.replace(",henan,", ",hubei,", 1) if line.startswith("obs-027,") else line for line in lines
+        ],
+    )
+    code, out, _ = _release_as(package, capsys, minor_version)
+    line = _version_line(
+        minor_version,
+        "minor",
+        "observations uses the released key `obs-027` for another indicator_id, area_id, "
+        "period, period_start, period_end",
+        "major",
+        f"{major + 1}.0.0",
+    )
+    assert (code, out.splitlines()[0]) == (1, line)
+    assert run_cli(capsys, "release", str(package)) == (
+        1,
+        "",
+        f"error: {line.split(': ', 1)[1].removesuffix(' (version bump)').removeprefix('version: ')}; nothing was released\n",
+    )
+
+
+def test_a_released_row_removed_needs_a_major_version(package, capsys):
+    major, minor, _ = (int(x) for x in CURRENT.split("."))
+    _edit_observations(package, lambda lines: [line for line in lines if not line.startswith("obs-027,")])
+    code, out, _ = _release_as(package, capsys, f"{major}.{minor + 1}.0")
+    assert (code, out.splitlines()[0]) == (
+        1,
+        _version_line(
+            f"{major}.{minor + 1}.0",
+            "minor",
+            "observations no longer has the released key `obs-027`",
+            "major",
+            f"{major + 1}.0.0",
+        ),
+    )
+
+
+def test_a_row_added_in_a_patch_needs_a_minor_version(package, capsys):
+    major, minor, patch = (int(x) for x in CURRENT.split("."))
+    _edit_observations(package, lambda lines: [*lines[:-1], lines[27].replace("obs-027,", "obs-028,", 1), lines[-1]])
+    code, out, _ = _release_as(package, capsys, f"{major}.{minor}.{patch + 1}")
+    assert (code, out.splitlines()[0]) == (
+        1,
+        _version_line(
+            f"{major}.{minor}.{patch + 1}",
+            "patch",
+            "observations has the new key `obs-028`",
+            "minor",
+            f"{major}.{minor + 1}.0",
+        ),
+    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pubkit import build, buildinfo, errors, index, validate, verify
+from pubkit import build, buildinfo, errors, index, semver, validate, verify
 from pubkit.descriptor import DataPackage
 from pubkit.findings import Finding
 
@@ -38,7 +38,16 @@ def package(pkg: DataPackage, engine: str = "fast", deep: bool = False) -> tuple
     if damaged:  # a damaged current release is reported as such, not compared with a fresh build
         return findings, notes
     fresh, note = current_is_fresh(pkg, deep)
-    return findings + fresh, notes + note
+    return findings + fresh + ([] if findings or fresh else _version_findings(pkg)), notes + note
+
+
+def _version_findings(pkg: DataPackage) -> list[Finding]:
+    """A version not yet released is held to SemVer against the latest release (``semver``)."""
+    latest = index.load(pkg.root)["latest"]
+    if not latest or pkg.version in index.released_versions(pkg.root):
+        return []
+    dist = pkg.root / build.DIST
+    return semver.findings(pkg, latest, dist / f"{pkg.name}-{latest}", dist / pkg.release_name)
 
 
 def _created_notes(pkg: DataPackage) -> list[str]:

@@ -188,6 +188,13 @@ RELEASE_RECORDS = E(
     "{detail}",
     "run `make release` to finish an interrupted release; restore released records from git",
 )
+VERSION_BUMP = E(
+    "version-bump",
+    "version bump",
+    "{detail}",
+    "bump version in datapackage.json as SemVer asks: removed or reused keys need a major release, "
+    "added rows or fields a minor one",
+)
 STALE = E("stale-release", "stale release", "{detail}", "run `make`")
 RELEASED = E(
     "released",

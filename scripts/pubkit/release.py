@@ -17,7 +17,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pubkit import build, buildinfo, descriptor, diff, index, metadata
+from pubkit import build, buildinfo, descriptor, diff, index, metadata, semver
 from pubkit.descriptor import DataPackage
 from pubkit.findings import CheckFailed, PubkitError
 
@@ -47,23 +47,13 @@ def _refuse(pkg: DataPackage) -> None:
             f"version {pkg.version} is already released; bump version in datapackage.json to cut a new one"
         )
     latest = index.load(pkg.root)["latest"]
-    kind = bump_kind(latest, pkg.version)
+    kind = semver.bump_kind(latest, pkg.version)
     notes, _ = _unreleased(pkg.root / CHANGELOG)
     if kind in ("major", "minor") and not notes and not _interrupted_notes(pkg.root / CHANGELOG, pkg.version):
         raise PubkitError(
             f"{CHANGELOG} has no notes under `{UNRELEASED}`: a {kind} release ({latest} to {pkg.version}) says "
             "in words what changed and why; write them there, then run `make release` again"
         )
-
-
-def bump_kind(old: str | None, new: str) -> str | None:
-    """``major``, ``minor`` or ``patch`` from one SemVer version to the next; None where either is none."""
-    parse = lambda v: re.fullmatch(r"(\d+)\.(\d+)\.(\d+)(?:[-+].*)?", v or "")  # noqa: E731
-    was, now = parse(old), parse(new)
-    if not (was and now):
-        return None
-    was, now = [int(x) for x in was.groups()], [int(x) for x in now.groups()]
-    return "major" if now[0] != was[0] else "minor" if now[1] != was[1] else "patch"
 
 
 def _release_moment() -> datetime:
@@ -96,6 +86,9 @@ def _cut(pkg: DataPackage, catalogue: dict) -> str:
     # Process
     folder = pkg.root / build.DIST / pkg.release_name
     previous = pkg.root / build.DIST / f"{pkg.name}-{catalogue['latest']}" if catalogue["latest"] else None
+    too_small = semver.findings(pkg, catalogue["latest"], previous, folder) if previous else []
+    if too_small:
+        raise PubkitError(f"{too_small[0].message}; nothing was released")
     notes = diff.markdown(previous, folder)
     created = buildinfo.build_date(pkg)
     # Save: the zip, the changelog and the citation, then the index, which makes the version released

@@ -1,0 +1,131 @@
+"""Semantic versions, enforced against the latest release: reads two release folders and the package's
+declarations, writes nothing.
+
+What changed from the latest release's tables to the current version's decides the least bump:
+
+- **major**: a released row removed (by its primary key), a released key reused for another thing
+  (a field the resource declares in ``pubkit:identity`` changed: for this package's observations, the
+  indicator, area and period), a field or a table removed;
+- **minor**: rows, fields or tables added;
+- **patch**: a released row corrected (any other value).
+
+``check`` reports a version whose bump is smaller, naming the keys and the version that would do;
+``release`` refuses it. A package whose versions are not SemVer is not held to this.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pubkit import diff, errors
+from pubkit.descriptor import DataPackage
+from pubkit.findings import Finding
+
+IDENTITY = "pubkit:identity"  # a resource's fields that say what each of its keys identifies
+ORDER = ("patch", "minor", "major")
+SHOWN_KEYS = 5
+
+
+def findings(pkg: DataPackage, latest: str, old: Path, new: Path) -> list[Finding]:
+    """One finding when the current version's bump from ``latest`` is smaller than its changes ask."""
+    given = bump_kind(latest, pkg.version)
+    if given is None:
+        return []
+    reasons = needed(pkg, old, new)
+    if not reasons:
+        return []
+    least = max((kind for kind, _ in reasons), key=ORDER.index)
+    if ORDER.index(given) >= ORDER.index(least):
+        return []
+    why = "; ".join(reason for kind, reason in reasons if kind == least)
+    detail = (
+        f"{pkg.version} is a {given} release after {latest}, but {why}: that needs a {least} release, "
+        f"{next_version(latest, least)} or later"
+    )
+    return [errors.VERSION_BUMP.at("datapackage.json", None, "version", pkg.version, detail=detail)]
+
+
+def needed(pkg: DataPackage, old: Path, new: Path) -> list[tuple[str, str]]:
+    """(least bump, why) for each change from the release in ``old`` to the one in ``new``."""
+    old_tables, new_tables = diff._tables(old), diff._tables(new)
+    reasons = [("major", f"the table {name} was removed") for name in old_tables if name not in new_tables]
+    for name, (schema, rows) in new_tables.items():
+        if name not in old_tables:
+            reasons.append(("minor", f"the table {name} is new"))
+            continue
+        reasons += _table_changes(pkg, name, old_tables[name], (schema, rows))
+    return reasons
+
+
+def _table_changes(pkg: DataPackage, name: str, old: tuple[dict, dict], new: tuple[dict, dict]) -> list:
+    (old_schema, old_rows), (schema, rows) = old, new
+    old_fields, fields = [f["name"] for f in old_schema["fields"]], [f["name"] for f in schema["fields"]]
+    identity = _identity(pkg, name)
+    removed = [k for k in old_rows if k not in rows]
+    reused = [k for k in rows if k in old_rows and any(rows[k].get(f) != old_rows[k].get(f) for f in identity)]
+    added = [k for k in rows if k not in old_rows]
+    corrected = [k for k in rows if k in old_rows and k not in reused and rows[k] != old_rows[k]]
+    reasons = []
+    if set(old_fields) - set(fields):
+        reasons.append(("major", f"{name} lost the fields {', '.join(sorted(set(old_fields) - set(fields)))}"))
+    if set(fields) - set(old_fields):
+        reasons.append(("minor", f"{name} has the new fields {', '.join(sorted(set(fields) - set(old_fields)))}"))
+    if removed:
+        reasons.append(("major", f"{name} no longer has the released {_keys(removed)}"))
+    if reused:
+        reasons.append(("major", f"{name} uses the released {_keys(reused)} for another {', '.join(identity)}"))
+    if added:
+        reasons.append(("minor", f"{name} has the new {_keys(added)}"))
+    if corrected:
+        reasons.append(("patch", f"{name} corrects the released {_keys(corrected)}"))
+    return reasons
+
+
+def declaration_findings(pkg: DataPackage) -> list[Finding]:
+    """A resource's ``pubkit:identity`` is a list of its fields."""
+    found = []
+    for n, table in enumerate(pkg.tables):
+        declared = table.resource.get(IDENTITY)
+        if declared is None:
+            continue
+        unknown = [f for f in declared if f not in table.field_names] if isinstance(declared, list) else [declared]
+        if unknown or not declared:
+            detail = (
+                f"resources[{n}] ({table.name}): {IDENTITY} is a list of the fields that say what each primary "
+                f"key identifies; {', '.join(map(str, unknown)) or 'an empty list'} is none of its fields"
+            )
+            found.append(errors.VERSION_BUMP.at(pkg.descriptor_file, None, IDENTITY, detail=detail))
+    return found
+
+
+def _identity(pkg: DataPackage, name: str) -> list[str]:
+    table = pkg.table(name)
+    declared = table.resource.get(IDENTITY) if table is not None else None
+    return [f for f in declared if isinstance(f, str)] if isinstance(declared, list) else []
+
+
+def _keys(keys: list[tuple]) -> str:
+    shown = ", ".join(diff._key(k) for k in keys[:SHOWN_KEYS])
+    more = f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else ""
+    return f"{'key' if len(keys) == 1 else 'keys'} {shown}{more}"
+
+
+def bump_kind(old: str | None, new: str | None) -> str | None:
+    """``major``, ``minor`` or ``patch`` from one SemVer version to the next; None where either is none."""
+    was, now = _parts(old), _parts(new)
+    if was is None or now is None:
+        return None
+    return "major" if now[0] != was[0] else "minor" if now[1] != was[1] else "patch"
+
+
+def next_version(latest: str, kind: str) -> str:
+    major, minor, patch = _parts(latest)
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
+        kind
+    ]
+
+
+def _parts(version) -> tuple[int, int, int] | None:
+    found = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)(?:[-+].*)?", version) if isinstance(version, str) else None
+    return tuple(int(x) for x in found.groups()) if found else None
