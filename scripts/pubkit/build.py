@@ -101,6 +101,8 @@ def unlocked_build(pkg: DataPackage) -> str:
 def _build(pkg: DataPackage) -> str:
     if pkg.release_problems():
         raise CheckFailed(pkg.release_problems())
+    if (pkg.root / DIST).is_dir():
+        publish.refuse_damaged_releases(pkg)
     if holds_this_build(pkg):
         return f"unchanged: {DIST}/{pkg.release_name} already holds exactly this build"
     findings = validate.sources(pkg)

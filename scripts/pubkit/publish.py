@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pubkit import buildinfo, errors, index, verify
+from pubkit import buildinfo, errors, hashes, index, verify
 from pubkit.descriptor import DataPackage
 from pubkit.findings import PubkitError
 
@@ -26,7 +26,7 @@ def release_folder(pkg: DataPackage, built: Path) -> str:
     dist.mkdir(exist_ok=True)
     target = dist / pkg.release_name
     shown = f"{DIST}/{pkg.release_name}"
-    _refuse_damaged_releases(pkg)
+    refuse_damaged_releases(pkg)
     if target.exists() and verify.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
     if pkg.version in index.released_versions(pkg.root):
@@ -71,11 +71,12 @@ def _differing(built: Path, target: Path) -> str:
     return f"{buildinfo.listed(verify.differing_files(built, target))} differ from what the sources build now"
 
 
-def _refuse_damaged_releases(pkg: DataPackage) -> None:
+def refuse_damaged_releases(pkg: DataPackage) -> None:
     """No build goes into a dist/ whose released folders are not byte for byte as released."""
+    known = hashes.Hashes(pkg.root)
     for version in index.released_versions(pkg.root):
         shown = f"{DIST}/{pkg.name}-{version}"
-        damage = verify.integrity(pkg.root / shown, shown) if (pkg.root / shown).is_dir() else []
+        damage = verify.integrity(pkg.root / shown, shown, known) if (pkg.root / shown).is_dir() else []
         if damage:
             raise PubkitError(
                 f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "

@@ -4,8 +4,7 @@ declarations, writes nothing.
 What changed from the latest release's tables to the current version's decides the least bump:
 
 - **major**: a released row removed (by its primary key), a released key reused for another thing
-  (a field the resource declares in ``pubkit:identity`` changed: for this package's observations, the
-  indicator, area and period), a field or a table removed;
+  (a field the resource declares in ``pubkit:identity`` changed: a figure's indicator, say), a field or a table removed;
 - **minor**: rows, fields or tables added;
 - **patch**: a released row corrected (any other value).
 
