@@ -32,6 +32,7 @@ def test_build_writes_the_release_layout(fresh, capsys):
             "PROVENANCE.md",
             "SHA256SUMS",
             f"{RELEASE[5:]}.xlsx",
+            f"{RELEASE[5:]}.sqlite",
             "datapackage.json",
             "dataset.jsonld",
             "index.html",

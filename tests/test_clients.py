@@ -64,6 +64,30 @@ def test_pandas_with_pyarrow(table):
     assert normalised(table, rows) == csv_values(table)
 
 
+@pytest.mark.parametrize("table", TABLES)
+def test_sqlite3_command_line_reads_every_table_as_the_csv(table):
+    """#15: the release's SQLite database, read by Debian's sqlite3 (what Datasette users have)."""
+    sqlite3 = require_program("sqlite3", "sqlite3")
+    database = RELEASE / f"{PKG.release_name}.sqlite"
+    result = run_process(sqlite3, "-json", f"file:{database}?mode=ro", f'SELECT * FROM "{table}" ORDER BY rowid')
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout or "[]")
+    fields = [f["name"] for f in PKG.table(table).fields]
+    assert [list(row) for row in rows[:1]] == [fields] * min(len(rows), 1)
+    assert normalised(table, [[row[f] for f in fields] for row in rows]) == csv_values(table)
+
+
+def test_the_sqlite_database_declares_types_and_keys():
+    sqlite3 = require_program("sqlite3", "sqlite3")
+    database = RELEASE / f"{PKG.release_name}.sqlite"
+    schema = run_process(sqlite3, f"file:{database}?mode=ro", ".schema observations").stdout
+    assert '"value" REAL' in schema and '"unit_mult" INTEGER' in schema
+    assert 'PRIMARY KEY ("observation_id")' in schema
+    assert 'FOREIGN KEY ("indicator_id") REFERENCES "indicators" ("indicator_id")' in schema
+    checked = run_process(sqlite3, f"file:{database}?mode=ro", "PRAGMA foreign_key_check; PRAGMA integrity_check;")
+    assert checked.stdout == "ok\n"
+
+
 def test_the_publication_time_keeps_its_offset_in_every_reader():
     """#15.1: documents.published is 2022-09-24T07:31:00+08:00 in the source; readers show that day."""
     path = RELEASE / "parquet" / "documents.parquet"

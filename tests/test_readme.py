@@ -24,3 +24,14 @@ def test_snippet_runs_and_prints_observations(snippet):
     result = run_process(sys.executable, "-c", snippet, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "obs-0" in result.stdout
+
+
+def test_the_sqlite_snippet_runs_and_prints_observations():
+    from conftest import require_program
+
+    require_program("sqlite3", "sqlite3")
+    snippet = next(block for block in re.findall(r"```sh\n(.*?)```", README, flags=re.S) if "sqlite3" in block)
+    result = run_process("bash", "-c", snippet, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "observation_id|name_en|value|unit"
+    assert result.stdout.splitlines()[1].startswith("obs-001|")

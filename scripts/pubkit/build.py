@@ -148,7 +148,9 @@ def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None, 
         arrow = export.arrow_table(table, typed[table.name], key_values)
         export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
     sheets = [(t, typed[t.name], texts[t.name]) for t in pkg.tables]
-    export.write_xlsx(sheets, _about(pkg, core, typed), out / f"{pkg.release_name}.xlsx", created)
+    about = _about(pkg, core, typed)
+    export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", created)
+    export.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
     rows = {(t.name, t.path): len(typed[t.name]) for t in pkg.tables}
@@ -252,6 +254,7 @@ def _release_descriptor(pkg: DataPackage, core: dict, provenance: dict, out: Pat
 def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
     rows = [
         ("title", core["title"]),
+        ("creator", "; ".join(c.get("title", "") for c in core.get("contributors", []) if isinstance(c, dict))),
         ("version", core["version"]),
         ("created", core["created"]),
         ("license", ", ".join(f"{item['name']} ({item.get('path', '')})" for item in core.get("licenses", []))),

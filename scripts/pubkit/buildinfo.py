@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import platform
+import sqlite3
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -87,7 +88,11 @@ def identity(pkg: DataPackage) -> dict:
     return {
         "toolkit": {"name": pubkit.DISTRIBUTION, "version": pubkit.version(), "code": f"sha256:{code_sha256()}"},
         "lock": {"path": LOCK, "sha256": sha256_file(lock)} if lock.is_file() else None,
-        "tools": {"python": platform.python_version(), **{name: metadata.version(name) for name in TOOLS}},
+        "tools": {
+            "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+            **{name: metadata.version(name) for name in TOOLS},
+        },
     }
 
 

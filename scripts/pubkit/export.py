@@ -2,7 +2,8 @@
 
 - CSV: UTF-8, RFC 4180 (CRLF, minimal quoting), columns in schema order;
 - Parquet: Arrow types from the schema, field metadata, no pandas metadata;
-- Excel: one sheet per table (split past Excel's row limit), About and Fields sheets.
+- Excel: one sheet per table (split past Excel's row limit), About and Fields sheets;
+- SQLite: one database, a table per table with its types and keys, and ``_about``.
 
 Every writer is deterministic: the same frames and metadata give the same bytes.
 """
@@ -140,6 +141,10 @@ def write_xlsx(
     from openpyxl import Workbook  # import only when a workbook is written
 
     workbook = Workbook(write_only=True)
+    properties = dict(about)
+    workbook.properties.title = properties.get("title")
+    workbook.properties.creator = properties.get("creator", "")
+    workbook.properties.version = properties.get("version")
     _write_rows(workbook.create_sheet("About"), [("property", "value"), *about], widths=[24, 100])
     names = sheet_names([(table.name, len(typed)) for table, typed, _ in sheets])
     for table, typed, text in sheets:
@@ -258,6 +263,10 @@ def _prepare(sheet, sample: list, rows: int, widths: list[int] | None = None) ->
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{rows}"
+    sheet.page_setup.orientation = "landscape"  # printed: as wide as the page, the header on every page
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def _display_width(value) -> int:
@@ -290,3 +299,70 @@ def normalise_zip(path: Path, created: datetime) -> None:
             with source.open(info) as entry, target.open(fixed, "w") as copy:
                 shutil.copyfileobj(entry, copy, ZIP_COPY_BYTES)
     os.replace(fixed_path, path)
+
+
+SQLITE_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "year": "INTEGER"}
+
+
+def write_sqlite(
+    sheets: list[tuple[Table, pd.DataFrame, pd.DataFrame]], about: list[tuple[str, str]], path: Path
+) -> None:
+    """One SQLite database: a table per table (typed columns, primary and foreign keys), and ``_about``.
+
+    Written into a fresh file in one transaction, so that the same rows give the same bytes.
+    """
+    import sqlite3
+
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("BEGIN")
+        connection.execute('CREATE TABLE "_about" ("property" TEXT NOT NULL, "value" TEXT)')
+        connection.executemany('INSERT INTO "_about" VALUES (?, ?)', about)
+        for table, typed, text in sheets:
+            connection.execute(sqlite_schema(table))
+            columns = [sqlite_column(typed[f["name"]], text[f["name"]], f.get("type", "string")) for f in table.fields]
+            marks = ", ".join("?" for _ in table.fields)
+            connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({marks})", zip(*columns))
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def sqlite_schema(table: Table) -> str:
+    """CREATE TABLE from the Table Schema: column types, NOT NULL for required fields, the keys."""
+    columns = [
+        f"{_quoted(f['name'])} {SQLITE_TYPES.get(f.get('type', 'string'), 'TEXT')}"
+        + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
+        for f in table.fields
+    ]
+    key = table.schema.get("primaryKey")
+    key = [key] if isinstance(key, str) else key or []
+    if key:
+        columns.append(f"PRIMARY KEY ({', '.join(_quoted(k) for k in key)})")
+    for foreign in table.schema.get("foreignKeys", []):
+        fields = foreign["fields"] if isinstance(foreign["fields"], list) else [foreign["fields"]]
+        reference = foreign["reference"]
+        parent = reference.get("resource") or table.name
+        parent_fields = reference["fields"] if isinstance(reference["fields"], list) else [reference["fields"]]
+        columns.append(
+            f"FOREIGN KEY ({', '.join(_quoted(f) for f in fields)}) REFERENCES {_quoted(parent)} "
+            f"({', '.join(_quoted(f) for f in parent_fields)})"
+        )
+    return f"CREATE TABLE {_quoted(table.name)} ({', '.join(columns)})"
+
+
+def sqlite_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
+    """A column's SQLite values: integers and numbers as such (beyond int64, text), booleans as 0 and 1,
+    everything else as the release CSV's text; None for a missing value."""
+    if kind in ("integer", "year"):
+        return [None if pd.isna(v) else (int(v) if -(2**63) <= int(v) < 2**63 else str(int(v))) for v in typed]
+    if kind == "number":
+        return [None if pd.isna(v) else float(v) for v in typed]
+    if kind == "boolean":
+        return [None if pd.isna(v) else int(bool(v)) for v in typed]
+    return [None if v == "" else v for v in text]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,4 +1,4 @@
-"""The formats of a release agree: reads each table back from CSV, Parquet and Excel, writes nothing.
+"""The formats of a release agree: reads each table back from CSV, Parquet, Excel and SQLite, writes nothing.
 
 Each cell is compared, types respected, after each format's value is brought to one
 comparable Python value (``normalise``).
@@ -30,6 +30,7 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
     except CheckFailed as failed:
         return failed.findings
     workbook = _workbook(folder / f"{release.release_name}.xlsx")
+    database = _database(folder / f"{release.release_name}.sqlite")
     findings = []
     raws = {table.name: read.raw_table(release, table) for table in release.tables}
     frames = {name: read.frame(raw) for name, raw in raws.items()}
@@ -43,10 +44,53 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
             findings.append(_finding(f"{shown}/{release.release_name}.xlsx", None, table.name, detail))
             continue
         written = Written(table, typed, raws[table.name])
+        stored = _stored_rows(database, table) if database is not None else None
+        if database is not None and stored is None:
+            detail = "the SQLite database lacks the table, or its columns differ from the CSV's"
+            findings.append(_finding(f"{shown}/{release.release_name}.sqlite", None, table.name, detail))
         for i, field in enumerate(table.fields):
             cells = [row[i] if i < len(row) else None for row in excel[1:]]
             findings += _column(shown, release.release_name, table, field, typed, parquet, cells, written, fast)
+            if stored is not None:
+                column = [row[i] for row in stored]
+                findings += _sqlite_column(shown, release.release_name, table, field, typed, column, written, fast)
+    if database is not None:
+        database.close()
     return findings
+
+
+def _database(path: Path):
+    """The release's SQLite database, opened read-only; None for a release made before releases held one
+    (a database removed from a release that listed it is a checksum finding already)."""
+    import sqlite3
+
+    if not path.is_file() or path.is_symlink():
+        return None
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _stored_rows(database, table) -> list[tuple] | None:
+    """A table's rows as SQLite holds them, in the order written; None where the table or its columns differ."""
+    import sqlite3
+
+    name = '"' + table.name.replace('"', '""') + '"'
+    try:
+        cursor = database.execute(f"SELECT * FROM {name} ORDER BY rowid")
+        if [d[0] for d in cursor.description] != table.field_names:
+            return None
+        return cursor.fetchall()
+    except sqlite3.Error:
+        return None
+
+
+def _sqlite_column(shown, release_name, table, field, typed, column: list, written, fast: bool) -> list[Finding]:
+    """One column of the database: as written (one comparison), or cell by cell as the reference."""
+    if fast and column == written.sqlite(field):
+        return []
+    name, kind = field["name"], field.get("type", "string")
+    want = [_normalised(kind, v) for v in typed[name]]
+    got = [_normalised(kind, v) for v in column]
+    return _differences(f"{shown}/{release_name}.sqlite", typed.index, name, want, got)
 
 
 class Written:
@@ -63,11 +107,18 @@ class Written:
         return self._arrow.column(name)
 
     def excel(self, field: dict) -> list:
+        kind = field.get("type", "string")
+        return export.excel_column(self.typed[field["name"]], self.text()[field["name"]], kind)
+
+    def sqlite(self, field: dict) -> list:
+        kind = field.get("type", "string")
+        return export.sqlite_column(self.typed[field["name"]], self.text()[field["name"]], kind)
+
+    def text(self) -> pd.DataFrame:
         if self._text is None:
             raw_text = pd.DataFrame({n: self.raw.text(n) for n in self.raw.header}, index=self.raw.index)
             self._text = export.text_frame(self.table, self.typed, raw_text)
-        kind = field.get("type", "string")
-        return export.excel_column(self.typed[field["name"]], self._text[field["name"]], kind)
+        return self._text
 
 
 def _column(shown, release_name, table, field, typed, parquet, cells, written: Written, fast: bool) -> list[Finding]:
