@@ -163,3 +163,24 @@ def test_the_fast_comparison_of_formats_finds_what_the_reference_finds(built_rel
         )
         pq.write_table(arrow, path)
     assert formats.agree(release, "r") == formats.agree(release, "r", fast=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.integers(-(2**60), 2**60).map(float),
+            st.sampled_from([2.0**53, -(2.0**53), 2.0**53 - 1, -0.0, 0.5, 1e-300]),
+        ),
+        max_size=30,
+    )
+)
+def test_the_workbooks_numbers_in_numpy_are_the_reference_value_by_value(values):
+    import pandas as pd
+
+    from pubkit import fieldtypes
+
+    series = pd.Series(values, dtype="float64")
+    fast, reference = fieldtypes._excel_number(series, None), fieldtypes.excel_number_reference(series, None)
+    assert [(type(v), v) for v in fast] == [(type(v), v) for v in reference]

@@ -320,7 +320,7 @@ def write_sqlite(
         connection.execute('CREATE TABLE "_about" ("property" TEXT NOT NULL, "value" TEXT)')
         connection.executemany('INSERT INTO "_about" VALUES (?, ?)', about)
         for table, typed, text in sheets:
-            connection.execute(sqlite_schema(table))
+            connection.execute(sqlite_schema(table, typed))
             columns = [sqlite_column(typed[f["name"]], text[f["name"]], f.get("type", "string")) for f in table.fields]
             marks = ", ".join("?" for _ in table.fields)
             connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({marks})", zip(*columns))
@@ -329,10 +329,11 @@ def write_sqlite(
         connection.close()
 
 
-def sqlite_schema(table: Table) -> str:
-    """CREATE TABLE from the Table Schema: column types, NOT NULL for required fields, the keys."""
+def sqlite_schema(table: Table, typed: pd.DataFrame) -> str:
+    """CREATE TABLE from the Table Schema: column types, NOT NULL for required fields, the keys. An integer
+    column holding integers beyond int64 is TEXT (INTEGER affinity would turn them into inexact REALs)."""
     columns = [
-        f"{_quoted(f['name'])} {SQLITE_TYPES.get(f.get('type', 'string'), 'TEXT')}"
+        f"{_quoted(f['name'])} {_sqlite_type(f, typed[f['name']])}"
         + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
         for f in table.fields
     ]
@@ -352,16 +353,26 @@ def sqlite_schema(table: Table) -> str:
     return f"CREATE TABLE {_quoted(table.name)} ({', '.join(columns)})"
 
 
+def _sqlite_type(field: dict, typed: pd.Series) -> str:
+    kind = field.get("type", "string")
+    return "TEXT" if kind == "integer" and _beyond_int64(typed) else SQLITE_TYPES.get(kind, "TEXT")
+
+
+def _beyond_int64(typed: pd.Series) -> bool:
+    return typed.dtype == object  # as ``fieldtypes.arrow_type``: integers read beyond int64 stay Python ints
+
+
 def sqlite_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
-    """A column's SQLite values: integers and numbers as such (beyond int64, text), booleans as 0 and 1,
-    everything else as the release CSV's text; None for a missing value."""
+    """A column's SQLite values: integers and numbers as such (a column beyond int64, as text), booleans
+    as 0 and 1, everything else as the release CSV's text; None for a missing value."""
     if kind in ("integer", "year"):
-        return [None if pd.isna(v) else (int(v) if -(2**63) <= int(v) < 2**63 else str(int(v))) for v in typed]
+        convert = str if kind == "integer" and _beyond_int64(typed) else int
+        return [None if v is None else convert(int(v)) for v in fieldtypes.python_values(typed)]
     if kind == "number":
-        return [None if pd.isna(v) else float(v) for v in typed]
+        return [None if v is None else float(v) for v in fieldtypes.python_values(typed)]
     if kind == "boolean":
-        return [None if pd.isna(v) else int(bool(v)) for v in typed]
-    return [None if v == "" else v for v in text]
+        return [None if v is None else int(bool(v)) for v in fieldtypes.python_values(typed)]
+    return [None if v == "" else v for v in fieldtypes.python_values(text)]
 
 
 def _quoted(name: str) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy
 import pandas as pd
 import pyarrow
 
@@ -225,8 +226,6 @@ def _cast_as_read(cells: pd.Series, field: dict, strict: bool = False) -> pd.Ser
 
 def format_number(value) -> str:
     """Shortest exact text, never in exponent form: 10000000000000 (not 1e13), 17.84, 0.000015 (not 1.5e-05)."""
-    import numpy
-
     value = float(value)
     if value.is_integer() and abs(value) < EXACT_FLOAT:
         return str(int(value))
@@ -236,8 +235,28 @@ def format_number(value) -> str:
 
 
 def _excel_number(typed: pd.Series, text: pd.Series) -> list:
-    """Numbers as a workbook holds them; an integer beyond 2**53, which a workbook number cannot hold, as text."""
-    return [None if pd.isna(v) else _excel_value(v) for v in typed]
+    """Numbers as a workbook holds them; an integer beyond 2**53, which a workbook number cannot hold, as text.
+
+    A float64 column is converted in numpy (``excel_number_reference`` is the same, value by value)."""
+    if typed.dtype != "float64":
+        return excel_number_reference(typed, text)
+    values = typed.to_numpy()
+    out = values.astype(object)
+    with numpy.errstate(invalid="ignore"):  # the remainder of inf or nan is nan: not whole
+        whole = numpy.isfinite(values) & (numpy.mod(values, 1) == 0) & (numpy.abs(values) < EXACT_FLOAT)
+    out[whole] = values[whole].astype(numpy.int64).astype(object)
+    out[numpy.isnan(values)] = None
+    out[numpy.isposinf(values)], out[numpy.isneginf(values)] = "INF", "-INF"
+    return out.tolist()
+
+
+def excel_number_reference(typed: pd.Series, text: pd.Series) -> list:
+    return [None if v is None else _excel_value(v) for v in python_values(typed)]
+
+
+def python_values(series: pd.Series) -> list:
+    """The series' values as Python objects (one conversion, not one per cell), None where missing."""
+    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else v for v in series.tolist()]
 
 
 def _excel_value(value):
@@ -253,16 +272,16 @@ EXCEL_FIRST_DATE = datetime(1900, 3, 1).date()  # the 1900 date system's first s
 
 def _excel_date(typed: pd.Series, text: pd.Series) -> list:
     """Dates as workbook dates; one a workbook date cannot hold (before 1 March 1900) as its ISO 8601 text."""
-    dates = (None if pd.isna(v) else v.date() for v in typed)
+    dates = (None if v is None else v.date() for v in python_values(typed))
     return [d if d is None or d >= EXCEL_FIRST_DATE else d.isoformat() for d in dates]
 
 
 def _excel_boolean(typed: pd.Series, text: pd.Series) -> list:
-    return [None if pd.isna(v) else bool(v) for v in typed]
+    return [None if v is None else bool(v) for v in python_values(typed)]
 
 
 def _excel_text(typed: pd.Series, text: pd.Series) -> list:
-    return [v if v != "" else None for v in text]  # strings, and datetimes as their ISO 8601 text
+    return [None if v == "" else v for v in python_values(text)]  # strings, and datetimes as their ISO text
 
 
 def _date_value(value) -> str:

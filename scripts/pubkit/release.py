@@ -57,9 +57,13 @@ def _refuse(pkg: DataPackage) -> None:
 
 
 def _release_moment() -> datetime:
-    """When the release is cut: ``SOURCE_DATE_EPOCH`` where set (a reproducible cut), else now, to the second."""
+    """When the release is cut: ``SOURCE_DATE_EPOCH`` where set (a reproducible cut), else now, to the even
+    second (a zip counts seconds in twos, so that its entries carry exactly this time)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return buildinfo.build_date_from_epoch(epoch) if epoch else datetime.now(UTC).replace(microsecond=0)
+    if epoch:
+        return buildinfo.build_date_from_epoch(epoch)
+    now = datetime.now(UTC).replace(microsecond=0)
+    return now.replace(second=now.second - now.second % 2)
 
 
 def _dated(pkg: DataPackage, moment: datetime) -> DataPackage:
