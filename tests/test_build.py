@@ -188,3 +188,21 @@ def test_a_terminated_build_leaves_no_staging_and_a_killed_one_is_cleaned_by_the
         assert bool(left) == (sent == signal.SIGKILL)  # only a kill, which nothing can catch, leaves one
     assert run_cli(capsys, "build", str(package))[0] == 0
     assert list((package / ".build").glob("staging-*")) == []
+
+
+def test_a_build_says_each_long_step_to_whoever_asks(package):
+    """#16: the command line passes a progress callback on a terminal; the library itself prints nothing."""
+    bump(package, "99.0.0")
+    said = []
+    assert build.build(descriptor.load(package, trusted=True), progress=said.append) == (
+        "built: dist/china-manufacturing-regions-99.0.0"
+    )
+    rows = sum(len(t) for t in build.validate.read_all(descriptor.load(package, trusted=True))[0].frames.values())
+    assert said == [
+        "checking the sources",
+        "writing CSV and Parquet",
+        f"writing the workbook ({rows:,} rows: the longest step)",
+        "writing the SQLite database",
+        "writing the datasheet and metadata",
+        "verifying the release: checksums, and every cell of CSV, Parquet, workbook and SQLite",
+    ]

@@ -79,3 +79,18 @@ def test_release_jsonld_parses_and_holds_what_catalogues_need():
         if p not in ("SHA256SUMS", "dataset.jsonld")
     }
     assert files == expected
+
+
+def test_a_doi_in_id_is_cited_as_a_doi_everywhere():
+    """#16: a DOI put into `id` becomes CFF's `doi`, the JSON-LD identifier and the datasheet's citation."""
+    core = {**build.package_properties(PKG, buildinfo.build_date(PKG)), "id": "https://doi.org/10.5281/zenodo.1234567"}
+    citation = yaml.safe_load(metadata.citation_cff(core, "2026-11-27"))
+    schema = json.loads((FIXTURES / "cff-1.2.0.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(_as_json(citation), schema)
+    assert (citation["doi"], citation["identifiers"]) == (
+        "10.5281/zenodo.1234567",
+        [{"type": "doi", "value": "10.5281/zenodo.1234567"}],
+    )
+    assert metadata.jsonld(core, {})["identifier"] == "https://doi.org/10.5281/zenodo.1234567"
+    assert build.citation(core).endswith(". https://doi.org/10.5281/zenodo.1234567")
+    assert metadata.doi({**core, "id": "urn:uuid:6c7e1b2a-0000-4000-8000-000000000000"}) is None

@@ -87,30 +87,34 @@ def _remove_abandoned_staging(pkg: DataPackage) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def build(pkg: DataPackage) -> str:
-    """Validate, build, verify, publish; return a one-line outcome for the user."""
+def build(pkg: DataPackage, progress=None) -> str:
+    """Validate, build, verify, publish; return a one-line outcome for the user. ``progress``, where
+    given, is called with a line before each long step (the command line passes one on a terminal)."""
     with locked(pkg):
-        return _build(pkg)
+        return _build(pkg, progress)
 
 
-def unlocked_build(pkg: DataPackage) -> str:
+def unlocked_build(pkg: DataPackage, progress=None) -> str:
     """``build`` for a caller that holds the lock (``release``)."""
-    return _build(pkg)
+    return _build(pkg, progress)
 
 
-def _build(pkg: DataPackage) -> str:
+def _build(pkg: DataPackage, progress=None) -> str:
+    say = progress or (lambda line: None)
     if pkg.release_problems():
         raise CheckFailed(pkg.release_problems())
     if (pkg.root / DIST).is_dir():
         publish.refuse_damaged_releases(pkg)
     if holds_this_build(pkg):
         return f"unchanged: {DIST}/{pkg.release_name} already holds exactly this build"
+    say("checking the sources")
     findings = validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=_staging_folder(pkg)))
     try:
-        built = write_release(pkg, staging, *as_released(pkg))
+        built = write_release(pkg, staging, *as_released(pkg), progress=say)
+        say("verifying the release: checksums, and every cell of CSV, Parquet, workbook and SQLite")
         problems = verify.release_folder(built)
         if problems:
             raise CheckFailed(problems)
@@ -119,13 +123,16 @@ def _build(pkg: DataPackage) -> str:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None, made_by: dict | None = None) -> Path:
+def write_release(
+    pkg: DataPackage, parent: Path, date: datetime | None = None, made_by: dict | None = None, progress=None
+) -> Path:
     """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder.
 
     ``date`` is the build date (``buildinfo.build_date`` where none is given) and ``made_by`` what built it
     (``buildinfo.identity`` where none is given): a released folder is rebuilt with the date and identity
     it recorded, whatever ``SOURCE_DATE_EPOCH`` the shell holds now and whichever toolkit runs.
     """
+    say = progress or (lambda line: None)
     # Load
     ctx, _ = validate.read_all(pkg)
     modules, _ = extensions.load(pkg, pkg.trusted)
@@ -139,6 +146,7 @@ def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None, 
     out = parent / pkg.release_name
     for folder in ("csv", "parquet", "documents"):
         (out / folder).mkdir(parents=True)
+    say("writing CSV and Parquet")
     for table in pkg.tables:
         export.write_csv(table, texts[table.name], out / "csv" / f"{table.name}.csv")
         key_values = {
@@ -149,7 +157,9 @@ def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None, 
         export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
     sheets = [(t, typed[t.name], texts[t.name]) for t in pkg.tables]
     about = _about(pkg, core, typed)
+    say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
     export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", created)
+    say("writing the SQLite database")
     export.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
@@ -157,6 +167,7 @@ def write_release(pkg: DataPackage, parent: Path, date: datetime | None = None, 
     markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
     _write_json(out / descriptor.DESCRIPTOR, _release_descriptor(pkg, core, provenance, out))
+    say("writing the datasheet and metadata")
     added = extensions.call(modules, "datasheet", ctx)
     page = datasheet.render(core, list(pkg.tables), texts, index.sizes_and_hashes(out), citation(core), added)
     (out / DATASHEET).write_text(page, encoding="utf-8")
@@ -210,7 +221,7 @@ def write_sums(folder: Path) -> None:
 
 def citation(core: dict) -> str:
     authors = "; ".join(c.get("title", "") for c in core.get("contributors", []))
-    return f"{authors} ({core['created'][:4]}). {core['title']}. Version {core['version']}. {core['id']}"
+    return f"{authors} ({core['created'][:4]}). {core['title']}. Version {core['version']}. {metadata.identifier(core)}"
 
 
 def raw_text(raw: read.RawTable):

@@ -131,7 +131,7 @@ def _load(args):
 def _release(args) -> int:
     from pubkit import release
 
-    print(release.cut(_load(args)))
+    print(release.cut(_load(args), progress=_progress()))
     return 0
 
 
@@ -166,8 +166,15 @@ def _check(args) -> int:
 def _build(args) -> int:
     from pubkit import build
 
-    print(build.build(_load(args)))
+    print(build.build(_load(args), progress=_progress()))
     return 0
+
+
+def _progress():
+    """On a terminal, a line on stderr before each long step of a build; elsewhere (logs, pipes, tests), none."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda line: print(f"... {line}", file=sys.stderr, flush=True)
 
 
 def _coverage(args) -> int:

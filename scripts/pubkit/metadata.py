@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 SPDX = "https://spdx.org/licenses/{}.html"
 MEDIA_TYPES = {
@@ -18,7 +19,22 @@ MEDIA_TYPES = {
     ".txt": "text/plain",
     ".md": "text/markdown",
     ".jsonld": "application/ld+json",
+    ".sqlite": "application/vnd.sqlite3",
+    ".html": "text/html",
 }
+DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def doi(core: dict) -> str | None:
+    """The package's DOI, where its ``id`` is one (``10.5281/zenodo.1``, ``doi:…`` or ``https://doi.org/…``)."""
+    found = DOI.fullmatch(str(core.get("id", "")))
+    return found.group(1) if found else None
+
+
+def identifier(core: dict) -> str:
+    """How to name the package in a citation: its DOI as a URL, else its ``id`` (else its name)."""
+    found = doi(core)
+    return f"https://doi.org/{found}" if found else str(core.get("id", core["name"]))
 
 
 def jsonld(core: dict, files: dict[str, tuple[int, str]]) -> dict:
@@ -30,7 +46,7 @@ def jsonld(core: dict, files: dict[str, tuple[int, str]]) -> dict:
         "alternateName": core["name"],
         "description": core.get("description", ""),
         "version": core["version"],
-        "identifier": core.get("id", core["name"]),
+        "identifier": identifier(core),
         "dateCreated": core["created"],
         "keywords": core.get("keywords", []),
         "license": [SPDX.format(item["name"]) for item in core.get("licenses", []) if "name" in item],
@@ -96,6 +112,13 @@ def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], rele
     return "\n".join(lines)
 
 
+def _cff_identifiers(core: dict) -> str:
+    found = doi(core)
+    if found:
+        return f"doi: {json.dumps(found)}\nidentifiers:\n  - type: doi\n    value: {json.dumps(found)}\n"
+    return f"identifiers:\n  - type: other\n    value: {json.dumps(core.get('id', core['name']))}\n"
+
+
 def _toolkit_lines(provenance: dict) -> list[str]:
     toolkit, lock = provenance.get("toolkit") or {}, provenance.get("lock")
     code = str(toolkit.get("code", "")).removeprefix("sha256:")
@@ -119,7 +142,7 @@ def citation_cff(core: dict, released: str) -> str:
         f"date-released: {released}\n"
         f"license: {licence}\n"
         f"abstract: {json.dumps(core.get('description', ''), ensure_ascii=False)}\n"
-        f"identifiers:\n  - type: other\n    value: {json.dumps(core.get('id', core['name']))}\n"
-        f"keywords:\n{''.join(f'  - {json.dumps(k, ensure_ascii=False)}' + chr(10) for k in core.get('keywords', []))}"
+        + _cff_identifiers(core)
+        + f"keywords:\n{''.join(f'  - {json.dumps(k, ensure_ascii=False)}' + chr(10) for k in core.get('keywords', []))}"
         f"authors:\n{authors}"
     )

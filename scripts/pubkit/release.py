@@ -28,7 +28,7 @@ UNRELEASED = "## Unreleased"
 UNRELEASED_HINT = "What changed and why, in your words: `make release` moves it into the next release's entry."
 
 
-def cut(pkg: DataPackage) -> str:
+def cut(pkg: DataPackage, progress=None) -> str:
     """Build the current version, then write its zip, the index entry, the changelog entry and CITATION.cff.
 
     One release at a time: a second, concurrent one is refused (``build.locked``).
@@ -36,7 +36,7 @@ def cut(pkg: DataPackage) -> str:
     _refuse(pkg)  # the quick refusals first: a refused release writes nothing, not even its lock
     with build.locked(pkg):
         _refuse(pkg)  # again, now that no other release can be between the check and the build
-        return _cut(_dated(pkg, _release_moment()), index.load(pkg.root))
+        return _cut(_dated(pkg, _release_moment()), index.load(pkg.root), progress)
 
 
 def _refuse(pkg: DataPackage) -> None:
@@ -85,8 +85,8 @@ def _dated(pkg: DataPackage, moment: datetime) -> DataPackage:
     return descriptor.load(pkg.root, trusted=pkg.trusted)
 
 
-def _cut(pkg: DataPackage, catalogue: dict) -> str:
-    build.unlocked_build(pkg)
+def _cut(pkg: DataPackage, catalogue: dict, progress=None) -> str:
+    build.unlocked_build(pkg, progress)
     # Process
     folder = pkg.root / build.DIST / pkg.release_name
     previous = pkg.root / build.DIST / f"{pkg.name}-{catalogue['latest']}" if catalogue["latest"] else None
@@ -97,6 +97,8 @@ def _cut(pkg: DataPackage, catalogue: dict) -> str:
     created = buildinfo.build_date(pkg)
     # Save: the zip, the changelog and the citation, then the index, which makes the version released
     zip_path = folder.parent / f"{folder.name}.zip"
+    if progress:
+        progress(f"writing {zip_path.name}")
     index.write_zip(folder, zip_path, created.timetuple()[:6])
     entry = index.entry(pkg, folder, zip_path)
     _prepend_changelog(pkg.root / CHANGELOG, pkg.version, entry["date"], notes)
