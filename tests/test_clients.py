@@ -84,6 +84,7 @@ def test_the_sqlite_database_declares_types_and_keys():
     assert '"value" REAL' in schema and '"unit_mult" INTEGER' in schema
     assert 'PRIMARY KEY ("observation_id")' in schema
     assert 'FOREIGN KEY ("indicator_id") REFERENCES "indicators" ("indicator_id")' in schema
+    assert 'CREATE INDEX "observations_fk0_indicator_id" ON "observations" ("indicator_id");' in schema
     checked = run_process(sqlite3, f"file:{database}?mode=ro", "PRAGMA foreign_key_check; PRAGMA integrity_check;")
     assert checked.stdout == "ok\n"
 

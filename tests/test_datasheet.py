@@ -94,3 +94,33 @@ def test_full_page_screenshot_is_not_blank(browser, tmp_path, width):
     assert image.size[0] == width and image.size[1] > 2000
     assert ImageStat.Stat(image).stddev[0] > 10  # not one flat colour
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing spills sideways
+
+
+def test_a_permalink_opens_with_its_quote_highlighted_and_a_click_makes_one(browser):
+    """#15: index.html#obs-017 shows obs-017's quote; clicking a value puts its id into the address."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(PAGE.as_uri() + "#obs-017")
+    page.wait_for_load_state("load")
+    row = next(r for r in observation_rows() if r["observation_id"] == "obs-017")
+    assert page.inner_text("#shown") == "obs-017"
+    assert "".join(page.locator('.q.active[data-obs~="obs-017"]').all_inner_texts()) == row["quote"]
+    page.click('a.value[data-obs="obs-013"]')
+    assert page.evaluate("location.hash") == "#obs-013"
+    assert problems == []
+
+
+def test_the_page_embeds_its_schema_org_description_and_a_bibtex_entry(browser):
+    import json
+
+    page, problems, _ = open_page(browser, 1280)
+    embedded = json.loads(page.inner_text('script[type="application/ld+json"]'))
+    assert (embedded["@type"], embedded["version"]) == ("Dataset", PKG.version)
+    files = {d["contentUrl"] for d in embedded["distribution"]}
+    assert "csv/observations.csv" in files and "index.html" not in files  # the page cannot hash itself
+    assert page.get_attribute('meta[name="description"]', "content") == PKG.descriptor["description"]
+    assert page.text_content("#cite pre").startswith("@misc{china_manufacturing_regions_")
+    hrefs = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.getAttribute('href'))")
+    assert {"SHA256SUMS", f"../{PKG.release_name}.zip", "../releases.json"} <= set(hrefs)
+    assert problems == []

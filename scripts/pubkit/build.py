@@ -169,13 +169,11 @@ def write_release(
     _write_json(out / descriptor.DESCRIPTOR, _release_descriptor(pkg, core, provenance, out))
     say("writing the datasheet and metadata")
     added = extensions.call(modules, "datasheet", ctx)
-    page = datasheet.render(core, list(pkg.tables), texts, index.sizes_and_hashes(out), citation(core), added)
+    before_page = index.sizes_and_hashes(out)
+    described = _jsonld(core, before_page, modules, ctx)
+    page = datasheet.render(core, list(pkg.tables), texts, before_page, citation(core), added, described)
     (out / DATASHEET).write_text(page, encoding="utf-8")
-    dataset = metadata.jsonld(core, index.sizes_and_hashes(out))
-    for module in modules:
-        if callable(getattr(module, "jsonld", None)):
-            dataset = module.jsonld(dataset, ctx)
-    _write_json(out / JSONLD, dataset)
+    _write_json(out / JSONLD, _jsonld(core, index.sizes_and_hashes(out), modules, ctx))
     write_sums(out)
     return out
 
@@ -212,6 +210,15 @@ def recorded_date(recorded: dict) -> datetime | None:
         return datetime.fromisoformat(recorded["build_date"].replace("Z", "+00:00")).astimezone(UTC)
     except (ValueError, AttributeError, TypeError, KeyError):
         return None
+
+
+def _jsonld(core: dict, files: dict, modules: list, ctx) -> dict:
+    """The schema.org description of the release's ``files``, with what each extension adds."""
+    dataset = metadata.jsonld(core, files)
+    for module in modules:
+        if callable(getattr(module, "jsonld", None)):
+            dataset = module.jsonld(dataset, ctx)
+    return dataset
 
 
 def write_sums(folder: Path) -> None:

@@ -49,8 +49,10 @@ def render(
     files: dict[str, tuple[int, str]],
     citation: str,
     added: list[Datasheet],
+    described: dict | None = None,
 ) -> str:
-    """``texts`` holds each table's cells as the release CSV writes them; ``added``, what extensions add."""
+    """``texts`` holds each table's cells as the release CSV writes them; ``added``, what extensions add;
+    ``described``, the schema.org description to embed (the release's, less the files written after the page)."""
     title = escape(core.get("title", core["name"]))
     sections = [(a, h, body) for extra in added for a, h, body in extra.sections]
     nav = [(f"table-{t.name}", t.schema.get("title", t.name)) for t in tables] + [(a, h) for a, h, _ in sections]
@@ -62,6 +64,8 @@ def render(
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title>",
+        f'<meta name="description" content="{escape(core.get("description", ""), quote=True)}">',
+        *([f'<script type="application/ld+json">{_json_in_script(described)}</script>'] if described else []),
         f"<style>{STYLE}{''.join(extra.style for extra in added)}</style>",
         "</head>",
         "<body>",
@@ -71,8 +75,8 @@ def render(
         "<nav>" + "".join(f'<a href="#{escape(a)}">{escape(h)}</a>' for a, h in nav) + "</nav>",
         *[_table_section(t, texts[t.name], added) for t in tables],
         *[f'<section id="{escape(a)}"><h2>{escape(h)}</h2>{body}</section>' for a, h, body in sections],
-        _downloads(files),
-        f'<section id="cite"><h2>How to cite</h2><p>{escape(citation)}</p></section>',
+        _downloads(files, core),
+        _cite(core, citation),
         f"<script>{SORT_SCRIPT}{''.join(extra.script for extra in added)}</script>",
         "</body>",
         "</html>",
@@ -167,14 +171,53 @@ def _table(head: list[str], rows: list[str], sortable: bool) -> str:
     )
 
 
-def _downloads(files: dict[str, tuple[int, str]]) -> str:
+def _json_in_script(data: dict) -> str:
+    """JSON inside a script element: no ``</`` can end it early."""
+    import json
+
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+
+
+def _cite(core: dict, citation: str) -> str:
+    """The citation in words, and as a BibTeX entry."""
+    key = f"{core['name']}_{core['version']}".replace("-", "_").replace(".", "_")
+    authors = " and ".join("{" + c.get("title", "") + "}" for c in core.get("contributors", []) if isinstance(c, dict))
+    entry = "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  title = {{{core.get('title', core['name'])}}},",
+            *([f"  author = {{{authors}}},"] if authors else []),
+            f"  year = {{{core['created'][:4]}}},",
+            f"  version = {{{core['version']}}},",
+            f"  note = {{{citation.rsplit('. ', 1)[-1]}}},",
+            "}",
+        ]
+    )
+    return (
+        f'<section id="cite"><h2>How to cite</h2><p>{escape(citation)}</p>'
+        f"<details><summary>BibTeX</summary><pre>{escape(entry)}</pre></details></section>"
+    )
+
+
+def _downloads(files: dict[str, tuple[int, str]], core: dict) -> str:
     rows = [
         f'<tr><td>{link(p, p)}</td><td class="num" data-sort="{size}">{size:,}</td><td><code>{escape(digest)}</code></td></tr>'
         for p, (size, digest) in sorted(files.items())
     ]
-    note = "SHA256SUMS lists every file of the release, this page included; check them with <code>sha256sum -c SHA256SUMS</code>."
+    note = (
+        f"{link('SHA256SUMS', 'SHA256SUMS')} lists every file of the release, this page included; check them with "
+        "<code>sha256sum -c SHA256SUMS</code>."
+    )
+    release = f"{core['name']}-{core['version']}"
+    around = (
+        f"Beside this folder in <code>dist/</code>: {link(f'../{release}.zip', f'{release}.zip')}, the whole release "
+        f"in one file once it is released, and {link('../releases.json', 'releases.json')}, every release with the "
+        "sha256 of each of its files; what changed in each is in the repository's <code>CHANGELOG.md</code>"
+        + (f" ({link(core['homepage'], core['homepage'])})" if isinstance(core.get("homepage"), str) else "")
+        + "."
+    )
     return (
         '<section id="downloads"><h2>Downloads</h2>'
         + _table(["file", "bytes", "sha256"], rows, True)
-        + f"<p>{note}</p></section>"
+        + f"<p>{note}</p><p>{around}</p></section>"
     )

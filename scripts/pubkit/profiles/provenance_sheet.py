@@ -26,7 +26,11 @@ tr.flash{background:#e7f5ff}#shown{font-weight:600}
 SCRIPT = """
 function show(id){document.querySelectorAll('.q.active').forEach(function(e){e.classList.remove('active')});
 var parts=document.querySelectorAll('.q[data-obs~="'+CSS.escape(id)+'"]');parts.forEach(function(e){e.classList.add('active')});
-document.getElementById('shown').textContent=id;if(parts.length){parts[0].scrollIntoView({block:'center'})}}
+document.getElementById('shown').textContent=id;if(parts.length){parts[0].scrollIntoView({block:'center'})}
+if(history.replaceState){history.replaceState(null,'','#'+encodeURIComponent(id))}}
+function fromLink(){var id=decodeURIComponent(location.hash.slice(1));
+if(id&&document.querySelector('.q[data-obs~="'+CSS.escape(id)+'"]')){show(id)}}
+window.addEventListener('hashchange',fromLink);fromLink();
 document.querySelectorAll('a.value').forEach(function(a){a.addEventListener('click',function(e){
 e.preventDefault();show(a.dataset.obs)})});
 document.querySelectorAll('.q').forEach(function(q){q.addEventListener('click',function(){
