@@ -15,6 +15,7 @@ from conftest import ROOT, TRUST, bump, copy_package, run_cli, snapshot
 from pubkit import build, buildinfo, descriptor
 
 RELEASE = f"dist/{descriptor.load(ROOT, trusted=True).release_name}"
+PKG_NAME = descriptor.load(ROOT, trusted=True).name
 
 
 @pytest.fixture
@@ -26,7 +27,15 @@ def fresh(tmp_path):
 def test_build_writes_the_release_layout(fresh, capsys):
     assert run_cli(capsys, "build", str(fresh)) == (0, f"built: {RELEASE}\n", "")
     files = sorted(snapshot(fresh / RELEASE))
-    tables = ["area_memberships", "areas", "documents", "ignored_mentions", "indicators", "observations"]
+    tables = [
+        "area_memberships",
+        "areas",
+        "documents",
+        "ignored_mentions",
+        "indicators",
+        "observations",
+        "observations_labelled",  # a view the package declares
+    ]
     assert files == sorted(
         [
             "PROVENANCE.md",
@@ -143,9 +152,14 @@ def test_check_writes_nothing_but_its_cache_of_verified_hashes(package, capsys):
     after = snapshot(package)
     cache = after.pop(".build/verified.json")
     assert after == before
-    dist = snapshot(package / "dist")
-    zips = [p for p in dist if p.endswith(".zip")]
-    assert len(json.loads(cache)) == len(dist) - 1 + len(zips)  # each file but the index; each zip holds its folder
+    from pubkit import hashes, index
+
+    cached = json.loads(cache)
+    released = [f"dist/{PKG_NAME}-{v}" for v in index.released_versions(package)]
+    files = [p for folder in released for p in (package / folder).rglob("*") if p.is_file()]
+    zips = sorted((package / "dist").glob("*.zip"))
+    assert {hashes.stat_key(p) for p in [*files, *zips]} <= set(cached)  # every released byte, hashed once
+    assert len([k for k in cached if k.startswith("zip ")]) == len(zips)  # and each zip proven to hold its folder
 
 
 @pytest.mark.parametrize("delay", [0.2, 0.8, 1.4, 2.0, 2.6])
@@ -197,7 +211,8 @@ def test_a_build_says_each_long_step_to_whoever_asks(package):
     assert build.build(descriptor.load(package, trusted=True), progress=said.append) == (
         "built: dist/china-manufacturing-regions-99.0.0"
     )
-    rows = sum(len(t) for t in build.validate.read_all(descriptor.load(package, trusted=True))[0].frames.values())
+    frames = build.validate.read_all(descriptor.load(package, trusted=True))[0].frames
+    rows = sum(len(t) for t in frames.values()) + len(frames["observations"])  # and the labelled view
     assert said == [
         "checking the sources",
         "writing CSV and Parquet",

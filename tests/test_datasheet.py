@@ -124,3 +124,29 @@ def test_the_page_embeds_its_schema_org_description_and_a_bibtex_entry(browser):
     hrefs = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.getAttribute('href'))")
     assert {"SHA256SUMS", f"../{PKG.release_name}.zip", "../releases.json"} <= set(hrefs)
     assert problems == []
+
+
+def test_at_390_px_every_value_is_in_view_at_human_scale_and_nearly_is_never_less_than(browser):
+    """#15: on a phone the observations table shows its main columns (id, value, stated text), every value
+    within the screen's width, written at human scale with every digit one tap (its title) away."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(PAGE.as_uri())
+    page.wait_for_load_state("load")
+    boxes = page.eval_on_selector_all(
+        "#table-observations a.value",
+        "links => links.map(a => {const r = a.getBoundingClientRect(); return [a.dataset.obs, r.left, r.right, r.width]})",
+    )
+    assert len(boxes) == len(observation_rows())
+    assert [b[0] for b in boxes if not (b[1] >= 0 and b[2] <= 390 and b[3] > 0)] == []
+    texts = page.eval_on_selector_all(
+        "#table-observations a.value", "links => links.map(a => [a.textContent, a.title])"
+    )
+    nearly = [r["observation_id"] for r in observation_rows() if r["value_qualifier"] == "nearly"]
+    shown = dict(zip([b[0] for b in boxes], texts, strict=True))
+    assert nearly and all(shown[i][0].startswith("≤ ") and shown[i][1].startswith("≤ ") for i in nearly)
+    assert not any("<" in text for text, _ in texts)
+    assert tuple(shown["obs-002"]) == ("≤ 10 trillion", "≤ 10,000,000,000,000")
+    quote = page.locator("#table-observations th", has_text="quote_start")
+    assert not quote.is_visible()
+    page.click("#table-observations button.all-columns")
+    assert quote.is_visible()

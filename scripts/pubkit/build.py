@@ -30,6 +30,7 @@ from pubkit import (
     read,
     validate,
     verify,
+    views,
 )
 from pubkit.descriptor import DataPackage
 from pubkit.findings import CheckFailed, PubkitError
@@ -139,6 +140,10 @@ def write_release(
     typed = ctx.frames
     # Process
     texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
+    made = views.make(pkg, typed, texts)  # declared views: the first sheets after About
+    tables = [*(table for table, _, _ in made), *pkg.tables]
+    typed = {**typed, **{table.name: frame for table, frame, _ in made}}
+    texts = {**texts, **{table.name: text for table, _, text in made}}
     created = date or buildinfo.build_date(pkg)
     provenance = buildinfo.record(pkg, created, made_by)
     core = package_properties(pkg, created)
@@ -147,7 +152,7 @@ def write_release(
     for folder in ("csv", "parquet", "documents"):
         (out / folder).mkdir(parents=True)
     say("writing CSV and Parquet")
-    for table in pkg.tables:
+    for table in tables:
         export.write_csv(table, texts[table.name], out / "csv" / f"{table.name}.csv")
         key_values = {
             "datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
@@ -155,18 +160,20 @@ def write_release(
         }
         arrow = export.arrow_table(table, typed[table.name], key_values)
         export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
-    sheets = [(t, typed[t.name], texts[t.name]) for t in pkg.tables]
-    about = _about(pkg, core, typed)
+    sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
+    about = _about(tables, core, typed)
     say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
     export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", created)
     say("writing the SQLite database")
     export.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
-    rows = {(t.name, t.path): len(typed[t.name]) for t in pkg.tables}
+    rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
     markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
-    _write_json(out / descriptor.DESCRIPTOR, _release_descriptor(pkg, core, provenance, out))
+    _write_json(
+        out / descriptor.DESCRIPTOR, _release_descriptor([*pkg.tables, *tables[: len(made)]], core, provenance, out)
+    )
     say("writing the datasheet and metadata")
     added = extensions.call(modules, "datasheet", ctx)
     before_page = index.sizes_and_hashes(out)
@@ -248,9 +255,9 @@ def package_properties(pkg: DataPackage, created) -> dict:
     return core
 
 
-def _release_descriptor(pkg: DataPackage, core: dict, provenance: dict, out: Path) -> dict:
+def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -> dict:
     resources = []
-    for table in pkg.tables:
+    for table in tables:
         path = f"csv/{table.name}.csv"
         resources.append(
             {
@@ -269,7 +276,7 @@ def _release_descriptor(pkg: DataPackage, core: dict, provenance: dict, out: Pat
     return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, "provenance": provenance}
 
 
-def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
+def _about(tables: list, core: dict, typed: dict) -> list[tuple[str, str]]:
     rows = [
         ("title", core["title"]),
         ("creator", "; ".join(c.get("title", "") for c in core.get("contributors", []) if isinstance(c, dict))),
@@ -279,8 +286,8 @@ def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
         ("how to cite", citation(core)),
     ]
     rows += [("source", s.get("title", s.get("path", ""))) for s in core.get("sources", [])]
-    names = export.sheet_names([(t.name, len(typed[t.name])) for t in pkg.tables])
-    for table in pkg.tables:
+    names = export.sheet_names([(t.name, len(typed[t.name])) for t in tables])
+    for table in tables:
         sheets = names[table.name]
         split = f", split over the sheets {', '.join(sheets)}" if len(sheets) > 1 else ""
         renamed = f", on the sheet {sheets[0]}" if len(sheets) == 1 and sheets[0] != table.name else ""
@@ -290,7 +297,7 @@ def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
                 f"{len(typed[table.name])} rows{split}{renamed}: {table.schema.get('description', '')}",
             )
         )
-    if any(names[t.name][0] != t.name for t in pkg.tables):
+    if any(names[t.name][0] != t.name for t in tables):
         rows.append(
             (
                 "sheet names",
@@ -304,14 +311,14 @@ def _about(pkg: DataPackage, core: dict, typed: dict) -> list[tuple[str, str]]:
             "Every text cell is stored as text, never as a formula; datetimes are ISO 8601 text with their UTC offset.",
         )
     )
-    return rows + _what_the_workbook_cannot_hold(pkg, typed)
+    return rows + _what_the_workbook_cannot_hold(tables, typed)
 
 
-def _what_the_workbook_cannot_hold(pkg: DataPackage, typed: dict) -> list[tuple[str, str]]:
+def _what_the_workbook_cannot_hold(tables: list, typed: dict) -> list[tuple[str, str]]:
     """Said where it happens: numbers past the workbook's significant digits are rounded in the workbook only."""
     rounded = [
         f"{table.name}.{field['name']}"
-        for table in pkg.tables
+        for table in tables
         for field in table.fields
         if field.get("type") == "number" and _beyond_excel(typed[table.name][field["name"]])
     ]

@@ -30,9 +30,14 @@ th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .45rem;text-align:left;verti
 th{background:#f4f6f8;white-space:nowrap}table.sortable th{cursor:pointer}table.sortable th[aria-sort]::after{content:" ↕";color:#888}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:.85em;word-break:break-all}
 details{margin:.5rem 0}summary{cursor:pointer}
-@media (max-width:40rem){body{padding:0 .5rem 3rem}th,td{padding:.25rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}}
+@media (max-width:40rem){body{padding:0 .5rem 3rem}th,td{padding:.25rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}
+table.priority:not(.all) th:not(.keep),table.priority:not(.all) td:not(.keep){display:none}}
+button.all-columns{display:none}@media (max-width:40rem){button.all-columns{display:inline-block;margin:.3rem 0}}
 """
 SORT_SCRIPT = """
+document.querySelectorAll('button.all-columns').forEach(function(b){b.addEventListener('click',function(){
+var t=b.nextElementSibling.querySelector('table');t.classList.toggle('all');
+b.textContent=t.classList.contains('all')?'Show the main columns':'Show every column'})});
 document.querySelectorAll('table.sortable th').forEach(function(th){var i=th.cellIndex;th.setAttribute('aria-sort','none');
 th.addEventListener('click',function(){var body=th.closest('table').tBodies[0];var up=th.dataset.dir!=='up';th.dataset.dir=up?'up':'down';
 var rows=Array.prototype.slice.call(body.rows);rows.sort(function(a,b){var x=a.cells[i].dataset.sort||a.cells[i].textContent,
@@ -151,21 +156,31 @@ def _rows(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
         cells = text[name].tolist()
         html = custom.tolist() if custom is not None else [escape(c) for c in cells]
         numeric = kind in NUMERIC
+        kept = name in next((set(extra.priority.get(table.name, [])) for extra in added if extra.priority), set())
+        classes = " ".join(c for c in ("num" if numeric else "", "keep" if kept else "") if c)
+        opening = f'<td class="{classes}"' if classes else "<td"
         columns.append(
             [
-                f'<td class="num" data-sort="{escape(c, quote=True)}">{h}</td>' if numeric else f"<td>{h}</td>"
+                f'{opening} data-sort="{escape(c, quote=True)}">{h}</td>' if numeric else f"{opening}>{h}</td>"
                 for c, h in zip(cells, html, strict=True)
             ]
         )
     ids = next((extra.row_ids[table.name] for extra in added if table.name in extra.row_ids), None)
     starts = [f'<tr id="{escape(i, quote=True)}">' for i in ids.tolist()] if ids is not None else ["<tr>"] * len(text)
     rows = ["".join([start, *cells, "</tr>"]) for start, *cells in zip(starts, *columns, strict=True)]
-    return _table(table.field_names, rows, sortable=True)
+    keep = next((extra.priority[table.name] for extra in added if table.name in extra.priority), None)
+    if not keep:
+        return _table(table.field_names, rows, sortable=True)
+    button = '<button class="all-columns" type="button">Show every column</button>'
+    return button + _table(table.field_names, rows, sortable=True, keep=set(keep))
 
 
-def _table(head: list[str], rows: list[str], sortable: bool) -> str:
-    header = "".join(f"<th>{escape(h)}</th>" for h in head)
-    kind = ' class="sortable"' if sortable else ""
+def _table(head: list[str], rows: list[str], sortable: bool, keep: set[str] | None = None) -> str:
+    """A table; with ``keep``, a narrow screen shows only those columns until asked for every one."""
+    header = "".join(
+        f'<th class="keep">{escape(h)}</th>' if keep and h in keep else f"<th>{escape(h)}</th>" for h in head
+    )
+    kind = ' class="sortable priority"' if keep else ' class="sortable"' if sortable else ""
     return (
         f'<div class="scroll"><table{kind}><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )

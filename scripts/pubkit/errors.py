@@ -188,6 +188,12 @@ RELEASE_RECORDS = E(
     "{detail}",
     "run `make release` to finish an interrupted release; restore released records from git",
 )
+VIEW = E(
+    "view",
+    "view",
+    "{detail}",
+    "declare each view with name, from, join (resource, on: a foreign key of from, fields) and fields",
+)
 VERSION_BUMP = E(
     "version-bump",
     "version bump",

@@ -85,6 +85,7 @@ class Datasheet:
         default_factory=dict
     )  # (table, field) -> a cell's HTML per row
     row_ids: dict[str, pd.Series] = field(default_factory=dict)  # table -> each row's anchor
+    priority: dict[str, list[str]] = field(default_factory=dict)  # table -> the fields a narrow screen shows
     sections: list[tuple[str, str, str]] = field(default_factory=list)  # (anchor, heading, html)
     style: str = ""
     script: str = ""

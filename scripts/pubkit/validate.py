@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pubkit import constraints, engine_frictionless, errors, extensions, read, semver, structure
+from pubkit import constraints, engine_frictionless, errors, extensions, read, semver, structure, views
 from pubkit.descriptor import DataPackage
 from pubkit.extensions import Context
 from pubkit.findings import CheckFailed, Finding, dedupe
@@ -28,7 +28,7 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
     """
     ctx, findings = read_all(pkg)
     modules, found = extensions.load(pkg, pkg.trusted)
-    findings += found + declared_integrity(pkg) + semver.declaration_findings(pkg)
+    findings += found + declared_integrity(pkg) + semver.declaration_findings(pkg) + views.findings(pkg)
     if engine == "frictionless":
         findings += engine_frictionless.findings_of(pkg, ctx.raws)
     for name, raw in ctx.raws.items():

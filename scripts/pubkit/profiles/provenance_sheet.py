@@ -49,8 +49,8 @@ def datasheet(ctx: Context) -> Datasheet:
     shown = figures.iloc[:PREVIEW_ROWS]
     ids = shown["id"].astype(str)
     links = [
-        f'<a class="value" href="#source" data-obs="{escape(i, quote=True)}">{escape(_human(v, q))}</a>'
-        f"{' ' + escape(str(u)) if pd.notna(u) else ''}"
+        f'<a class="value" href="#source" data-obs="{escape(i, quote=True)}" title="{escape(_human(v, q), quote=True)}">'
+        f"{escape(_human_scale(v, q))}</a>{' ' + escape(str(u)) if pd.notna(u) else ''}"
         for i, v, q, u in zip(ids, shown["value"], shown["qualifier"], shown["unit"], strict=True)
     ]
     sections = [("source", "Source text 原文", _source(ctx, r, shown))]
@@ -60,10 +60,30 @@ def datasheet(ctx: Context) -> Datasheet:
     return Datasheet(
         cell_links={(r.figures, r.figure_fields["value"]): pd.Series(links, index=shown.index)},
         row_ids={r.figures: ids},
+        priority={r.figures: [r.figure_fields[k] for k in ("id", "value", "statedText") if k in r.figure_fields]},
         sections=sections,
         style=STYLE,
         script=SCRIPT,
     )
+
+
+SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def _human_scale(value, qualifier) -> str:
+    """A value at human scale, exactly (``10 trillion``, ``6.2 trillion``): a scale word only where the
+    value in it needs at most three decimals, so nothing is rounded; else every digit (``_human``)."""
+    from decimal import Decimal
+
+    if pd.isna(value):
+        return ""
+    exact = Decimal(fieldtypes.format_number(value))
+    sign = charts.SIGNS.get(qualifier, "") if pd.notna(qualifier) else ""
+    for size, word in SCALES:
+        scaled = exact / size
+        if abs(exact) >= size and scaled == scaled.quantize(Decimal("0.001")):
+            return f"{sign}{scaled.normalize():f} {word}"
+    return _human(value, qualifier)
 
 
 def _human(value, qualifier) -> str:
