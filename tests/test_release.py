@@ -75,7 +75,7 @@ def test_diff_prints_values_old_and_new(package, capsys):
     code, out, _ = run_cli(capsys, "diff", str(package / OLD), str(package / NEW))
     assert code == 0
     assert out.startswith(f"Changes since {PKG.release_name}.\n\n### Provenance\n\n")
-    assert "- input `sources/observations.csv`: «sha256:" in out
+    assert "- input `sources/observations.csv` changed\n" in out and "sha256:" not in out  # no hash lines
     assert "### `observations`\n\n0 added, 0 removed, 1 changed.\n\n" in out
     assert "conference. 支持创建: zones whose creation MIIT supported.» → «" in out
 
@@ -213,19 +213,21 @@ def test_a_released_key_reused_for_another_figure_needs_a_major_version(package,
 
 
 def test_a_released_key_gone_needs_a_major_version(package, capsys):
-    """obs-027 renamed obs-099: the released key is gone (the figure itself stays, or coverage would say so)."""
+    """#16: obs-027 renamed obs-099 in a minor version: check and release refuse, naming the id and the
+    version needed; the major version is accepted. (The figure itself stays, or coverage would say so.)"""
     major, minor, _ = (int(x) for x in CURRENT.split("."))
     _edit_observations(package, lambda lines: [line.replace("obs-027,", "obs-099,", 1) for line in lines])
     code, out, _ = _release_as(package, capsys, f"{major}.{minor + 1}.0")
-    assert (code, out.splitlines()[0]) == (
-        1,
-        _version_line(
-            f"{major}.{minor + 1}.0",
-            "minor",
-            "observations no longer has the released key `obs-027`",
-            "major",
-            f"{major + 1}.0.0",
-        ),
+    why = "observations no longer has the released key `obs-027`"
+    line = _version_line(f"{major}.{minor + 1}.0", "minor", why, "major", f"{major + 1}.0.0")
+    assert (code, out.splitlines()[0]) == (1, line)
+    refusal = line.removeprefix("datapackage.json: version: ").removesuffix(" (version bump)")
+    assert run_cli(capsys, "release", str(package)) == (1, "", f"error: {refusal}; nothing was released\n")
+    bump(package, f"{major + 1}.0.0")
+    assert run_cli(capsys, "release", str(package))[0] == 0
+    assert run_cli(capsys, "check", str(package))[:2] == (
+        0,
+        f"ok: {PKG.name}-{major + 1}.0.0: sources valid, dist/ verified\n",
     )
 
 

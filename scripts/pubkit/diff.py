@@ -50,20 +50,35 @@ def _provenance_changes(old: Path, new: Path) -> list[str]:
         return recorded if isinstance(recorded, dict) else {}
 
     before, after = provenance(old), provenance(new)
-    lines = []
-    for part, noun in (("inputs", "input"), ("tools", "tool")):
-        was, now = before.get(part) or {}, after.get(part) or {}
-        was, now = (w if isinstance(w, dict) else {} for w in (was, now))
-        lines += [
-            f"- {noun} `{k}`: {_show(was.get(k))} → {_show(now.get(k))}"
-            for k in sorted(set(was) | set(now))
-            if was.get(k) != now.get(k)
-        ]
-    for part in ("toolkit", "lock"):
-        was, now = _recorded(before.get(part)), _recorded(after.get(part))
-        if was != now:
-            lines.append(f"- {part}: {_show(was)} → {_show(now)}")
+    was, now = (p.get("inputs") if isinstance(p.get("inputs"), dict) else {} for p in (before, after))
+    changed = [k for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]
+    lines = [f"- input `{k}` {'added' if k not in was else 'removed' if k not in now else 'changed'}" for k in changed]
+    was, now = (p.get("tools") if isinstance(p.get("tools"), dict) else {} for p in (before, after))
+    lines += [
+        f"- tool `{k}`: {_show(was.get(k))} → {_show(now.get(k))}"
+        for k in sorted(set(was) | set(now))
+        if was.get(k) != now.get(k)
+    ]
+    toolkit = [_toolkit(p.get("toolkit")) for p in (before, after)]
+    if toolkit[0] != toolkit[1]:
+        lines.append(f"- toolkit: {_show(toolkit[0])} → {_show(toolkit[1])}")
+    elif _code(before) != _code(after):
+        lines.append(f"- the toolkit's code changed ({toolkit[1]})")
+    if _recorded(before.get("lock")) != _recorded(after.get("lock")):
+        lines.append("- `requirements.lock` changed (its sha256 is in each release's provenance)")
     return ["### Provenance", "", *lines, ""] if lines else []
+
+
+def _toolkit(value) -> str | None:
+    """The toolkit by name and version (a change of its code alone is said in words: no hash lines)."""
+    if not isinstance(value, dict):
+        return None if value is None else str(value)
+    return f"{value.get('name')} {value.get('version')}"
+
+
+def _code(provenance: dict):
+    toolkit = provenance.get("toolkit")
+    return toolkit.get("code") if isinstance(toolkit, dict) else None
 
 
 def _recorded(value) -> str | None:

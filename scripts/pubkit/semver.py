@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pubkit import diff, errors
+from pubkit import diff, errors, views
 from pubkit.descriptor import DataPackage
 from pubkit.findings import Finding
 
@@ -47,7 +47,10 @@ def findings(pkg: DataPackage, latest: str, old: Path, new: Path) -> list[Findin
 
 def needed(pkg: DataPackage, old: Path, new: Path) -> list[tuple[str, str]]:
     """(least bump, why) for each change from the release in ``old`` to the one in ``new``."""
-    old_tables, new_tables = diff._tables(old), diff._tables(new)
+    derived = {view.get("name") for view in views.declared(pkg) if isinstance(view, dict)}  # follow their tables
+    old_tables, new_tables = (
+        {k: v for k, v in diff._tables(folder).items() if k not in derived} for folder in (old, new)
+    )
     reasons = [("major", f"the table {name} was removed") for name in old_tables if name not in new_tables]
     for name, (schema, rows) in new_tables.items():
         if name not in old_tables:
