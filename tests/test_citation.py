@@ -94,3 +94,19 @@ def test_a_doi_in_id_is_cited_as_a_doi_everywhere():
     assert metadata.jsonld(core, {})["identifier"] == "https://doi.org/10.5281/zenodo.1234567"
     assert build.citation(core).endswith(". https://doi.org/10.5281/zenodo.1234567")
     assert metadata.doi({**core, "id": "urn:uuid:6c7e1b2a-0000-4000-8000-000000000000"}) is None
+
+
+def test_zenodo_json_holds_zenodos_deposit_fields_from_the_same_metadata():
+    """#16: .zenodo.json (written by `make release`) gives a GitHub-Zenodo release its title, creators,
+    licence, version and date, and only fields Zenodo's deposit metadata has."""
+    deposit = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    schema = json.loads((FIXTURES / "zenodo-deposit.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(deposit, schema)
+    latest = index.load(ROOT)
+    assert (deposit["version"], deposit["publication_date"]) == (latest["latest"], latest["releases"][-1]["date"])
+    assert (deposit["title"], deposit["license"]) == (PKG.descriptor["title"], PKG.descriptor["licenses"][0]["name"])
+    assert [c["name"] for c in deposit["creators"]] == [c["title"] for c in PKG.descriptor["contributors"]]
+    core = {**build.package_properties(PKG, buildinfo.build_date(PKG)), "id": "doi:10.5281/zenodo.42"}
+    with_doi = json.loads(metadata.zenodo_json(core, "2026-11-27"))
+    jsonschema.validate(with_doi, schema)
+    assert with_doi["doi"] == "10.5281/zenodo.42"

@@ -55,7 +55,11 @@ def test_a_new_version_is_cut_beside_the_old_one(package, capsys):
     change_a_value(package)
     bump(package, NEXT)
     code, out, err = run_cli(capsys, "release", str(package))
-    assert (code, out, err) == (0, f"released: {NEW} and {NEW}.zip; wrote CHANGELOG.md and CITATION.cff\n", "")
+    assert (code, out, err) == (
+        0,
+        f"released: {NEW} and {NEW}.zip; wrote CHANGELOG.md, CITATION.cff and .zenodo.json\n",
+        "",
+    )
     assert snapshot(package / OLD) == old
     catalogue = json.loads((package / "dist" / "releases.json").read_text(encoding="utf-8"))
     assert catalogue["latest"] == NEXT

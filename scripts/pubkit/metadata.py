@@ -112,6 +112,24 @@ def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], rele
     return "\n".join(lines)
 
 
+def zenodo_json(core: dict, released: str) -> str:
+    """``.zenodo.json`` for the latest release: what a GitHub-Zenodo release deposits, from the same metadata."""
+    licence = next((item["name"] for item in core.get("licenses", []) if "name" in item), None)
+    deposit = {
+        "upload_type": "dataset",
+        "title": core.get("title", core["name"]),
+        "creators": [{"name": c.get("title", "")} for c in core.get("contributors", []) if isinstance(c, dict)],
+        "description": core.get("description", ""),
+        "access_right": "open",
+        **({"license": licence} if licence else {}),
+        "version": core["version"],
+        "publication_date": released,
+        "keywords": [k for k in core.get("keywords", []) if isinstance(k, str)],
+        **({"doi": doi(core)} if doi(core) else {}),
+    }
+    return json.dumps(deposit, ensure_ascii=False, indent=2) + "\n"
+
+
 def _cff_identifiers(core: dict) -> str:
     found = doi(core)
     if found:
