@@ -221,3 +221,16 @@ def test_a_build_says_each_long_step_to_whoever_asks(package):
         "writing the datasheet and metadata",
         "verifying the release: checksums, and every cell of CSV, Parquet, workbook and SQLite",
     ]
+
+
+def test_the_release_descriptor_lists_every_file_of_the_release(fresh, capsys):
+    """#15: a catalogue reading datapackage.json sees the whole release, each file with its media type."""
+    run_cli(capsys, "build", str(fresh))
+    folder = fresh / RELEASE
+    described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    listed = {r["path"]: r for r in described["resources"]} | {f["path"]: f for f in described["pubkit:files"]}
+    assert sorted(listed) == sorted(snapshot(folder))
+    for path, entry in listed.items():
+        if "hash" in entry:
+            assert entry["hash"] == f"sha256:{_sha((folder / path).read_bytes())}", path
+    assert listed[f"{RELEASE[5:]}.sqlite"]["mediatype"] == "application/vnd.sqlite3"

@@ -273,7 +273,35 @@ def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -
                 "schema": fieldtypes.release_schema(table.schema),
             }
         )
-    return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, "provenance": provenance}
+    files = _other_files(out, {r["path"] for r in resources})
+    return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, FILES: files, "provenance": provenance}
+
+
+FILES = "pubkit:files"  # every file of the release besides the tables' CSVs, for catalogues
+WRITTEN_AFTER = (DATASHEET, JSONLD, SUMS)  # written after the descriptor: their bytes are in SHA256SUMS
+
+
+def _other_files(out: Path, tables: set[str]) -> list[dict]:
+    """Each other file of the release with its format and media type, and its size and sha256 where it is
+    written before the descriptor; the three written after it, by path (SHA256SUMS holds their sha256)."""
+    listed = [
+        {
+            "path": path,
+            "format": _format(path),
+            "mediatype": metadata.media_type(path),
+            "bytes": (out / path).stat().st_size,
+            "hash": f"sha256:{buildinfo.sha256_file(out / path)}",
+        }
+        for path in index.files_of(out)
+        if path not in tables
+    ]
+    later = [{"path": p, "format": _format(p), "mediatype": metadata.media_type(p)} for p in WRITTEN_AFTER]
+    return listed + later
+
+
+def _format(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1] if "." in name else "text"
 
 
 def _about(tables: list, core: dict, typed: dict) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ MEDIA_TYPES = {
     ".sqlite": "application/vnd.sqlite3",
     ".html": "text/html",
 }
+MEDIA_NAMES = {"SHA256SUMS": "text/plain"}
 DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
 
 
@@ -59,7 +60,7 @@ def jsonld(core: dict, files: dict[str, tuple[int, str]]) -> dict:
             {
                 "@type": "DataDownload",
                 "contentUrl": path,
-                "encodingFormat": _media_type(path),
+                "encodingFormat": media_type(path),
                 "contentSize": f"{size} B",
                 "sha256": digest,
             }
@@ -68,7 +69,9 @@ def jsonld(core: dict, files: dict[str, tuple[int, str]]) -> dict:
     }
 
 
-def _media_type(path: str) -> str:
+def media_type(path: str) -> str:
+    if path in MEDIA_NAMES:
+        return MEDIA_NAMES[path]
     return MEDIA_TYPES.get("." + path.rsplit(".", 1)[-1], "application/octet-stream")
 
 
