@@ -278,12 +278,13 @@ def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -
 
 
 FILES = "pubkit:files"  # every file of the release besides the tables' CSVs, for catalogues
-WRITTEN_AFTER = (DATASHEET, JSONLD, SUMS)  # written after the descriptor: their bytes are in SHA256SUMS
+WRITTEN_AFTER = (descriptor.DESCRIPTOR, DATASHEET, JSONLD, SUMS)  # the descriptor itself, and what follows it
 
 
 def _other_files(out: Path, tables: set[str]) -> list[dict]:
     """Each other file of the release with its format and media type, and its size and sha256 where it is
-    written before the descriptor; the three written after it, by path (SHA256SUMS holds their sha256)."""
+    written before the descriptor; the descriptor and the files written after it, by path (SHA256SUMS holds
+    their sha256)."""
     listed = [
         {
             "path": path,
