@@ -168,3 +168,15 @@ def test_text_that_looks_like_a_formula_stays_text_in_libreoffice(tmp_path):
     release = build.write_release(descriptor.load(folder, trusted=True), tmp_path / "out-release")
     sheets = libreoffice_sheets(release / "tricky-0.0.1.xlsx", tmp_path)
     assert sheets["t"] == [["text"], *[[t] for t in tricky]]
+
+
+def test_the_about_sheet_says_how_to_read_a_figure_from_the_schema_and_wraps():
+    """#15: qualifiers and bounds explained on the About sheet, in the schema's words (one source)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(RELEASE / f"{PKG.release_name}.xlsx")["About"]
+    rows = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    fields = {f["name"]: f for f in PKG.table("observations").fields}
+    for name in ("value", "value_qualifier", "lower_bound", "upper_bound"):
+        assert rows[f"observations.{name}"].value == fields[name]["description"]
+        assert rows[f"observations.{name}"].alignment.wrap_text

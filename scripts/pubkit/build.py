@@ -161,7 +161,7 @@ def write_release(
         arrow = export.arrow_table(table, typed[table.name], key_values)
         export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
     sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
-    about = _about(tables, core, typed)
+    about = _about(tables, core, typed) + [row for rows in extensions.call(modules, "about", ctx) for row in rows]
     say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
     export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", created)
     say("writing the SQLite database")

@@ -145,7 +145,7 @@ def write_xlsx(
     workbook.properties.title = properties.get("title")
     workbook.properties.creator = properties.get("creator", "")
     workbook.properties.version = properties.get("version")
-    _write_rows(workbook.create_sheet("About"), [("property", "value"), *about], widths=[24, 100])
+    _write_rows(workbook.create_sheet("About"), [("property", "value"), *about], widths=[24, 100], wrap=True)
     names = sheet_names([(table.name, len(typed)) for table, typed, _ in sheets])
     for table, typed, text in sheets:
         for name, start in zip(names[table.name], range(0, max(len(typed), 1), EXCEL_MAX_ROWS - 1), strict=True):
@@ -245,13 +245,22 @@ def _cell(sheet, value, cell_class):
     return value
 
 
-def _write_rows(sheet, rows: list[tuple], widths: list[int] | None = None) -> None:
+def _write_rows(sheet, rows: list[tuple], widths: list[int] | None = None, wrap: bool = False) -> None:
+    """A small sheet (About, Fields); with ``wrap``, long text wraps within its column."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment
 
     _prepare(sheet, rows, len(rows), widths)
     sheet.append([_header_cell(sheet, v) for v in rows[0]])
+    wrapped = Alignment(wrap_text=True, vertical="top")
     for row in rows[1:]:
-        sheet.append([_cell(sheet, v, WriteOnlyCell) for v in row])
+        cells = [_cell(sheet, v, WriteOnlyCell) for v in row]
+        if wrap:
+            cells = [c if isinstance(c, Cell) else WriteOnlyCell(sheet, value=c) for c in cells]
+            for cell in cells:
+                cell.alignment = wrapped
+        sheet.append(cells)
 
 
 def _prepare(sheet, sample: list, rows: int, widths: list[int] | None = None) -> None:

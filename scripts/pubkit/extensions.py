@@ -11,6 +11,8 @@ functions (each optional):
 - ``check(ctx) -> list[Finding]``: whole-package checks (archives, quotes, coverage);
 - ``jsonld(dataset, ctx) -> dict``: the release's schema.org description, enriched;
 - ``datasheet(ctx) -> Datasheet``: what the release's ``index.html`` adds for it;
+- ``about(ctx) -> list[tuple[str, str]]``: rows the workbook's About sheet (and the database's
+  ``_about``) adds, such as how to read a figure;
 - ``readme_sections(ctx) -> dict[str, str]``: generated README sections by name.
 
 Two kinds of extension exist, through this same interface:
@@ -46,7 +48,7 @@ PROPERTY = "pubkit:extensions"
 PROFILES = {  # descriptor property -> the toolkit's module that implements it
     "valueProvenance": "pubkit.profiles.value_provenance",
 }
-HOOKS = ("row_rules", "check", "jsonld", "datasheet", "readme_sections")
+HOOKS = ("row_rules", "check", "jsonld", "datasheet", "about", "readme_sections")
 
 Frames = dict[str, "pd.DataFrame"]
 

@@ -664,6 +664,23 @@ def datasheet(ctx: Context) -> Datasheet:
     return provenance_sheet.datasheet(ctx)
 
 
+ABOUT_ROLES = ("value", "unitMultiplier", "qualifier", "lowerBound", "upperBound", "status")
+
+
+def about(ctx: Context) -> list[tuple[str, str]]:
+    """How to read a figure, for the About sheet: each role's field with its description, from its schema."""
+    r = ready(ctx)
+    if r is None:
+        return []
+    table = ctx.pkg.table(r.figures)
+    rows = [("reading a figure", f"Each row of {r.figures} is one figure the document states, with its quote.")]
+    for role in ABOUT_ROLES:
+        name = r.figure_fields.get(role)
+        if name and name in table.field_names and table.field(name).get("description"):
+            rows.append((f"{r.figures}.{name}", table.field(name)["description"]))
+    return rows
+
+
 # Locating a quote: what a maintainer needs to curate a figure ------------------------------------
 
 
