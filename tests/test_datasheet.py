@@ -150,3 +150,17 @@ def test_at_390_px_every_value_is_in_view_at_human_scale_and_nearly_is_never_les
     assert not quote.is_visible()
     page.click("#table-observations button.all-columns")
     assert quote.is_visible()
+
+
+def test_a_tables_header_stays_in_view_while_its_rows_scroll(browser):
+    """#15: each table scrolls in a box of at most 80 % of the screen, and its header row sticks to its top."""
+    page = browser.new_page(viewport={"width": 1280, "height": 600})
+    page.goto(PAGE.as_uri())
+    page.wait_for_load_state("load")
+    box = page.locator("#table-observations .scroll:has(table.sortable)")
+    box.scroll_into_view_if_needed()
+    box.evaluate("b => { b.scrollTop = 400 }")
+    header = page.locator("#table-observations table.sortable thead th").first.bounding_box()
+    frame = box.bounding_box()
+    assert frame["height"] <= 0.8 * 600 + 1
+    assert abs(header["y"] - frame["y"]) < 2

@@ -25,9 +25,9 @@ STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",sans-serif;margin:0 auto;
 max-width:72rem;padding:0 1rem 4rem;line-height:1.45;color:#1a1a1a}
 h1{font-size:1.5rem;margin-top:1.5rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
-nav a{margin-right:1rem}.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;min-width:100%}
+nav a{margin-right:1rem}.scroll{overflow:auto;max-height:80vh}table{border-collapse:collapse;font-size:.9rem;min-width:100%}
 th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .45rem;text-align:left;vertical-align:top}
-th{background:#f4f6f8;white-space:nowrap}table.sortable th{cursor:pointer}table.sortable th[aria-sort]::after{content:" ↕";color:#888}
+th{background:#f4f6f8;white-space:nowrap;position:sticky;top:0;z-index:1}table.sortable th{cursor:pointer}table.sortable th[aria-sort]::after{content:" ↕";color:#888}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:.85em;word-break:break-all}
 details{margin:.5rem 0}summary{cursor:pointer}
 @media (max-width:40rem){body{padding:0 .5rem 3rem}th,td{padding:.25rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}
