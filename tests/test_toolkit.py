@@ -120,7 +120,7 @@ def test_an_extension_module_must_lie_inside_the_package(package, capsys):
 
 
 def _renamed(package: Path, old: str, new: str) -> None:
-    """Rename a column of the figures table in its CSV, its schema and the profile's declaration."""
+    """Rename a column of the figures table in its CSV, its schema, the profile's declaration and the views."""
     csv = package / "sources" / "observations.csv"
     lines = csv.read_text(encoding="utf-8").split("\n", 1)
     csv.write_text(re.sub(rf"(^|,){old}(,|$)", rf"\g<1>{new}\g<2>", lines[0]) + "\n" + lines[1], encoding="utf-8")
@@ -132,6 +132,8 @@ def _renamed(package: Path, old: str, new: str) -> None:
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     figures = descriptor["valueProvenance"]["figures"]
     figures.update({role: new for role, field in figures.items() if field == old})
+    for view in descriptor.get("pubkit:views", []):
+        view["fields"] = [new if field == old else field for field in view["fields"]]
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
 
 

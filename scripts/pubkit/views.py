@@ -6,11 +6,11 @@ writes any table. Nothing here names a table of any package: a view says which t
 which foreign keys it follows and which fields it takes::
 
     "pubkit:views": [{
-      "name": "observations_labelled", "title": "...", "description": "...",
-      "from": "observations",
-      "join": [{"resource": "indicators", "on": ["indicator_id"],
-                "fields": {"indicator_name_en": "name_en", "unit": "unit"}}],
-      "fields": ["observation_id", "indicator_name_en", "value", "unit"]
+      "name": "sales_labelled", "title": "...", "description": "...",
+      "from": "sales",
+      "join": [{"resource": "products", "on": ["product_id"],
+                "fields": {"product_name": "name", "unit": "unit"}}],
+      "fields": ["sale_id", "product_name", "quantity", "unit"]
     }]
 
 A view has one row per row of its ``from`` table, in the same order; each join follows a foreign key
