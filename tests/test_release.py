@@ -249,3 +249,21 @@ def test_a_row_added_in_a_patch_needs_a_minor_version(package, capsys):
             f"{major}.{minor + 1}.0",
         ),
     )
+
+
+def test_release_notes_list_at_most_so_many_rows_of_each_kind_and_count_them_all(tmp_path):
+    """A first release of many rows counts them all and lists the first LISTED_ROWS; `pubkit diff` lists all."""
+    from pubkit import diff
+
+    folder = tmp_path / "big-1.0.0"
+    (folder / "csv").mkdir(parents=True)
+    rows = diff.LISTED_ROWS + 7
+    (folder / "csv" / "t.csv").write_text("id,x\n" + "".join(f"r{i},{i}\n" for i in range(rows)), encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "string"}, {"name": "x", "type": "integer"}], "primaryKey": ["id"]}
+    resources = [{"name": "t", "path": "csv/t.csv", "schema": schema}]
+    (folder / "datapackage.json").write_text(json.dumps({"name": "big", "resources": resources}), encoding="utf-8")
+    notes = diff.markdown(None, folder, limit=diff.LISTED_ROWS)
+    assert f"{rows} added, 0 removed, 0 changed." in notes
+    assert notes.count("\n- added ") == diff.LISTED_ROWS
+    assert "- … and 7 more rows added (`pubkit diff` of the two release folders lists them all)" in notes
+    assert diff.markdown(None, folder).count("\n- added ") == rows

@@ -14,10 +14,12 @@ from pubkit import index
 from pubkit.findings import PubkitError
 
 SHOWN_CHARACTERS = 40  # of each value in a summary of an added or removed row
+LISTED_ROWS = 200  # rows listed of each kind (added, removed, changed) per table; the counts are always whole
 
 
-def markdown(old: Path | None, new: Path) -> str:
-    """Markdown for the changes from ``old`` (None for a first release) to ``new``."""
+def markdown(old: Path | None, new: Path, limit: int | None = None) -> str:
+    """Markdown for the changes from ``old`` (None for a first release) to ``new``; with ``limit``, at most
+    that many rows of each kind listed per table (release notes), every row counted."""
     new_tables = _tables(new)
     old_tables = _tables(old) if old else {}
     lines = [f"Changes since {old.name}." if old else "First release: every row is new.", ""]
@@ -25,7 +27,7 @@ def markdown(old: Path | None, new: Path) -> str:
     lines += _schema_changes(old_tables, new_tables) if old else []
     for name, (schema, rows) in new_tables.items():
         old_rows = old_tables.get(name, (schema, {}))[1]
-        lines += _row_changes(name, schema, old_rows, rows)
+        lines += _row_changes(name, schema, old_rows, rows, limit)
     for name in sorted(set(old_tables) - set(new_tables)):
         lines += [f"### `{name}`", "", f"- table removed ({len(old_tables[name][1])} rows)", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -116,7 +118,8 @@ def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
     return tables
 
 
-def _row_changes(name: str, schema: dict, old: dict, new: dict) -> list[str]:
+def _row_changes(name: str, schema: dict, old: dict, new: dict, limit: int | None = None) -> list[str]:
+    """A table's rows added, removed and changed: all counted, and at most ``limit`` of each kind listed."""
     added = [k for k in new if k not in old]
     removed = [k for k in old if k not in new]
     changed = [k for k in new if k in old and new[k] != old[k]]
@@ -125,13 +128,22 @@ def _row_changes(name: str, schema: dict, old: dict, new: dict) -> list[str]:
     lines = [f"### `{name}`", "", f"{len(added)} added, {len(removed)} removed, {len(changed)} changed.", ""]
     key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
     key = [key] if isinstance(key, str) else key
-    lines += [f"- added {_key(k)}: {_summary(new[k], key)}" for k in added]
-    lines += [f"- removed {_key(k)}: {_summary(old[k], key)}" for k in removed]
-    for k in changed:
+    lines += [f"- added {_key(k)}: {_summary(new[k], key)}" for k in added[:limit]]
+    lines += _more(len(added), "added", limit)
+    lines += [f"- removed {_key(k)}: {_summary(old[k], key)}" for k in removed[:limit]]
+    lines += _more(len(removed), "removed", limit)
+    for k in changed[:limit]:
         fields = [f["name"] for f in schema["fields"] if old[k].get(f["name"]) != new[k].get(f["name"])]
         parts = "; ".join(f"{f}: {_show(old[k].get(f))} → {_show(new[k].get(f))}" for f in fields)
         lines.append(f"- changed {_key(k)}: {parts}")
-    return [*lines, ""]
+    return [*lines, *_more(len(changed), "changed", limit), ""]
+
+
+def _more(count: int, kind: str, limit: int | None) -> list[str]:
+    """What a table's notes leave unlisted: the notes of a large release stay readable, the diff exact."""
+    if limit is None or count <= limit:
+        return []
+    return [f"- … and {count - limit:,} more rows {kind} (`pubkit diff` of the two release folders lists them all)"]
 
 
 def _summary(row: dict, key: list[str]) -> str:

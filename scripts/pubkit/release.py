@@ -94,7 +94,7 @@ def _cut(pkg: DataPackage, catalogue: dict, progress=None) -> str:
     too_small = semver.findings(pkg, catalogue["latest"], previous, folder) if previous else []
     if too_small:
         raise PubkitError(f"{too_small[0].message}; nothing was released")
-    notes = diff.markdown(previous, folder)
+    notes = diff.markdown(previous, folder, limit=diff.LISTED_ROWS)
     created = buildinfo.build_date(pkg)
     # Save: the zip, the changelog and the citation, then the index, which makes the version released
     zip_path = folder.parent / f"{folder.name}.zip"
