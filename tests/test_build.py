@@ -12,7 +12,8 @@ import time
 import pytest
 
 from conftest import ROOT, TRUST, bump, copy_package, run_cli, snapshot
-from pubkit import build, buildinfo, descriptor
+from pubkit.releases import build, buildinfo
+from pubkit.standard import descriptor
 
 RELEASE = f"dist/{descriptor.load(ROOT, trusted=True).release_name}"
 PKG_NAME = descriptor.load(ROOT, trusted=True).name
@@ -152,7 +153,7 @@ def test_check_writes_nothing_but_its_cache_of_verified_hashes(package, capsys):
     after = snapshot(package)
     cache = after.pop(".build/verified.json")
     assert after == before
-    from pubkit import hashes, index
+    from pubkit.releases import hashes, index
 
     cached = json.loads(cache)
     released = [f"dist/{PKG_NAME}-{v}" for v in index.released_versions(package)]

@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from conftest import ROOT, bump, run_cli
-from pubkit import buildinfo, descriptor
+from pubkit.releases import buildinfo
+from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
 CURRENT = f"dist/{PKG.release_name}"

@@ -9,7 +9,9 @@ import yaml
 from pyld import jsonld
 
 from conftest import FIXTURES, ROOT
-from pubkit import build, buildinfo, descriptor, index, metadata
+from pubkit.formats import metadata
+from pubkit.releases import build, buildinfo, index
+from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
 RELEASE = ROOT / "dist" / PKG.release_name

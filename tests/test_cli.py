@@ -7,7 +7,9 @@ import json
 import pytest
 
 from conftest import ROOT, notes_only, pubkit_process, run_cli
-from pubkit import cli, descriptor, validate
+from pubkit import cli
+from pubkit.checks import validate
+from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
 

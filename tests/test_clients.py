@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from conftest import ROOT, require_program, run_process
-from pubkit import descriptor
-from pubkit.fieldtypes import normalise
+from pubkit.standard import descriptor
+from pubkit.standard.fieldtypes import normalise
 
 PKG = descriptor.load(ROOT, trusted=True)
 RELEASE = ROOT / "dist" / PKG.release_name
@@ -144,7 +144,7 @@ def test_libreoffice_calc_reads_every_sheet_as_the_csv(tmp_path):
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_libreoffice(tmp_path):
-    from pubkit import build
+    from pubkit.releases import build
 
     tricky = ["=1+1", "+86", "-5", "@home", "1/4", "007", "2022-09-23", "=SUM(A1:A2)", "TRUE"]
     folder = tmp_path / "pkg"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from pubkit import descriptor, validate
-from pubkit.findings import CheckFailed
+from pubkit.base.findings import CheckFailed
+from pubkit.checks import validate
+from pubkit.standard import descriptor
 
 CONFORMANCE = ROOT.parent / "shared" / "conformance"
 PACKAGES = (

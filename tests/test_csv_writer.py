@@ -10,8 +10,8 @@ import pyarrow
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pubkit import export
-from pubkit.descriptor import Table
+from pubkit.formats import export
+from pubkit.standard.descriptor import Table
 
 cells = st.lists(st.sampled_from(["a", "中", ",", '"', "\r", "\n", " ", "=1", ""]), max_size=4).map("".join)
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from conftest import ROOT, require_program
-from pubkit import descriptor
+from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
 PAGE = ROOT / "dist" / PKG.release_name / "index.html"

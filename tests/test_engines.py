@@ -8,8 +8,9 @@ import pytest
 
 from conftest import ROOT
 from devtools import synth
-from pubkit import descriptor, engine_frictionless, validate
-from pubkit.findings import dedupe
+from pubkit.base.findings import dedupe
+from pubkit.checks import engine_frictionless, validate
+from pubkit.standard import descriptor
 from test_defects import INVALID, overlay
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import ROOT, bump, copy_package, notes_only, run_cli, snapshot
 from devtools import synth
-from pubkit import descriptor
-from pubkit.findings import PubkitError
+from pubkit.base.findings import PubkitError
+from pubkit.standard import descriptor
 
 RELEASED = "china-manufacturing-regions-1.2.0"
 
@@ -360,7 +360,7 @@ def test_an_inherited_source_date_epoch_does_not_make_a_release_look_changed(mon
 def test_a_figure_with_no_finite_decimal_agrees_within_the_stated_tolerance():
     from fractions import Fraction
 
-    from pubkit.profiles.value_provenance import _agrees
+    from pubkit.profiles.value_provenance.claims import _agrees
 
     third = Fraction(100, 3)  # 1/3 in percent
     assert _agrees(third, Fraction("33.333333333333336"))  # as a float writes it
@@ -369,7 +369,8 @@ def test_a_figure_with_no_finite_decimal_agrees_within_the_stated_tolerance():
 
 
 def test_debug_shows_the_traceback_and_keeps_exit_code_2(package, capsys, monkeypatch):
-    from pubkit import cli, validate
+    from pubkit import cli
+    from pubkit.checks import validate
 
     def broken(pkg, engine):
         raise KeyError("boom")
@@ -437,7 +438,7 @@ PKG_VERSION = descriptor.load(ROOT, trusted=True).version
 def test_a_release_interrupted_at_any_step_is_seen_by_check_and_finished_by_release(package, capsys, monkeypatch, step):
     """#14.6: a fault at each write of `release` leaves the version unreleased, check names what it left,
     and a second `release` finishes it, with one changelog entry."""
-    from pubkit import index, release
+    from pubkit.releases import index, release
 
     bump(package, "99.0.0")
     original = {"write_zip": index.write_zip, "save": index.save, "prepend": release._prepend_changelog}
@@ -544,7 +545,8 @@ def test_a_full_disk_or_a_read_only_folder_is_one_line_and_dist_stays(
     package, capsys, monkeypatch, where, error, shown
 ):
     """#14.27: the machine's faults are said in one line (exit 1), never "internal error"."""
-    from pubkit import export, publish
+    from pubkit.formats import export
+    from pubkit.releases import publish
 
     def fault(*args, **kwargs):
         raise error

@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from pubkit import descriptor, tableschema, validate
+from pubkit.checks import validate
+from pubkit.standard import descriptor, tableschema
 
 PATTERNS = ["obs-[0-9]+", r"obs-\d+", "obs-[0-9]+$", r"(?=o)obs-\w+", "a{,2}", r"sources/[a-z]+\.txt"]
 CELLS = ["obs-1", "obs-١", "obs-1\n", "obs-", "aa", "sources/a.txt", "sources/aatxt"]

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
-from pubkit import csvscan, descriptor, read
-from pubkit.findings import CheckFailed
+from pubkit.base.findings import CheckFailed
+from pubkit.standard import csvscan, descriptor, read
 
 PKG = descriptor.load(ROOT, trusted=True)
 TABLE = PKG.table("area_memberships")

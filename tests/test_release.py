@@ -7,7 +7,7 @@ import zipfile
 from datetime import datetime
 
 from conftest import ROOT, bump, run_cli, snapshot
-from pubkit import descriptor
+from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
 CURRENT, NEXT = PKG.version, "99.0.0"
@@ -253,7 +253,7 @@ def test_a_row_added_in_a_patch_needs_a_minor_version(package, capsys):
 
 def test_release_notes_list_at_most_so_many_rows_of_each_kind_and_count_them_all(tmp_path):
     """A first release of many rows counts them all and lists the first LISTED_ROWS; `pubkit diff` lists all."""
-    from pubkit import diff
+    from pubkit.releases import diff
 
     folder = tmp_path / "big-1.0.0"
     (folder / "csv").mkdir(parents=True)

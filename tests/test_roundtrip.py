@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import ROOT
-from pubkit import build, descriptor, formats, validate, verify
+from pubkit.checks import validate
+from pubkit.formats import agree
+from pubkit.releases import build, verify
+from pubkit.standard import descriptor
 
 SCHEMA = {
     "fields": [
@@ -82,7 +85,7 @@ def test_every_format_gives_back_the_values_written(tmp_path_factory, records):
     assert validate.sources(pkg) == []
     release = build.write_release(pkg, folder / "out")
     assert verify.release_folder(release) == []
-    assert formats.agree(release, "r", fast=False) == []  # the reference agrees with the fast path
+    assert agree.agree(release, "r", fast=False) == []  # the reference agrees with the fast path
 
     expected = [[_expect(kind["type"], cell) for kind, cell in zip(SCHEMA["fields"], record)] for record in records]
     parquet = pq.read_table(release / "parquet" / "t.parquet").to_pylist()
@@ -162,7 +165,7 @@ def test_the_fast_comparison_of_formats_finds_what_the_reference_finds(built_rel
             arrow.schema.names.index(column), column, pa.array(values, arrow.schema.field(column).type)
         )
         pq.write_table(arrow, path)
-    assert formats.agree(release, "r") == formats.agree(release, "r", fast=False)
+    assert agree.agree(release, "r") == agree.agree(release, "r", fast=False)
 
 
 @settings(max_examples=300, deadline=None)
@@ -179,7 +182,7 @@ def test_the_fast_comparison_of_formats_finds_what_the_reference_finds(built_rel
 def test_the_workbooks_numbers_in_numpy_are_the_reference_value_by_value(values):
     import pandas as pd
 
-    from pubkit import fieldtypes
+    from pubkit.standard import fieldtypes
 
     series = pd.Series(values, dtype="float64")
     fast, reference = fieldtypes._excel_number(series, None), fieldtypes.excel_number_reference(series, None)

@@ -10,7 +10,8 @@ import pandera.pandas as pa
 import pytest
 
 from conftest import ROOT, run_process
-from pubkit import descriptor, read, readme, tableschema
+from pubkit.releases import readme
+from pubkit.standard import descriptor, read, tableschema
 
 PKG = descriptor.load(ROOT, trusted=True)
 TABLES = [t.name for t in PKG.tables]

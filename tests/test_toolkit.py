@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_package, run_cli, run_process
-from pubkit import cli, errors, extensions
+from pubkit import cli
+from pubkit.base import errors
 from pubkit.profiles import value_provenance
+from pubkit.standard import plugins
 
 CORE = sorted((ROOT / "scripts" / "pubkit").rglob("*.py"))
 PACKAGE_TABLES = ("observations", "documents", "areas", "indicators", "area_memberships", "ignored_mentions")
@@ -228,7 +230,7 @@ def test_every_finding_kind_is_one_catalogue_entry_with_frictionless_codes_where
 
 
 def _package_module():
-    return extensions._module_of(ROOT, "scripts/china_manufacturing_regions.py")
+    return plugins._module_of(ROOT, "scripts/china_manufacturing_regions.py")
 
 
 def test_the_readme_messages_table_is_generated_from_the_catalogue():
@@ -270,7 +272,7 @@ def test_pip_install_of_the_repository_gives_a_working_pubkit(tmp_path):
 
 
 def test_a_table_above_the_datasheet_threshold_shows_its_first_rows_counts_and_links(tmp_path, capsys):
-    from pubkit.datasheet import PREVIEW_ROWS
+    from pubkit.formats.datasheet import PREVIEW_ROWS
 
     package = tmp_path / "big"
     package.mkdir()

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from openpyxl import load_workbook
 
 from conftest import ROOT, run_cli
-from pubkit import descriptor
+from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
 RELEASE = ROOT / "dist" / PKG.release_name

@@ -12,7 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from pubkit import build, buildinfo, descriptor, export, read, views
+from pubkit.formats import export
+from pubkit.releases import build, buildinfo
+from pubkit.standard import descriptor, read, views
 
 
 def main(kind: str, package: str) -> None:

@@ -21,9 +21,9 @@ import random
 import shutil
 from pathlib import Path
 
-from pubkit import descriptor
-from pubkit.descriptor import DataPackage
-from pubkit.findings import PubkitError
+from pubkit.base.findings import PubkitError
+from pubkit.standard import descriptor
+from pubkit.standard.descriptor import DataPackage
 
 OBSERVATIONS = "sources/observations.csv"
 KINDS = (
@@ -91,21 +91,21 @@ def _duplicates(originals: int, rows: int, fraction: float, rng: random.Random, 
 def _distinct_spans(pkg: DataPackage, header: list[str], originals: list[list[str]]) -> tuple[str, list]:
     """For each original row, every (start, end) of the archived text that holds its quote and stays
     within the quote's clause and the text: quotes no two generated rows share."""
-    from pubkit.profiles import value_provenance
+    from pubkit.profiles.value_provenance import claims
 
     col = {name: i for i, name in enumerate(header)}
     text = (pkg.root / pkg.source_paths()[0]).read_text(encoding="utf-8")
     spans = []
     for row in originals:
         start, end, stated = int(row[col["quote_start"]]), int(row[col["quote_end"]]), row[col["stated_text"]]
-        clause = value_provenance._clause(text[start:end], stated)
+        clause = claims._clause(text[start:end], stated)
         low = max(0, start - 200)
         options = [
             (a, b)
             for a in range(low, start + 1)
             for b in range(end, min(len(text), end + 200) + 1)
             if text[a:b].find(stated) == start - a + text[start:end].find(stated)
-            and value_provenance._clause(text[a:b], stated) == clause
+            and claims._clause(text[a:b], stated) == clause
         ]
         spans.append(random.Random(len(spans)).sample(options, len(options)))
     return text, spans

@@ -1,23 +1,42 @@
 """pubkit: check a Frictionless Data Package as the standard reads it, and publish it with provenance.
 
-One module per stage: ``descriptor`` (load), ``read`` (CSV to Arrow), ``validate``
-(the sources: ``structure``, ``constraints``, ``engine_frictionless``), ``check``
-(sources, then ``dist/`` through ``verify``), ``export`` (CSV, Parquet, Excel),
-``build`` (an atomic release), ``release``, ``index`` and ``diff`` (versions),
-``datasheet``, ``charts`` and ``metadata`` (what people and catalogues read).
-``errors`` is the catalogue of findings; ``extensions`` is the one interface through
-which profiles (``pubkit.profiles``) and a package's own modules add to the core.
-``cli`` is the thin command line on top.
+The library API is ``pubkit.api``, re-exported here: ``check``, ``build``, ``release`` and the rest
+return typed results and raise typed exceptions; they print nothing. Importing ``pubkit`` does no work:
+each function imports what it needs when called.
+
+The layers, each importing only those below it (``make lint`` holds them with import-linter):
+
+- ``pubkit.cli``: arguments and printing only;
+- ``pubkit.api``: the library functions the CLI and Python callers use;
+- ``pubkit.profiles``: value provenance and the languages it reads (extensions the core never imports);
+- ``pubkit.releases``: build, the proof that ``dist/`` holds a build, the index, SemVer, diff, release;
+- ``pubkit.formats``: CSV, Parquet, workbook, SQLite, datasheet, metadata, and the proof they agree;
+- ``pubkit.checks``: structure, constraints, keys, row rules, the frictionless engine, validation;
+- ``pubkit.standard``: the descriptor, field types, Table Schema, reading, views, finding extensions;
+- ``pubkit.extensions``: the interface extensions implement (public);
+- ``pubkit.base``: findings, the error catalogue, the toolkit's identity.
 """
 
-DISTRIBUTION = "datapackage-pubkit"  # the name on PyPI; the import package and the command are `pubkit`
+from pubkit.api import Located, Report, build, check, coverage, diff, load, locate, readme, release
+from pubkit.base import errors  # the catalogue of findings, which extensions add to and use
+from pubkit.base.findings import CheckFailed, Finding, PubkitError
+from pubkit.base.toolkit import DISTRIBUTION, version
 
-
-def version() -> str:
-    """The installed toolkit's version (from its distribution's metadata)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+__all__ = [
+    "DISTRIBUTION",
+    "CheckFailed",
+    "Finding",
+    "Located",
+    "PubkitError",
+    "Report",
+    "build",
+    "check",
+    "coverage",
+    "diff",
+    "errors",
+    "load",
+    "locate",
+    "readme",
+    "release",
+    "version",
+]

@@ -11,7 +11,8 @@ import argparse
 import os
 import sys
 
-from pubkit.findings import CheckFailed, PubkitError, render, to_json
+from pubkit import api
+from pubkit.base.findings import CheckFailed, PubkitError, render, to_json
 
 REPORT_URL = "the project's issue tracker"
 COMMANDS = (
@@ -74,7 +75,7 @@ def run() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    import pubkit
+    from pubkit.base import toolkit
 
     parser = argparse.ArgumentParser(
         prog="pubkit",
@@ -82,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 problems found (one line each), 2 an internal error "
         "(PUBKIT_DEBUG=1 shows its traceback).",
     )
-    parser.add_argument("--version", action="version", version=f"pubkit {pubkit.version()} ({pubkit.DISTRIBUTION})")
+    parser.add_argument("--version", action="version", version=f"pubkit {toolkit.version()} ({toolkit.DISTRIBUTION})")
     parser.add_argument(
         "--trust-package-code",
         action="store_true",
@@ -122,51 +123,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args):
-    from pubkit import descriptor
-
-    return descriptor.load(args.package, trusted=args.trust_package_code)
-
-
 def _release(args) -> int:
-    from pubkit import release
-
-    print(release.cut(_load(args), progress=_progress()))
+    print(api.release(args.package, trust_package_code=args.trust_package_code, progress=_progress()))
     return 0
 
 
 def _diff(args) -> int:
-    from pathlib import Path
-
-    from pubkit import diff
-
-    for folder in (args.old, args.new):
-        if not (Path(folder) / "datapackage.json").is_file():
-            raise PubkitError(f"{folder} is not a release folder: it has no datapackage.json")
-    print(diff.markdown(Path(args.old), Path(args.new)), end="")
+    print(api.diff(args.old, args.new), end="")
     return 0
 
 
 def _check(args) -> int:
-    from pubkit import check
-
-    pkg = _load(args)
-    findings, notes = check.package(pkg, engine=args.engine, deep=args.deep)
-    for note in notes:
+    report = api.check(args.package, engine=args.engine, deep=args.deep, trust_package_code=args.trust_package_code)
+    for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
-    if findings:
-        raise CheckFailed(findings)
-    if check.verifies_dist(pkg):
-        print(f"ok: {pkg.release_name}: sources valid, dist/ verified")
+    if report.findings:
+        raise CheckFailed(report.findings)
+    if args.json:
+        print("[]")
+    elif report.dist_verified:
+        print(f"ok: {report.package}: sources valid, dist/ verified")
     else:
-        print(f"ok: {pkg.release_name or pkg.root.name}: sources valid (no dist/ to verify)")
+        print(f"ok: {report.package}: sources valid (no dist/ to verify)")
     return 0
 
 
 def _build(args) -> int:
-    from pubkit import build
-
-    print(build.build(_load(args), progress=_progress()))
+    print(api.build(args.package, trust_package_code=args.trust_package_code, progress=_progress()))
     return 0
 
 
@@ -178,20 +161,7 @@ def _progress():
 
 
 def _coverage(args) -> int:
-    from pubkit import extensions, validate
-    from pubkit.profiles import value_provenance
-
-    pkg = _load(args)
-    if value_provenance.PROPERTY not in pkg.descriptor:
-        raise PubkitError(
-            f"coverage needs the {value_provenance.PROPERTY} profile, which datapackage.json does not declare"
-        )
-    findings = validate.sources(pkg)
-    if findings:
-        raise CheckFailed(findings)
-    ctx, _ = validate.read_all(pkg)
-    extensions.load(pkg, pkg.trusted)
-    print("\n".join(value_provenance.coverage_report(ctx)))
+    print("\n".join(api.coverage(args.package, trust_package_code=args.trust_package_code)))
     return 0
 
 
@@ -200,30 +170,19 @@ def _locate(args) -> int:
     import io
     import json
 
-    from pubkit import validate
-    from pubkit.profiles import value_provenance
-
-    pkg = _load(args)
-    if value_provenance.PROPERTY not in pkg.descriptor:
-        raise PubkitError(
-            f"locate needs the {value_provenance.PROPERTY} profile, which datapackage.json does not declare"
-        )
-    ctx, _ = validate.read_all(pkg)
-    found = value_provenance.locate(ctx, args.text, args.document)
-    if not found:
-        raise PubkitError(f"{json.dumps(args.text, ensure_ascii=False)} occurs in no archived document")
-    rows = [value_provenance.skeleton(ctx, occurrence) for occurrence in found]
+    found = api.locate(args.package, args.text, document=args.document, trust_package_code=args.trust_package_code)
     if args.json:
-        print(json.dumps([{**o, "row": r} for o, r in zip(found, rows, strict=True)], ensure_ascii=False, indent=1))
+        rows = [{**o, "row": r} for o, r in zip(found.occurrences, found.rows, strict=True)]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
-    for occurrence in found:
-        print(value_provenance.located_text(occurrence))
+    for text in found.texts:
+        print(text)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(rows[0]))
-    writer.writerows([list(row.values()) for row in rows])
+    writer.writerow(list(found.rows[0]))
+    writer.writerows([list(row.values()) for row in found.rows])
     print(
-        f"rows to paste into {ctx.pkg.table(value_provenance.roles(ctx).figures).path} (one per occurrence; "
+        f"rows to paste into {found.table_path} (one per occurrence; "
         "fill in the id, the value in the indicator's unit, and what the document says of period and area):"
     )
     print(out.getvalue(), end="")
@@ -231,14 +190,6 @@ def _locate(args) -> int:
 
 
 def _readme(args) -> int:
-    from pathlib import Path
-
-    from pubkit import readme
-
-    pkg = _load(args)
-    path = Path(args.package) / "README.md"
-    if not path.is_file():
-        raise PubkitError(f"{path} does not exist: readme rewrites the generated sections of an existing README.md")
-    path.write_text(readme.refresh(path.read_text(encoding="utf-8"), pkg), encoding="utf-8")
+    path = api.readme(args.package, trust_package_code=args.trust_package_code)
     print(f"wrote the generated sections of {path}")
     return 0

@@ -1,10 +1,10 @@
-"""The one extension interface: how a profile, or a package's own module, adds to the core.
+"""The extension interface: what a profile, or a package's own module, implements to add to the core.
 
-Reads the descriptor's declarations and the modules they name; writes nothing.
+Reads nothing and writes nothing: it defines the types an extension receives and returns, and the
+``Extension`` Protocol that says which hooks exist. The core calls extensions through this interface
+(``pubkit.standard.plugins`` finds and calls them); it never imports one.
 
-The core knows only the Data Package and Table Schema standards. Everything else
-reaches it through an *extension*: a Python module that defines any of these
-functions (each optional):
+An extension is a Python module that defines any of these functions (each optional):
 
 - ``row_rules(ctx) -> list[Rule]``: vectorised rules over the rows of a table
   (``Rule.table`` names it); each failing row is one finding;
@@ -22,32 +22,31 @@ Two kinds of extension exist, through this same interface:
 - a package's own modules, named in ``pubkit:extensions`` (paths inside the
   package). They are code, so they run only when the caller trusts the package
   (``pubkit --trust-package-code``); otherwise ``check`` says that they were not run.
+
+A minimal extension, a package module that refuses a negative population::
+
+    from pubkit.extensions import Context, Rule
+
+    def row_rules(ctx: Context) -> list[Rule]:
+        return [Rule("countries", "population sign", "population",
+                     passes=lambda frames: frames["countries"]["population"].fillna(0) >= 0,
+                     message=lambda row: f"population {row['population']} is negative",
+                     code="constraint-error")]
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from types import ModuleType
-from typing import TYPE_CHECKING
-
-from pubkit import errors
-from pubkit.findings import Finding, quoted
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pubkit.descriptor import DataPackage
-    from pubkit.read import RawTable
+    from pubkit.base.findings import Finding
+    from pubkit.standard.descriptor import DataPackage
+    from pubkit.standard.read import RawTable
 
-PROPERTY = "pubkit:extensions"
-PROFILES = {  # descriptor property -> the toolkit's module that implements it
-    "valueProvenance": "pubkit.profiles.value_provenance",
-}
 HOOKS = ("row_rules", "check", "jsonld", "datasheet", "about", "readme_sections")
 
 Frames = dict[str, "pd.DataFrame"]
@@ -93,33 +92,34 @@ class Datasheet:
     script: str = ""
 
 
-def declared_profiles(descriptor: dict) -> list[str]:
-    return [name for name in PROFILES if name in descriptor]
+@runtime_checkable
+class Extension(Protocol):
+    """The hooks an extension may define. Every one is optional: a module defines those it needs, and
+    ``pubkit.standard.plugins.call`` calls only those a module has. This Protocol is what mypy checks a
+    hook's signature against (``make lint``); ``pubkit.profiles.value_provenance`` and this package's own
+    module implement it."""
+
+    def row_rules(self, ctx: Context) -> list[Rule]: ...
+
+    def check(self, ctx: Context) -> list[Finding]: ...
+
+    def jsonld(self, dataset: dict[str, Any], ctx: Context) -> dict[str, Any]: ...
+
+    def datasheet(self, ctx: Context) -> Datasheet: ...
+
+    def about(self, ctx: Context) -> list[tuple[str, str]]: ...
+
+    def readme_sections(self, ctx: Context) -> dict[str, str]: ...
 
 
-def load(pkg: DataPackage, trusted: bool) -> tuple[list[ModuleType], list[Finding]]:
-    """The extensions ``pkg`` declares, in order: profiles first, then its own modules."""
-    modules = [importlib.import_module(PROFILES[name]) for name in declared_profiles(pkg.descriptor)]
-    findings = []
-    for relpath in pkg.descriptor.get(PROPERTY, []):
-        if not trusted:
-            findings.append(errors.EXTENSION_NOT_RUN.at("datapackage.json", module=quoted(relpath)))
-            continue
-        modules.append(_module_of(pkg.root, relpath))
-    return modules, findings
+def show(value: object) -> str:
+    """A typed value as a message shows it: dates as ISO dates, whole numbers without .0, NA as empty."""
+    import pandas as pd
 
-
-def _module_of(root: Path, relpath: str) -> ModuleType:
-    name = "pubkit_package_extension_" + PurePosixPath(relpath).stem.replace("-", "_")
-    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(root / relpath):
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, root / relpath)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def call(modules: list[ModuleType], hook: str, *args) -> list:
-    """Each module's result of ``hook``, for the modules that define it."""
-    return [getattr(m, hook)(*args) for m in modules if callable(getattr(m, hook, None))]
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return "empty"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

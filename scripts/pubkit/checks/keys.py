@@ -1,0 +1,57 @@
+"""Primary keys and repeated values, in one grouped pass per key: reads typed frames, writes nothing.
+
+As frictionless checks a primary key: a row whose key cells are all empty breaks it
+(blank rows included), and so does a row whose key repeats an earlier row's. Each
+repeat names the line of the key's first row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pubkit.base import errors
+from pubkit.base.findings import Finding
+from pubkit.checks import structure
+from pubkit.standard import read
+
+
+def first_lines(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """For each row, the line (index) of the first row with the same key."""
+    groups = frame.groupby(key, dropna=False, sort=False).ngroup()
+    lines = pd.Series(frame.index, index=frame.index)
+    return lines.groupby(groups.to_numpy()).transform("first")
+
+
+def unique_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    """Table Schema v2's ``uniqueKeys``, enforced in a strict package: a row whose cells repeat an earlier row's.
+
+    A row with an empty cell in the key is unique, as the standard says.
+    """
+    if not raw.table.strict:
+        return []
+    findings = []
+    for key in raw.table.schema.get("uniqueKeys", []):
+        keyed = frame.loc[frame[key].notna().all(axis=1).to_numpy(), key]
+        first = first_lines(keyed, key)
+        for line in keyed.index[first.to_numpy() != keyed.index.to_numpy()]:
+            cells = [raw.cell(int(line), k) for k in key]
+            findings.append(
+                structure.repeat_error(raw.table.path, int(line), key, cells, f"line {int(first[line])}", False)
+            )
+    return findings
+
+
+def primary_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    key = raw.table.schema.get("primaryKey") or []
+    if not key:
+        return []
+    path, shown = raw.table.path, ", ".join(key)
+    findings = [errors.EMPTY_PRIMARY_KEY.at(path, line, shown) for line in raw.blank_lines]
+    empty = frame[key].isna().all(axis=1)
+    findings += [errors.EMPTY_PRIMARY_KEY.at(path, int(line), shown) for line in frame.index[empty]]
+    keyed = frame.loc[~empty.to_numpy(), key]
+    first = first_lines(keyed, key)
+    for line in keyed.index[first.to_numpy() != keyed.index.to_numpy()]:
+        cells = [raw.cell(int(line), k) for k in key]
+        findings.append(structure.repeat_error(path, int(line), key, cells, f"line {int(first[line])}", primary=True))
+    return findings

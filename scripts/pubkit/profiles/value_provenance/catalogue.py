@@ -1,0 +1,149 @@
+"""The profile's constants, the languages it reads, and its entries of the error catalogue. Reads and writes nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pubkit.base import errors
+from pubkit.profiles import mentions_zh, quantity_zh
+
+PROPERTY = "valueProvenance"
+CLAUSE_BREAK = re.compile(r"[,，。;；:：、]")
+BOUND_OF = {
+    "more_than": "lowerBound",
+    "at_least": "lowerBound",
+    "nearly": "upperBound",
+    "less_than": "upperBound",
+    "at_most": "upperBound",
+}
+FIGURE_ROLES = (  # the roles of a figures table, as the descriptor names them and as this module does
+    "id",
+    "document",
+    "quote",
+    "quoteStart",
+    "quoteEnd",
+    "statedText",
+    "value",
+    "unitMultiplier",
+    "qualifier",
+    "lowerBound",
+    "upperBound",
+    "status",
+    "speaker",
+    "speakerRole",
+)
+IGNORED_ROLES = {
+    "document": "document",
+    "start": "start",
+    "end": "end",
+    "text": "text",
+    "kind": "kind",
+    "restates": "restates",
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the profile needs of a document's language: read a quantity, find numeric mentions."""
+
+    parse: object  # str -> Quantity (raises quantity_zh.QuantityError)
+    mentions: object  # str -> list[Mention]
+    forecast_words: tuple[str, ...]
+
+
+LANGUAGES = {"zh-Hans": Language(quantity_zh.parse, mentions_zh.mentions, ("预计",))}
+LANGUAGES["zh"] = LANGUAGES["zh-CN"] = LANGUAGES["zh-Hans"]
+
+E = errors.ErrorType
+ROLE = E(
+    "profile-error", "profile", "{detail}", "fix the valueProvenance property of datapackage.json as the message says"
+)
+ARCHIVE = E("archive", "archive", "{detail}", "list the archived file in the descriptor's sources, at that path")
+DOCUMENT_SHA256 = E(
+    "hash-count",
+    "document sha256",
+    "{archive} has sha256 {actual}, not {recorded}: the archived document was changed",
+    "restore the archived document byte for byte (never edit it)",
+)
+LANGUAGE = E(
+    "language",
+    "language",
+    "{language} is a language for which no quantity parser exists; known: {known}",
+    "write one of the known tags",
+)
+QUOTE = E(
+    "quote",
+    "quote",
+    "{detail}",
+    "fix the quote's start and end (code points, not bytes) as the message says",
+)
+STATED_TEXT = E(
+    "stated-text",
+    "stated text",
+    "{stated} does not occur in the quote {quote}",
+    "copy the figure exactly as the quote writes it",
+)
+SPEAKER = E(
+    "speaker",
+    "speaker",
+    "{speaker} ({role_field} and {speaker_field}) is not in the document",
+    "write the speaker and role exactly as the document does",
+)
+STATED_VALUE = E(
+    "stated-value",
+    "stated value",
+    "{detail}",
+    "copy the figure from the quote: value, unit multiplier and qualifier follow from the stated text",
+)
+STATED_STATUS = E(
+    "stated-status",
+    "stated status",
+    "{status} disagrees with the quote, whose clause {says}",
+    "mark an expected figure (预计) F, and no other",
+)
+BOUNDS = E(
+    "bounds",
+    "bounds match qualifier",
+    "{qualifier} needs {wants}, but {lower} is {lower_value} and {upper} is {upper_value}",
+    "fill the bound the qualifier implies, equal to the value, and leave the other empty",
+)
+BOUNDS_ORDER = E(
+    "bounds-order", "bounds order", "{low} {low_value} is greater than {high} {high_value}", "swap or fix the bounds"
+)
+OFFSETS_ORDER = E(
+    "offsets-order",
+    "quote offsets order",
+    "{low} {low_value} is not less than {high} {high_value}",
+    "the quote's end is exclusive and after its start",
+)
+IGNORED_SPAN = E(
+    "ignored-span",
+    "ignored span",
+    "the archived text at {start}–{end} reads {found}, not {text}",
+    "fix the span's offsets or its text",
+)
+RESTATEMENT = E("restatement", "restatement", "{detail}", "name the figure the span repeats, with the same value")
+COVERAGE = E(
+    "coverage",
+    "coverage",
+    "{detail}",
+    "curate the figure, or add a reviewed ignored mention with its reason (`pubkit coverage` lists them all)",
+)
+ERRORS = [
+    ROLE,
+    ARCHIVE,
+    DOCUMENT_SHA256,
+    LANGUAGE,
+    QUOTE,
+    STATED_TEXT,
+    SPEAKER,
+    STATED_VALUE,
+    STATED_STATUS,
+    BOUNDS,
+    BOUNDS_ORDER,
+    OFFSETS_ORDER,
+    IGNORED_SPAN,
+    RESTATEMENT,
+    COVERAGE,
+]

@@ -1,0 +1,201 @@
+"""2-4. Quotes and re-derivation: each figure's quote, stated text, speaker and value, re-read from its document.
+
+Reads the typed tables and the archived texts; writes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+import pandas as pd
+
+from pubkit.base.findings import Finding, quoted
+from pubkit.extensions import Context, show
+from pubkit.profiles import quantity_zh
+from pubkit.profiles.value_provenance.catalogue import (
+    CLAUSE_BREAK,
+    QUOTE,
+    SPEAKER,
+    STATED_STATUS,
+    STATED_TEXT,
+    STATED_VALUE,
+    Language,
+)
+from pubkit.profiles.value_provenance.declaration import Roles
+
+# 2-4. Quotes and re-derivation ------------------------------------------------------------------
+
+CLAIM = ["document", "quote", "quoteStart", "quoteEnd", "statedText", "speaker", "speakerRole", "unit"]
+
+
+def _figure_findings(ctx: Context, r: Roles, figures: pd.DataFrame, texts: dict) -> list[Finding]:
+    raw = ctx.raws[r.figures]
+    value_text = raw.text(r.figure_fields["value"])
+    columns = [c for c in [*CLAIM, "value", "unitMultiplier", "qualifier", "status"] if c in figures]
+    # Rows that repeat a claim (same quote, figure and reading) are checked once; findings go to each.
+    speakers = _speakers(figures)
+    groups = figures.assign(value_text=value_text).groupby([*columns, "value_text"], dropna=False, sort=False).groups
+    findings = []
+    claims = figures.loc[[lines[0] for lines in groups.values()]].to_dict("records")  # one row a claim, as dicts
+    for lines, claim in zip(groups.values(), claims, strict=True):
+        found = _claim_findings(raw, r, lines[0], claim, texts, speakers)
+        if found:
+            findings += [replace(f, line=int(line)) for line in lines for f in found]
+    return findings
+
+
+def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: dict) -> list[Finding]:
+    names, path = r.figure_fields, raw.table.path
+    if row["document"] not in texts or any(pd.isna(row[k]) for k in ("quote", "quoteStart", "quoteEnd", "statedText")):
+        return []  # the document or the empty cell is reported already
+    text, language = texts[row["document"]][1], texts[row["document"]][2]
+    problem = _quote_problem(text, row, names, speakers)
+    if problem:
+        return [QUOTE.at(path, line, names["quote"], detail=problem)]
+    if row["statedText"] not in row["quote"]:
+        stated, quote = quoted(row["statedText"]), quoted(row["quote"])
+        return [STATED_TEXT.at(path, line, names["statedText"], stated=stated, quote=quote)]
+    findings = []
+    speaker = row.get("speaker")
+    if speaker is not None and pd.notna(speaker) and f"{_or_empty(row.get('speakerRole'))}{speaker}" not in text:
+        shown = quoted(_or_empty(row.get("speakerRole")) + speaker)
+        role_field = names.get("speakerRole", "speaker role")
+        findings.append(
+            SPEAKER.at(
+                path, line, names["speaker"], speaker=shown, role_field=role_field, speaker_field=names["speaker"]
+            )
+        )
+    return findings + _rederive(raw, r, line, row, language)
+
+
+def _quote_problem(text: str, row: dict, names: dict[str, str], speakers: dict[str, str]) -> str | None:
+    start, end, quote = int(row["quoteStart"]), int(row["quoteEnd"]), row["quote"]
+    if end <= len(text) and text[start:end] == quote:
+        return None
+    hint = _where_it_is(text, quote, start, speakers) + _cause(text)
+    if end > len(text):
+        return (
+            f"{names['quoteEnd']} {end} is past the end of the archived text "
+            f"({len(text)} code points: offsets count code points, not bytes){hint}"
+        )
+    return f"the archived text at {start}–{end} reads {quoted(text[start:end])}, not the quote{hint}"
+
+
+def _where_it_is(text: str, quote: str, start: int, speakers: dict[str, str]) -> str:
+    """Where the quote is: every occurrence (with its speaker, where there are several), and the code
+    points of a start that was counted in bytes."""
+    places, at = [], text.find(quote)
+    while quote and at >= 0:
+        places.append(at)
+        at = text.find(quote, at + 1)
+    if not places:
+        return "; the quote is nowhere in the text"
+    found = ", ".join(
+        f"{p}–{p + len(quote)}" + (f" ({_said_by(text, p, speakers)})" if len(places) > 1 else "") for p in places
+    )
+    hint = f"; the quote is at {found}"
+    in_bytes = [p for p in places if len(text[:p].encode("utf-8")) == start and p != start]
+    if in_bytes:
+        hint += f"; {start} counts bytes: in code points the quote starts at {in_bytes[0]}"
+    return hint
+
+
+def _said_by(text: str, at: int, speakers: dict[str, str]) -> str:
+    nearest = _nearest_speaker(text, at, speakers)
+    return f"after {nearest['speaker']}" if nearest["speaker"] else "no speaker named before it"
+
+
+def _cause(text: str) -> str:
+    """What in an archived text shifts offsets that were counted in another copy of it."""
+    causes = []
+    if text.startswith("\ufeff"):
+        causes.append("it starts with a byte-order mark, which counts as one code point")
+    if "\r\n" in text:
+        causes.append("its lines end in CRLF, and each counts as two code points")
+    return f" ({'; '.join(causes)})" if causes else ""
+
+
+def _rederive(raw, r: Roles, line: int, row: dict, language: Language) -> list[Finding]:
+    names, path, stated = r.figure_fields, raw.table.path, row["statedText"]
+    try:
+        parsed = language.parse(stated)
+        value = parsed.in_unit(row["unit"]) if pd.notna(row["unit"]) else None
+    except quantity_zh.QuantityError as err:
+        detail = f"{quoted(stated)} cannot be re-derived: {err}"
+        return [STATED_VALUE.at(path, line, names["statedText"], detail=detail)]
+    typed_value = value is not None and pd.notna(row["value"])
+    checks = [
+        ("value", value, Fraction(raw.cell(line, names["value"])) if typed_value else value),
+        ("unitMultiplier", parsed.unit_mult, row["unitMultiplier"]),
+        ("qualifier", parsed.qualifier, row["qualifier"]),
+    ]
+    findings = [
+        STATED_VALUE.at(
+            path,
+            line,
+            names[role],
+            detail=f"{show(_plain(got))} disagrees with {names['statedText']} {quoted(stated)}, "
+            f"which reads {show(_plain(want))}",
+        )
+        for role, want, got in checks
+        if pd.notna(got) and not _agrees(want, got)
+    ]
+    if "status" in row and pd.notna(row["status"]):
+        forecast = any(word in _clause(row["quote"], stated) for word in language.forecast_words)
+        if forecast != (row["status"] == "F"):
+            says = "says 预计 (expected), so F" if forecast else "has no 预计 (expected), so not F"
+            findings.append(STATED_STATUS.at(path, line, names["status"], status=quoted(row["status"]), says=says))
+    return findings
+
+
+TOLERANCE = Fraction(1, 10**12)  # relative: how closely a written decimal must meet a non-terminating figure
+
+
+def _agrees(want, got) -> bool:
+    """Exactly, except where the stated figure has no finite decimal (1/3): then to within ``TOLERANCE``."""
+    if isinstance(want, Fraction) and isinstance(got, Fraction) and not _terminates(want):
+        return abs(got - want) <= TOLERANCE * max(1, abs(want))
+    return want == got
+
+
+def _terminates(value: Fraction) -> bool:
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
+
+
+def _clause(quote: str, stated: str) -> str:
+    """The clause of ``quote`` that holds ``stated``: between the nearest punctuation marks."""
+    at = quote.find(stated)
+    starts = [m.end() for m in CLAUSE_BREAK.finditer(quote, 0, at)]
+    end = CLAUSE_BREAK.search(quote, at + len(stated))
+    return quote[(starts[-1] if starts else 0) : (end.start() if end else len(quote))]
+
+
+def _plain(value):
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    return value
+
+
+def _or_empty(value) -> str:
+    return "" if value is None or pd.isna(value) else value
+
+
+def _speakers(figures: pd.DataFrame) -> dict[str, str]:
+    """Every speaker the figures name, with the role they are given."""
+    if "speaker" not in figures:
+        return {}
+    rows = figures.dropna(subset=["speaker"]).drop_duplicates("speaker")
+    roles_ = rows["speakerRole"] if "speakerRole" in rows else pd.Series("", index=rows.index)
+    return {s: (role if pd.notna(role) else "") for s, role in zip(rows["speaker"], roles_)}
+
+
+def _nearest_speaker(text: str, start: int, speakers: dict[str, str]) -> dict:
+    before = {name: text.rfind(name, 0, start) for name in speakers}
+    name = max((n for n in before if before[n] >= 0), key=lambda n: before[n], default=None)
+    if name is None:
+        return {"speaker": None, "speaker_role": None, "speaker_at": None}
+    return {"speaker": name, "speaker_role": speakers[name] or None, "speaker_at": before[name]}

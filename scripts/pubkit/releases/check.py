@@ -1,0 +1,114 @@
+"""``pubkit check``: the sources, then ``dist/``. Reads the package and ``dist/``; writes nothing but
+its cache of verified hashes (``.build/verified.json``) and, with ``--deep`` or after a toolkit change,
+a scratch build.
+
+1. the sources (``validate``), with every extension's checks;
+2. every release in ``dist/`` and the index (``verify``): every file against ``SHA256SUMS``, the
+   release descriptor and ``dist/releases.json``, streamed;
+3. the current version's folder is what the sources build now. Its provenance records the sha256 of
+   every input and what built it (toolkit, its code, the lock, the tools): when the inputs match now's and
+   so does the identity, the folder is what these sources build (the build verified its formats before
+   publishing it, and builds are deterministic). A released folder recorded by another toolkit is rebuilt,
+   with the date and identity it recorded, and compared byte for byte; ``--deep`` always does, and
+   compares every release's formats cell by cell.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pubkit.base import errors
+from pubkit.base.findings import Finding
+from pubkit.checks import validate
+from pubkit.releases import build, buildinfo, index, semver, verify
+from pubkit.standard.descriptor import DataPackage
+
+
+def package(pkg: DataPackage, engine: str = "fast", deep: bool = False) -> tuple[list[Finding], list[str]]:
+    """Every finding about the sources; if there are none, every finding about ``dist/``; and the notes
+    (what the user should know that is no problem).
+
+    ``dist/`` is verified where it exists, or where the package is strict (``pubkit:strict``)
+    and so must have one; a package without a name or version has no release to verify.
+    """
+    findings, notes = validate.sources(pkg, engine=engine), list(pkg.notes)
+    if findings or not verifies_dist(pkg):
+        return findings, notes
+    findings, damaged = verify.dist(pkg, deep=deep)
+    notes += _created_notes(pkg)
+    if damaged:  # a damaged current release is reported as such, not compared with a fresh build
+        return findings, notes
+    fresh, note = current_is_fresh(pkg, deep)
+    return findings + fresh + ([] if findings or fresh else _version_findings(pkg)), notes + note
+
+
+def _version_findings(pkg: DataPackage) -> list[Finding]:
+    """A version not yet released is held to SemVer against the latest release (``semver``)."""
+    latest = index.load(pkg.root)["latest"]
+    if not latest or pkg.version in index.released_versions(pkg.root):
+        return []
+    dist = pkg.root / build.DIST
+    return semver.findings(pkg, latest, dist / f"{pkg.name}-{latest}", dist / pkg.release_name)
+
+
+def _created_notes(pkg: DataPackage) -> list[str]:
+    """A version not yet released whose ``created`` predates the latest release would be dated before it."""
+    catalogue = index.load(pkg.root)
+    created, latest = str(pkg.descriptor.get("created", "")), catalogue["releases"][-1:] or [{}]
+    released_on = str(latest[0].get("date", ""))
+    if pkg.version in index.released_versions(pkg.root) or not released_on or created[:10] >= released_on:
+        return []
+    return [
+        f"datapackage.json: created ({created}) is before the latest release ({latest[0].get('version')}, "
+        f"{released_on}); `make release` sets it to the moment of the release"
+    ]
+
+
+def verifies_dist(pkg: DataPackage) -> bool:
+    return pkg.release_name is not None and (pkg.strict or (pkg.root / build.DIST).is_dir())
+
+
+def current_is_fresh(pkg: DataPackage, deep: bool = False) -> tuple[list[Finding], list[str]]:
+    """Whether the current version's folder is what these sources build, by its recorded provenance;
+    and a note when it was proven by rebuilding it."""
+    shown = f"{build.DIST}/{pkg.release_name}"
+    target = pkg.root / shown
+    if not target.is_dir():
+        return [errors.STALE.at(shown, detail="does not exist: run `make` to build it")], []
+    recorded = buildinfo.recorded_provenance(target)
+    made_by = buildinfo.recorded_identity(recorded) if recorded else None
+    released = pkg.version in index.released_versions(pkg.root)
+    if recorded is None or made_by is None:
+        return [_stale(shown, released, "records no provenance of the shape pubkit writes", pkg.version)], []
+    changed = buildinfo.changed_inputs(recorded["inputs"], buildinfo.inputs(pkg))
+    if changed:
+        return [_stale(shown, released, f"{buildinfo.listed(changed)} since it was built", pkg.version)], []
+    changes = buildinfo.identity_changes(made_by, buildinfo.identity(pkg))
+    if changes and not released:
+        why = f"was built by another toolkit or environment ({'; '.join(changes)})"
+        return [_stale(shown, released, why, pkg.version)], []
+    if not changes and not deep:
+        return [], []
+    differing = _rebuilt_differs(pkg, target, recorded, made_by)
+    if differing:
+        why = f"{buildinfo.listed(differing)} differ from what the sources build now"
+        return [_stale(shown, released, why, pkg.version)], []
+    note = (
+        f"{shown} was built by another toolkit or environment ({'; '.join(changes)}); "
+        "this toolkit builds the same bytes from these sources (rebuilt and compared)"
+    )
+    return [], ([note] if changes else [])
+
+
+def _stale(shown: str, released: bool, why: str, version: str) -> Finding:
+    if released:
+        return errors.RELEASED.at(shown, version=version, why=why)
+    return errors.STALE.at(shown, detail=f"is stale: {why}; run `make` to rebuild it")
+
+
+def _rebuilt_differs(pkg: DataPackage, target: Path, recorded: dict, made_by: dict) -> list[str]:
+    """Rebuild the release as it was built (its recorded date and identity) and list the files that differ."""
+    with tempfile.TemporaryDirectory(prefix="pubkit-check-") as scratch:
+        built = build.write_release(pkg, Path(scratch), build.recorded_date(recorded), made_by)
+        return verify.differing_files(built, target)

@@ -1,0 +1,94 @@
+"""Publish a built release into ``dist/``: reads the staging folder and ``dist/``, moves one folder.
+
+The release goes into place with one atomic rename (an atomic exchange when the
+folder exists); a released version is never overwritten, and no build goes into a
+``dist/`` whose released folders were changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pubkit.base import errors
+from pubkit.base.findings import PubkitError
+from pubkit.releases import buildinfo, hashes, index, verify
+from pubkit.standard.descriptor import DataPackage
+
+DIST = "dist"
+
+
+def release_folder(pkg: DataPackage, built: Path) -> str:
+    dist = pkg.root / DIST
+    dist.mkdir(exist_ok=True)
+    target = dist / pkg.release_name
+    shown = f"{DIST}/{pkg.release_name}"
+    refuse_damaged_releases(pkg)
+    if target.exists() and verify.same_files(built, target):
+        return f"unchanged: {shown} already holds exactly this build"
+    if pkg.version in index.released_versions(pkg.root):
+        raise PubkitError(
+            f"{shown} {errors.RELEASED.template.format(version=pkg.version, why=_differing(built, target))}"
+        )
+    with _beside(built, dist) as ready:
+        if target.exists():
+            _exchange(ready, target)  # the old release now sits in staging and goes with it
+            return f"rebuilt: {shown}"
+        os.rename(ready, target)
+        return f"built: {shown}"
+
+
+INCOMING = ".incoming-"  # a copy of a release on its way into a dist/ on another file system
+
+
+@contextlib.contextmanager
+def _beside(built: Path, dist: Path):
+    """``built``, or a copy of it inside ``dist/`` when ``dist/`` is on another file system (a mount, a
+    link to another disk), where no rename can cross: the copy is renamed into place, atomically, and
+    whatever is left of it goes."""
+    if os.stat(built).st_dev == os.stat(dist).st_dev:
+        yield built
+        return
+    incoming = Path(tempfile.mkdtemp(prefix=INCOMING, dir=dist))
+    try:
+        shutil.copytree(built, incoming / built.name, symlinks=True)
+        yield incoming / built.name
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _differing(built: Path, target: Path) -> str:
+    """Why a released folder is not what was built: the inputs that changed, else the files that differ."""
+    if not target.is_dir():
+        return f"{target.name} is missing"
+    was, now = buildinfo.recorded_provenance(target), buildinfo.recorded_provenance(built)
+    changed = buildinfo.changed_inputs(was["inputs"], now["inputs"]) if was and now else []
+    if changed:
+        return f"{buildinfo.listed(changed)} since it was built"
+    return f"{buildinfo.listed(verify.differing_files(built, target))} differ from what the sources build now"
+
+
+def refuse_damaged_releases(pkg: DataPackage) -> None:
+    """No build goes into a dist/ whose released folders are not byte for byte as released."""
+    known = hashes.Hashes(pkg.root)
+    for version in index.released_versions(pkg.root):
+        shown = f"{DIST}/{pkg.name}-{version}"
+        damage = verify.integrity(pkg.root / shown, shown, known) if (pkg.root / shown).is_dir() else []
+        if damage:
+            raise PubkitError(
+                f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
+                f"restore it with `git checkout -- {shown}`"
+            )
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, rename_exchange = -100, 2
+    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"cannot swap {b} atomically: {os.strerror(errno)}")

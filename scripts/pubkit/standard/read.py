@@ -1,0 +1,497 @@
+"""Read a source CSV: strict UTF-8, every record with the line a person sees in an editor.
+
+Returns the raw text cells as Arrow columns (nothing is coerced here), and a typed
+pandas frame whose index is the editor line of each row, so that any later check
+can name it.
+
+Two readers give the same ``RawTable``. pyarrow's parses a *plain* file (valid
+RFC 4180 quoting, no lone CR, no NUL; see ``csvscan.bulk_readable``) in bulk, where it is bound
+to read exactly what Python's strict csv module reads. Anything else goes record by
+record through the csv module, whose errors name the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import itertools
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
+
+from pubkit.base import errors
+from pubkit.base.findings import CheckFailed
+from pubkit.standard import csvscan, fieldtypes
+from pubkit.standard.descriptor import DataPackage, Table
+
+BOM = "\ufeff"
+CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells; so must the bulk reader
+HEADER_SCAN = 1 << 16  # bytes in which the header record must lie, for the bulk reader
+BLOCK_SIZE = 1 << 24  # bytes pyarrow parses at a time: fewer, larger chunks for every later step
+HEADER_SAMPLE = 100  # records in which frictionless looks for the header row
+MAX_SLICES = 1000  # runs of kept rows joined without a copy; more are copied into place
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    table: Table
+    header: list[str]
+    columns: list[pyarrow.ChunkedArray]  # one text column per header label; short rows padded with ""
+    lines: np.ndarray  # the editor line where each non-blank data row starts
+    record_lines: np.ndarray  # the editor line of every CSV record, blank ones included
+    header_line: int
+    blank_lines: tuple[int, ...]  # records after the header with no value in any cell
+    widths: np.ndarray  # the number of cells in each row
+    reader: str  # which reader parsed the file: "bulk" (pyarrow) or "csv"
+    part_starts: tuple = ()  # a multipart resource: (first line in the whole, part's path, line shift) per part
+
+    def located(self, line: int) -> tuple[str, int]:
+        """The file and the editor line of a line of the table (a multipart resource's lines are its parts')."""
+        for start, path, shift in reversed(self.part_starts):
+            if line >= start:
+                return path, line - shift
+        return self.table.path, line
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def line_of_record(self, number: int) -> int:
+        """Editor line of the ``number``-th CSV record (1 is the header), as frictionless counts rows."""
+        return int(self.record_lines[number - 1]) if 0 < number <= len(self.record_lines) else number
+
+    def record_of_line(self, line: int) -> int | None:
+        """The record number (1 is the header, as frictionless counts rows) that starts at editor ``line``."""
+        position = int(np.searchsorted(self.record_lines, line))
+        found = position < len(self.record_lines) and int(self.record_lines[position]) == line
+        return position + 1 if found else None
+
+    @property
+    def header_ok(self) -> bool:
+        return self.header == self.table.field_names
+
+    def position(self, name: str) -> int | None:
+        """The column that holds the field's cells, as frictionless maps fields to columns: by position.
+
+        None where the header has fewer columns than the schema has fields before it.
+        """
+        at = self.table.field_names.index(name)
+        return at if at < len(self.header) else None
+
+    def cell(self, line: int, name: str) -> str | None:
+        column = self.position(name)
+        if column is None:
+            return None
+        return self.columns[column][int(np.searchsorted(self.lines, line))].as_py()
+
+    def text(self, name: str) -> pd.Series:
+        """The field's cells as written, indexed by editor line (all empty where it has no column)."""
+        column = self.position(name)
+        if column is None:
+            return pd.Series("", index=self.index, dtype=pd.ArrowDtype(pyarrow.string()))
+        return _series(self.columns[column], self.index)
+
+    @cached_property
+    def index(self) -> pd.Index:
+        return pd.Index(self.lines, name="line")
+
+    def records(self) -> list[dict[str, str]]:
+        return pyarrow.Table.from_arrays(self.columns, names=self.header).to_pylist()
+
+
+def raw_table(pkg: DataPackage, table: Table) -> RawTable:
+    """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean CSV in its encoding."""
+    if table.inline is not None:
+        return from_bytes(table, inline_csv(table.inline, table.field_names), bulk=False)
+    if table.parts:
+        data, starts = multipart(pkg, table)
+        return dataclasses.replace(from_bytes(table, data), part_starts=starts)
+    return from_bytes(table, utf8(table, (pkg.root / table.path).read_bytes()))
+
+
+def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:
+    """The parts of a multipart resource as one file, as frictionless reads them: each later part's first
+    line (its header) is left out. Returns the bytes, and where each part starts: (line, path, shift)."""
+    chunks, starts, line = [], [], 1
+    for number, part in enumerate(table.parts):
+        data = utf8(table, (pkg.root / part).read_bytes())
+        shift = line - 1
+        if number:
+            data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+            shift -= 1  # its line 1, the header, is not in the whole
+        if chunks and not chunks[-1].endswith(b"\n"):
+            chunks[-1] += b"\n"
+        chunks.append(data)
+        starts.append((line, part, shift))
+        line += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    return b"".join(chunks), tuple(starts)
+
+
+def inline_csv(rows: list, names: list[str]) -> bytes:
+    """Inline ``data`` as CSV text: lists are rows (the first, the header); objects give their values by name."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    if isinstance(rows[0], dict):
+        writer.writerow(names)
+        rows = [[row.get(n) for n in names] if isinstance(row, dict) else row for row in rows]
+    writer.writerows([[_inline_cell(c) for c in row] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+def _inline_cell(value) -> str:
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def utf8(table: Table, data: bytes) -> bytes:
+    """The file's bytes as UTF-8: decoded from a declared encoding, and without a BOM unless the package is strict.
+
+    frictionless reads a UTF-8 file that starts with a byte-order mark as ``utf-8-sig``; a strict
+    package (``pubkit:strict``) refuses the mark instead, so that its files stay byte-stable.
+    """
+    encoding = str(table.resource.get("encoding", "utf-8")).lower().replace("_", "-")
+    if encoding not in ("utf-8", "utf8"):
+        try:
+            return data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            detail = (
+                f"is not {encoding}: byte 0x{data[err.start]:02x} cannot be decoded; the resource declares {encoding}"
+            )
+            raise CheckFailed([errors.ENCODING.at(table.path, line, detail=detail)]) from None
+    if not table.strict and data.startswith(BOM.encode()):
+        return data[len(BOM.encode()) :]
+    return data
+
+
+def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
+    """Parse ``data`` as ``table``; ``bulk=False`` forces the record-by-record reader."""
+    if bulk and not table.csv_options and not table.layout and csvscan.bulk_readable(data):
+        try:
+            if _sampled_header(data) != 0:
+                raise _NotPlain  # frictionless finds the header further down: the record reader says where
+            return _assemble(table, *_bulk_records(data), reader="bulk")
+        except _NotPlain:
+            pass
+    raw = _assemble(table, *_csv_records(data, table.path, table.csv_options, table.layout), reader="csv")
+    if table.layout.get("header") is False:  # the stand-in header is no record: number rows as frictionless does
+        return dataclasses.replace(raw, record_lines=raw.record_lines[1:], header_line=0)
+    return raw
+
+
+def frame(raw: RawTable) -> pd.DataFrame:
+    """The rows as a typed frame indexed by editor line; a cell that fails its type becomes NA."""
+    typed, bad = {}, np.zeros(len(raw), dtype=bool)
+    for f in raw.table.fields:
+        missing = raw.table.missing_values(f)
+        column = raw.position(f["name"])
+        if column is None:  # no column under the header: every cell is empty, and nothing is checked
+            nothing = cast(pd.Series([None] * len(raw), dtype=object), f, [], raw.table.strict)
+            typed[f["name"]] = pd.Series(nothing.array, index=raw.index, name=f["name"])
+            continue
+        text = raw.columns[column]
+        is_missing = pc.is_in(text, pyarrow.array(missing, pyarrow.string())).to_numpy(zero_copy_only=False)
+        typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index, raw.table.strict)
+        bad |= typed[f["name"]].isna().to_numpy() & ~is_missing
+    typed = pd.DataFrame(typed, index=raw.index)
+    # Rules skip these rows: their type errors are reported, and would only echo.
+    typed.attrs["rows_with_bad_cells"] = set(raw.lines[bad].tolist())
+    return typed
+
+
+def cast(text: pd.Series, field: dict, missing: list[str], strict: bool = False) -> pd.Series:
+    """Cast a column of text cells to the pandas dtype of its Table Schema type (``fieldtypes``)."""
+    cells = text.astype(object).where(~text.isin(missing))
+    return fieldtypes.of(field).cast(cells, field, strict)
+
+
+def decode(data: bytes, path: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        message = (
+            f"is not UTF-8: byte 0x{data[err.start]:02x} at byte column {column} cannot be decoded; "
+            "save the file as UTF-8 (a GBK or GB18030 export needs converting)"
+        )
+        raise CheckFailed([errors.ENCODING.at(path, line, detail=message)]) from None
+    if text.startswith(BOM):
+        message = "starts with a byte-order mark (UTF-8 with BOM); save it as UTF-8 without BOM"
+        raise CheckFailed([errors.ENCODING.at(path, 1, detail=message)])
+    return text
+
+
+# Records ------------------------------------------------------------------------
+# Both readers return every record as: the bulk-parsed rows (an Arrow table of text,
+# header first), the rows pyarrow would not take (record number -> cells), and the
+# number of line breaks inside each record's cells.
+
+
+class _NotPlain(Exception):
+    """The bulk reader met something only the record-by-record reader reports exactly."""
+
+
+def _csv_records(
+    data: bytes, path: str, options: dict | None = None, layout: dict | None = None
+) -> tuple[pyarrow.Table, dict[int, list[str] | None], np.ndarray]:
+    """Every record, with the csv module and the resource's dialect (``Table.csv_options``).
+
+    ``layout`` holds the dialect's header and comment properties (``Table.layout``). A record
+    that is no row (a comment, or before the header) is ``None`` among the others.
+    """
+    text = decode(data, path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, **(options or {}))
+    records, breaks, last_line = [], [], 0
+    try:
+        for record in reader:
+            records.append(record)
+            breaks.append(reader.line_num - last_line - 1)
+            last_line = reader.line_num
+    except csv.Error as err:
+        raise CheckFailed([errors.CSV_SYNTAX.at(path, last_line + 1, detail=str(err))]) from None
+    skipped = _comments(records, layout or {})
+    if layout and layout.get("header") is False:  # no header: the schema's names stand for one, on no line
+        records, breaks = [list(layout["names"]), *records], [-1, *breaks]
+        skipped = {i + 1 for i in skipped}
+        first = 0
+    elif layout and "headerRows" in layout:
+        rows = [n - 1 for n in layout["headerRows"] if 0 < n <= len(records)]
+        if not rows:
+            raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
+        columns = itertools.zip_longest(*(records[i] for i in rows), fillvalue="")
+        records[rows[-1]] = [layout.get("headerJoin", " ").join(c for c in cells if c) for cells in columns]
+        first = rows[-1]
+    else:
+        first = next((i for i, r in enumerate(records) if any(r) and i not in skipped), None)
+        if first is None:
+            raise CheckFailed([errors.EMPTY_FILE.at(path, 1)])
+        detected = header_index([len(r) for i, r in enumerate(records[:HEADER_SAMPLE]) if i not in skipped])
+        detected = [i for i in range(len(records)) if i not in skipped][detected]
+        first = detected if records[detected] else first
+    width = len(records[first])
+    regular, others = [], {}
+    for number, record in enumerate(records, start=1):
+        if number - 1 in skipped:
+            others[number] = None  # a comment: no row at all (frictionless skips it)
+        elif number - 1 == first or (number - 1 > first and len(record) == width):
+            regular.append(record)
+        else:  # ragged rows; records before the header are no rows (frictionless skips them too)
+            others[number] = record if number - 1 > first else None
+    bulk = pyarrow.table({str(i): pyarrow.array([r[i] for r in regular], pyarrow.string()) for i in range(width)})
+    return bulk, others, np.array(breaks, dtype=np.int64)
+
+
+def _comments(records: list[list[str]], layout: dict) -> set[int]:
+    """The records (0-based) that are comments: listed in ``commentRows``, or starting with ``commentChar``."""
+    rows = {n - 1 for n in layout.get("commentRows", [])}
+    char = layout.get("commentChar")
+    if char:
+        rows |= {i for i, r in enumerate(records) if r and r[0].startswith(char)}
+    return rows
+
+
+def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
+    import pyarrow.csv
+
+    def parse(threads: bool, skipped: list):
+        return pyarrow.csv.read_csv(
+            pyarrow.BufferReader(data),
+            read_options=pyarrow.csv.ReadOptions(
+                use_threads=threads, autogenerate_column_names=True, block_size=BLOCK_SIZE
+            ),
+            parse_options=pyarrow.csv.ParseOptions(
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=lambda row: skipped.append((row.number, row.text)) or "skip",
+            ),
+            convert_options=pyarrow.csv.ConvertOptions(
+                column_types=text_columns, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+
+    # No more columns than the header's commas allow; every one is read as text.
+    text_columns = {f"f{i}": pyarrow.string() for i in range(data.count(b",", 0, HEADER_SCAN) + 1)}
+    skipped: list = []
+    try:
+        bulk = parse(True, skipped)
+        if skipped:  # row numbers are known only to a single-threaded parse
+            del bulk  # before the second parse, not after: one table in memory at a time
+            skipped.clear()
+            bulk = parse(False, skipped)
+    except pyarrow.ArrowInvalid:
+        raise _NotPlain from None  # the record reader names whatever pyarrow refused
+    if any(c.type != pyarrow.string() for c in bulk.columns):
+        raise _NotPlain  # a header record longer than HEADER_SCAN
+    lengths = [pc.max(pc.binary_length(c)).as_py() or 0 for c in bulk.columns]  # bytes: at least the characters
+    if max(lengths, default=0) > CSV_FIELD_LIMIT or not any(c[0].as_py() for c in bulk.columns):
+        raise _NotPlain  # a cell too long for the csv module, or blank lines before the header
+    others = {number: next(csv.reader([text])) if text else [] for number, text in skipped}
+    total = bulk.num_rows + len(others)
+    breaks = np.zeros(total, dtype=np.int64)
+    if data.count(b"\n") + (not data.endswith(b"\n")) > total:  # some cell holds a line break
+        in_bulk = _bulk_numbers(total, others) - 1
+        breaks[in_bulk] = sum(pc.count_substring(c, "\n").to_numpy() for c in bulk.columns)
+        for number, text in skipped:
+            breaks[number - 1] = text.count("\n")
+    return bulk, others, breaks
+
+
+def _assemble(
+    table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray, reader: str
+) -> RawTable:
+    """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
+    total = bulk.num_rows + len(others)
+    record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
+    numbers = _bulk_numbers(total, others)
+    header = [c[0].as_py() for c in bulk.columns]
+    width = len(header)
+    blank = _blank(bulk)
+    blank_numbers = [
+        *numbers[blank & (numbers > numbers[0])],
+        *(n for n, r in others.items() if r is not None and not any(r) and n > numbers[0]),
+    ]
+    rows = {n: r for n, r in others.items() if r and any(r)}
+    # Every non-blank row after the header, bulk-parsed or not, in record order.
+    in_bulk = np.flatnonzero(~blank)[1:]
+    picks = np.concatenate([in_bulk, bulk.num_rows + np.arange(len(rows))]).astype(np.int64)
+    row_numbers = np.concatenate([numbers[in_bulk], list(rows)]).astype(np.int64)
+    widths = np.concatenate([np.full(len(in_bulk), width), [len(r) for r in rows.values()]]).astype(np.int64)
+    order = np.argsort(row_numbers, kind="stable")
+    picks, row_numbers, widths = picks[order], row_numbers[order], widths[order]
+    if rows:
+        padded = [(r + [""] * width)[:width] for r in rows.values()]
+        bulk = pyarrow.concat_tables(
+            [
+                bulk,
+                pyarrow.table(
+                    {
+                        name: pyarrow.array([r[i] for r in padded], pyarrow.string())
+                        for i, name in enumerate(bulk.column_names)
+                    }
+                ),
+            ]
+        )
+    kept = _rows(bulk, picks)
+    return RawTable(
+        table,
+        header,
+        list(kept.columns),
+        record_lines[row_numbers - 1],
+        record_lines,
+        int(record_lines[numbers[0] - 1]),
+        tuple(int(record_lines[n - 1]) for n in sorted(blank_numbers)),
+        widths,
+        reader,
+    )
+
+
+def _bulk_numbers(total: int, others: dict) -> np.ndarray:
+    """The record number of each bulk-parsed row: every number but those of ``others``."""
+    return np.setdiff1d(np.arange(1, total + 1), list(others)) if others else np.arange(1, total + 1)
+
+
+def _rows(table: pyarrow.Table, picks: np.ndarray) -> pyarrow.Table:
+    """The rows at ``picks``: zero-copy slices while they form few runs (a clean file is one run)."""
+    if not len(picks):
+        return table.slice(0, 0)
+    breaks = np.flatnonzero(np.diff(picks) != 1) + 1
+    if len(breaks) >= MAX_SLICES:
+        return table.take(picks)
+    starts, stops = np.concatenate([[0], breaks]).tolist(), np.concatenate([breaks, [len(picks)]]).tolist()
+    return pyarrow.concat_tables([table.slice(int(picks[start]), stop - start) for start, stop in zip(starts, stops)])
+
+
+def header_index(widths: list[int]) -> int:
+    """The header's record (0-based) as frictionless detects it in its sample of the first records.
+
+    With no dialect ``header`` or ``headerRows``, it is the first record whose width lies
+    within a tenth (at least one cell) of the sample's average width.
+    """
+    if not widths:
+        return 0
+    width = round(sum(widths) / len(widths))
+    drift = max(round(width * 0.1), 1)
+    return next((i for i, w in enumerate(widths) if width - drift <= w <= width + drift), 0)
+
+
+def _sampled_header(data: bytes) -> int:
+    """``header_index`` of a file's first records, read by the csv module as frictionless samples them."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    try:
+        return header_index([len(r) for r in itertools.islice(csv.reader(stream, strict=True), HEADER_SAMPLE)])
+    except (csv.Error, UnicodeDecodeError):
+        return -1  # the record reader reports it
+
+
+def _blank(bulk: pyarrow.Table) -> np.ndarray:
+    """Rows with no value in any cell; only rows whose first cell is empty need a look."""
+    blank = pc.equal(pc.binary_length(bulk.column(0)), 0).to_numpy(zero_copy_only=False)
+    for column in bulk.columns[1:]:
+        if not blank.any():
+            break
+        blank[blank] = pc.equal(pc.binary_length(column.filter(pyarrow.array(blank))), 0).to_numpy(zero_copy_only=False)
+    return blank
+
+
+# Typing -------------------------------------------------------------------------
+
+
+def _typed(
+    text: pyarrow.ChunkedArray,
+    is_missing: np.ndarray,
+    field: dict,
+    missing: list[str],
+    index: pd.Index,
+    strict: bool = False,
+) -> pd.Series:
+    if field.get("type", "string") == "string" and field.get("format", "default") == "default":
+        return _series(_null_where(text, is_missing), index)
+    # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
+    encoded = pc.dictionary_encode(text.combine_chunks())
+    typed = cast(pd.Series(encoded.dictionary.to_pylist(), dtype=object), field, missing, strict)
+    positions = encoded.indices.to_numpy(zero_copy_only=False)
+    return pd.Series(typed.array.take(positions), index=index, name=field["name"])
+
+
+def _null_where(text: pyarrow.ChunkedArray, is_missing: np.ndarray) -> pyarrow.ChunkedArray:
+    """``text`` with nulls where ``is_missing``: the same text buffers under a new validity bitmap."""
+    if not is_missing.any():
+        return text
+    chunks, at = [], 0
+    for chunk in text.chunks:
+        valid = pyarrow.array(~is_missing[at : at + len(chunk)])
+        at += len(chunk)
+        _, offsets, data = chunk.buffers()
+        chunks.append(
+            pyarrow.Array.from_buffers(
+                pyarrow.string(), len(chunk), [valid.buffers()[1], offsets, data], offset=chunk.offset
+            )
+            if chunk.offset == 0 and chunk.null_count == 0
+            else pc.if_else(valid, chunk, pyarrow.scalar(None, pyarrow.string()))
+        )
+    return pyarrow.chunked_array(chunks, pyarrow.string())
+
+
+def text_bytes(strings: pyarrow.StringArray) -> memoryview:
+    """All of ``strings`` end to end: the slice of the data buffer they span (an array may be a slice)."""
+    _, offsets, data = strings.buffers()
+    if not len(strings) or data is None:
+        return memoryview(b"")
+    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset : strings.offset + len(strings) + 1]
+    return memoryview(data)[int(bounds[0]) : int(bounds[-1])]
+
+
+def _series(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowExtensionArray(column), index=index, copy=False)

@@ -1,0 +1,150 @@
+"""Declared views: tables a release derives from others by following their foreign keys.
+
+Reads the descriptor's ``pubkit:views`` and the typed and text frames of the tables; returns the views
+as tables (a ``Table`` and its typed and text frames), which a build writes in every format as it
+writes any table. Nothing here names a table of any package: a view says which table it starts from,
+which foreign keys it follows and which fields it takes::
+
+    "pubkit:views": [{
+      "name": "sales_labelled", "title": "...", "description": "...",
+      "from": "sales",
+      "join": [{"resource": "products", "on": ["product_id"],
+                "fields": {"product_name": "name", "unit": "unit"}}],
+      "fields": ["sale_id", "product_name", "quantity", "unit"]
+    }]
+
+A view has one row per row of its ``from`` table, in the same order; each join follows a foreign key
+that ``from`` declares (so every row finds its one parent, which check has proven); each view field
+is a field of ``from`` or a renamed field of a joined table, and keeps that field's definition.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from pubkit.base import errors
+from pubkit.base.findings import Finding
+from pubkit.standard.descriptor import DataPackage, Table
+
+PROPERTY = "pubkit:views"
+NAME = re.compile(r"^[a-z0-9._-]+$")
+
+
+def declared(pkg: DataPackage) -> list[dict]:
+    views = pkg.descriptor.get(PROPERTY, [])
+    return views if isinstance(views, list) else []
+
+
+def findings(pkg: DataPackage) -> list[Finding]:
+    """What is wrong with the declaration, one finding each (a view that cannot be made is not made)."""
+    found = []
+    if PROPERTY in pkg.descriptor and not isinstance(pkg.descriptor[PROPERTY], list):
+        return [_problem(pkg, f"{PROPERTY} is a list of views")]
+    names = {t.name for t in pkg.tables}
+    for n, view in enumerate(declared(pkg)):
+        problem = _view_problem(pkg, view, names)
+        if problem:
+            found.append(_problem(pkg, f"{PROPERTY}[{n}]: {problem}"))
+        names.add(view.get("name") if isinstance(view, dict) else None)
+    return found
+
+
+def _problem(pkg: DataPackage, detail: str) -> Finding:
+    return errors.VIEW.at(pkg.descriptor_file, None, PROPERTY, detail=detail)
+
+
+def _view_problem(pkg: DataPackage, view, names: set) -> str | None:
+    if not isinstance(view, dict):
+        return "is not an object"
+    name, base = view.get("name"), pkg.table(view.get("from")) if isinstance(view.get("from"), str) else None
+    if not isinstance(name, str) or not NAME.match(name) or name in names:
+        return f"name {name!r} is no new resource name (lowercase letters, digits, . _ -)"
+    if base is None:
+        return f"from {view.get('from')!r} names no resource of the package"
+    available = {f: base.field(f) for f in base.field_names}
+    for j, join in enumerate(view.get("join", []) if isinstance(view.get("join", []), list) else [None]):
+        parent, problem = _join_problem(pkg, base, join)
+        if problem:
+            return f"join[{j}]: {problem}"
+        available.update({new: parent.field(old) for new, old in join["fields"].items()})
+    fields = view.get("fields")
+    if not isinstance(fields, list) or not fields or len(set(map(str, fields))) != len(fields):
+        return "fields is a list of distinct field names"
+    unknown = [f for f in fields if f not in available]
+    return f"fields {', '.join(map(str, unknown))} are neither fields of {base.name} nor joined" if unknown else None
+
+
+def _join_problem(pkg: DataPackage, base: Table, join) -> tuple[Table | None, str | None]:
+    if not isinstance(join, dict) or not isinstance(join.get("fields"), dict) or not join["fields"]:
+        return None, "is an object with resource, on and fields (new name: parent field)"
+    parent = pkg.table(join.get("resource")) if isinstance(join.get("resource"), str) else None
+    on = join.get("on") if isinstance(join.get("on"), list) else [join.get("on")]
+    keys = [
+        _fields(k["fields"]) for k in base.schema.get("foreignKeys", []) if _parent(base, k) == join.get("resource")
+    ]
+    if parent is None or on not in keys:
+        return None, f"follows no foreign key of {base.name} on {on} to {join.get('resource')!r}"
+    missing = [old for old in join["fields"].values() if old not in parent.field_names]
+    return parent, (f"{parent.name} has no fields {', '.join(map(str, missing))}" if missing else None)
+
+
+def _fields(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _parent(table: Table, key: dict) -> str:
+    return key.get("reference", {}).get("resource") or table.name
+
+
+def make(pkg: DataPackage, typed: dict[str, pd.DataFrame], texts: dict[str, pd.DataFrame]) -> list[tuple]:
+    """Each declared view as (table, typed frame, text frame); the declaration is valid (``findings``)."""
+    made = []
+    for view in declared(pkg):
+        base = pkg.table(view["from"])
+        columns = {name: (typed[base.name][name], texts[base.name][name]) for name in base.field_names}
+        definitions = {name: base.field(name) for name in base.field_names}
+        for join in view.get("join", []):
+            parent = pkg.table(join["resource"])
+            key = next(k for k in base.schema["foreignKeys"] if _fields(k["fields"]) == _fields(join["on"]))
+            at = _parent_rows(
+                typed[base.name], _fields(join["on"]), typed[parent.name], _fields(key["reference"]["fields"])
+            )
+            for new, old in join["fields"].items():
+                columns[new] = tuple(_taken(frame[parent.name][old], at) for frame in (typed, texts))
+                definitions[new] = _joined(parent.field(old), new)
+        fields = [dict(definitions[name], name=name) for name in view["fields"]]
+        schema = {"fields": fields, **({"title": view["title"]} if "title" in view else {})}
+        schema["description"] = view.get("description", "")
+        table = Table(view["name"], f"views/{view['name']}.csv", schema, "", {"name": view["name"], PROPERTY: True})
+        index = typed[base.name].index
+        frame_typed = pd.DataFrame({name: columns[name][0].to_numpy() for name in view["fields"]}, index=index)
+        frame_text = pd.DataFrame({name: columns[name][1].to_numpy() for name in view["fields"]}, index=index)
+        for name in view["fields"]:  # each column keeps its dtype (Arrow strings, nullable integers, zones)
+            frame_typed[name] = frame_typed[name].astype(columns[name][0].dtype)
+            frame_text[name] = frame_text[name].astype(columns[name][1].dtype)
+        made.append((table, frame_typed, frame_text))
+    return made
+
+
+def _joined(field: dict, name: str) -> dict:
+    """A parent's field as a view holds it: a parent's value repeats across its children, so not unique."""
+    constraints = {k: v for k, v in field.get("constraints", {}).items() if k != "unique"}
+    return {
+        **{k: v for k, v in field.items() if k != "constraints"},
+        "name": name,
+        **({"constraints": constraints} if constraints else {}),
+    }
+
+
+def _parent_rows(child: pd.DataFrame, on: list[str], parent: pd.DataFrame, keys: list[str]):
+    """For each child row, the position of its parent row (the key is unique; -1 where the child's is empty)."""
+    positions = pd.Series(range(len(parent)), index=pd.MultiIndex.from_frame(parent[keys].astype(str)))
+    wanted = pd.MultiIndex.from_frame(child[on].astype(str))
+    return positions.reindex(wanted).fillna(-1).astype(int).to_numpy()
+
+
+def _taken(column: pd.Series, at) -> pd.Series:
+    values = column.iloc[at.clip(min=0)].reset_index(drop=True)
+    return values.where(pd.Series(at >= 0), other=None) if (at < 0).any() else values
