@@ -12,7 +12,8 @@ import time
 import pytest
 
 from conftest import ROOT, TRUST, bump, copy_package, run_cli, snapshot
-from pubkit.releases import build, buildinfo
+from pubkit.checks import validate
+from pubkit.releases import assemble, build, buildinfo, proof, verify
 from pubkit.standard import descriptor
 
 RELEASE = f"dist/{descriptor.load(ROOT, trusted=True).release_name}"
@@ -64,7 +65,7 @@ def test_the_committed_release_is_what_the_sources_build(fresh, tmp_path):
     """Built with the identity the release records (toolkit, its code, lock, tools): the same bytes."""
     recorded = buildinfo.recorded_provenance(ROOT / RELEASE)
     pkg = descriptor.load(fresh, trusted=True)
-    built = build.write_release(pkg, tmp_path, build.recorded_date(recorded), buildinfo.recorded_identity(recorded))
+    built = assemble.write_release(pkg, tmp_path, proof.recorded_date(recorded), buildinfo.recorded_identity(recorded))
     assert snapshot(built) == snapshot(ROOT / RELEASE)
 
 
@@ -180,7 +181,7 @@ def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
     process.wait()
     after = snapshot(package / "dist")
     if after != old:  # the kill came after the atomic swap: the new release is complete
-        assert build.verify.release_folder(package / UNRELEASED, package) == []
+        assert verify.release_folder(package / UNRELEASED, package) == []
     assert sorted(after) == sorted(old)
 
 
@@ -212,7 +213,7 @@ def test_a_build_says_each_long_step_to_whoever_asks(package):
     assert build.build(descriptor.load(package, trusted=True), progress=said.append) == (
         "built: dist/china-manufacturing-regions-99.0.0"
     )
-    frames = build.validate.read_all(descriptor.load(package, trusted=True))[0].frames
+    frames = validate.read_all(descriptor.load(package, trusted=True))[0].frames
     rows = sum(len(t) for t in frames.values()) + len(frames["observations"])  # and the labelled view
     assert said == [
         "checking the sources",

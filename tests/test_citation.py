@@ -10,7 +10,7 @@ from pyld import jsonld
 
 from conftest import FIXTURES, ROOT
 from pubkit.formats import metadata
-from pubkit.releases import build, buildinfo, index
+from pubkit.releases import assemble, buildinfo, index
 from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
@@ -28,7 +28,7 @@ def test_citation_cff_is_valid_cff_1_2_0():
 
 def test_citation_cff_is_generated_from_the_latest_release():
     latest = index.load(ROOT)["releases"][-1]
-    core = build.package_properties(PKG, buildinfo.build_date(PKG))
+    core = assemble.package_properties(PKG, buildinfo.build_date(PKG))
     assert (ROOT / "CITATION.cff").read_text(encoding="utf-8") == metadata.citation_cff(core, latest["date"])
 
 
@@ -85,7 +85,10 @@ def test_release_jsonld_parses_and_holds_what_catalogues_need():
 
 def test_a_doi_in_id_is_cited_as_a_doi_everywhere():
     """#16: a DOI put into `id` becomes CFF's `doi`, the JSON-LD identifier and the datasheet's citation."""
-    core = {**build.package_properties(PKG, buildinfo.build_date(PKG)), "id": "https://doi.org/10.5281/zenodo.1234567"}
+    core = {
+        **assemble.package_properties(PKG, buildinfo.build_date(PKG)),
+        "id": "https://doi.org/10.5281/zenodo.1234567",
+    }
     citation = yaml.safe_load(metadata.citation_cff(core, "2026-11-27"))
     schema = json.loads((FIXTURES / "cff-1.2.0.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(_as_json(citation), schema)
@@ -94,7 +97,7 @@ def test_a_doi_in_id_is_cited_as_a_doi_everywhere():
         [{"type": "doi", "value": "10.5281/zenodo.1234567"}],
     )
     assert metadata.jsonld(core, {})["identifier"] == "https://doi.org/10.5281/zenodo.1234567"
-    assert build.citation(core).endswith(". https://doi.org/10.5281/zenodo.1234567")
+    assert assemble.citation(core).endswith(". https://doi.org/10.5281/zenodo.1234567")
     assert metadata.doi({**core, "id": "urn:uuid:6c7e1b2a-0000-4000-8000-000000000000"}) is None
 
 
@@ -108,7 +111,7 @@ def test_zenodo_json_holds_zenodos_deposit_fields_from_the_same_metadata():
     assert (deposit["version"], deposit["publication_date"]) == (latest["latest"], latest["releases"][-1]["date"])
     assert (deposit["title"], deposit["license"]) == (PKG.descriptor["title"], PKG.descriptor["licenses"][0]["name"])
     assert [c["name"] for c in deposit["creators"]] == [c["title"] for c in PKG.descriptor["contributors"]]
-    core = {**build.package_properties(PKG, buildinfo.build_date(PKG)), "id": "doi:10.5281/zenodo.42"}
+    core = {**assemble.package_properties(PKG, buildinfo.build_date(PKG)), "id": "doi:10.5281/zenodo.42"}
     with_doi = json.loads(metadata.zenodo_json(core, "2026-11-27"))
     jsonschema.validate(with_doi, schema)
     assert with_doi["doi"] == "10.5281/zenodo.42"

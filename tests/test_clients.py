@@ -144,7 +144,7 @@ def test_libreoffice_calc_reads_every_sheet_as_the_csv(tmp_path):
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_libreoffice(tmp_path):
-    from pubkit.releases import build
+    from pubkit.releases import assemble
 
     tricky = ["=1+1", "+86", "-5", "@home", "1/4", "007", "2022-09-23", "=SUM(A1:A2)", "TRUE"]
     folder = tmp_path / "pkg"
@@ -165,7 +165,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_libreoffice(tmp_path):
         ),
         encoding="utf-8",
     )
-    release = build.write_release(descriptor.load(folder, trusted=True), tmp_path / "out-release")
+    release = assemble.write_release(descriptor.load(folder, trusted=True), tmp_path / "out-release")
     sheets = libreoffice_sheets(release / "tricky-0.0.1.xlsx", tmp_path)
     assert sheets["t"] == [["text"], *[[t] for t in tricky]]
 

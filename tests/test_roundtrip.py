@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from conftest import ROOT
 from pubkit.checks import validate
 from pubkit.formats import agree
-from pubkit.releases import build, verify
+from pubkit.releases import assemble, verify
 from pubkit.standard import descriptor
 
 SCHEMA = {
@@ -83,7 +83,7 @@ def test_every_format_gives_back_the_values_written(tmp_path_factory, records):
     write_package(folder, records)
     pkg = descriptor.load(folder, trusted=True)
     assert validate.sources(pkg) == []
-    release = build.write_release(pkg, folder / "out")
+    release = assemble.write_release(pkg, folder / "out")
     assert verify.release_folder(release) == []
     assert agree.agree(release, "r", fast=False) == []  # the reference agrees with the fast path
 
@@ -128,7 +128,7 @@ def _excel_date(value) -> str:
 def built_release(tmp_path_factory):
     """This package's release, built once into a scratch folder."""
     folder = tmp_path_factory.mktemp("parity")
-    return build.write_release(descriptor.load(ROOT, trusted=True), folder)
+    return assemble.write_release(descriptor.load(ROOT, trusted=True), folder)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

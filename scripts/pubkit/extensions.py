@@ -1,8 +1,8 @@
 """The extension interface: what a profile, or a package's own module, implements to add to the core.
 
-Reads nothing and writes nothing: it defines the types an extension receives and returns, and the
-``Extension`` Protocol that says which hooks exist. The core calls extensions through this interface
-(``pubkit.standard.plugins`` finds and calls them); it never imports one.
+Reads nothing and writes nothing: it defines the types an extension receives and returns, and one
+Protocol per hook, which mypy checks an extension against. The core calls extensions through this
+interface (``pubkit.standard.plugins`` finds and calls them); it never imports one.
 
 An extension is a Python module that defines any of these functions (each optional):
 
@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,24 +92,44 @@ class Datasheet:
     script: str = ""
 
 
-@runtime_checkable
-class Extension(Protocol):
-    """The hooks an extension may define. Every one is optional: a module defines those it needs, and
-    ``pubkit.standard.plugins.call`` calls only those a module has. This Protocol is what mypy checks a
-    hook's signature against (``make lint``); ``pubkit.profiles.value_provenance`` and this package's own
-    module implement it."""
-
+class RowRulesHook(Protocol):
     def row_rules(self, ctx: Context) -> list[Rule]: ...
 
+
+class CheckHook(Protocol):
     def check(self, ctx: Context) -> list[Finding]: ...
 
+
+class JsonldHook(Protocol):
     def jsonld(self, dataset: dict[str, Any], ctx: Context) -> dict[str, Any]: ...
 
+
+class DatasheetHook(Protocol):
     def datasheet(self, ctx: Context) -> Datasheet: ...
 
+
+class AboutHook(Protocol):
     def about(self, ctx: Context) -> list[tuple[str, str]]: ...
 
+
+class ReadmeSectionsHook(Protocol):
     def readme_sections(self, ctx: Context) -> dict[str, str]: ...
+
+
+class DescriptorProblemsHook(Protocol):
+    """A profile's own: what is wrong with its declaration in the descriptor, one line each."""
+
+    def descriptor_problems(self, descriptor: dict[str, Any]) -> list[str]: ...
+
+
+# An extension is a module that implements any of these hooks; each is optional, and the core calls only
+# those a module defines (``pubkit.standard.plugins.call``). mypy checks a module against the hooks it
+# claims by assignment (``tests/typing/extensions_conform.py``, in ``make lint``):
+#
+#     hooks: RowRulesHook = my_module
+Extension = (
+    RowRulesHook | CheckHook | JsonldHook | DatasheetHook | AboutHook | ReadmeSectionsHook | DescriptorProblemsHook
+)
 
 
 def show(value: object) -> str:

@@ -15,13 +15,9 @@ a scratch build.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from pubkit.base import errors
 from pubkit.base.findings import Finding
 from pubkit.checks import validate
-from pubkit.releases import build, buildinfo, index, semver, verify
+from pubkit.releases import index, proof, semver, verify
 from pubkit.standard.descriptor import DataPackage
 
 
@@ -39,7 +35,7 @@ def package(pkg: DataPackage, engine: str = "fast", deep: bool = False) -> tuple
     notes += _created_notes(pkg)
     if damaged:  # a damaged current release is reported as such, not compared with a fresh build
         return findings, notes
-    fresh, note = current_is_fresh(pkg, deep)
+    fresh, note = proof.fresh(pkg, deep)
     return findings + fresh + ([] if findings or fresh else _version_findings(pkg)), notes + note
 
 
@@ -48,7 +44,7 @@ def _version_findings(pkg: DataPackage) -> list[Finding]:
     latest = index.load(pkg.root)["latest"]
     if not latest or pkg.version in index.released_versions(pkg.root):
         return []
-    dist = pkg.root / build.DIST
+    dist = pkg.root / proof.DIST
     return semver.findings(pkg, latest, dist / f"{pkg.name}-{latest}", dist / pkg.release_name)
 
 
@@ -66,49 +62,4 @@ def _created_notes(pkg: DataPackage) -> list[str]:
 
 
 def verifies_dist(pkg: DataPackage) -> bool:
-    return pkg.release_name is not None and (pkg.strict or (pkg.root / build.DIST).is_dir())
-
-
-def current_is_fresh(pkg: DataPackage, deep: bool = False) -> tuple[list[Finding], list[str]]:
-    """Whether the current version's folder is what these sources build, by its recorded provenance;
-    and a note when it was proven by rebuilding it."""
-    shown = f"{build.DIST}/{pkg.release_name}"
-    target = pkg.root / shown
-    if not target.is_dir():
-        return [errors.STALE.at(shown, detail="does not exist: run `make` to build it")], []
-    recorded = buildinfo.recorded_provenance(target)
-    made_by = buildinfo.recorded_identity(recorded) if recorded else None
-    released = pkg.version in index.released_versions(pkg.root)
-    if recorded is None or made_by is None:
-        return [_stale(shown, released, "records no provenance of the shape pubkit writes", pkg.version)], []
-    changed = buildinfo.changed_inputs(recorded["inputs"], buildinfo.inputs(pkg))
-    if changed:
-        return [_stale(shown, released, f"{buildinfo.listed(changed)} since it was built", pkg.version)], []
-    changes = buildinfo.identity_changes(made_by, buildinfo.identity(pkg))
-    if changes and not released:
-        why = f"was built by another toolkit or environment ({'; '.join(changes)})"
-        return [_stale(shown, released, why, pkg.version)], []
-    if not changes and not deep:
-        return [], []
-    differing = _rebuilt_differs(pkg, target, recorded, made_by)
-    if differing:
-        why = f"{buildinfo.listed(differing)} differ from what the sources build now"
-        return [_stale(shown, released, why, pkg.version)], []
-    note = (
-        f"{shown} was built by another toolkit or environment ({'; '.join(changes)}); "
-        "this toolkit builds the same bytes from these sources (rebuilt and compared)"
-    )
-    return [], ([note] if changes else [])
-
-
-def _stale(shown: str, released: bool, why: str, version: str) -> Finding:
-    if released:
-        return errors.RELEASED.at(shown, version=version, why=why)
-    return errors.STALE.at(shown, detail=f"is stale: {why}; run `make` to rebuild it")
-
-
-def _rebuilt_differs(pkg: DataPackage, target: Path, recorded: dict, made_by: dict) -> list[str]:
-    """Rebuild the release as it was built (its recorded date and identity) and list the files that differ."""
-    with tempfile.TemporaryDirectory(prefix="pubkit-check-") as scratch:
-        built = build.write_release(pkg, Path(scratch), build.recorded_date(recorded), made_by)
-        return verify.differing_files(built, target)
+    return pkg.release_name is not None and (pkg.strict or (pkg.root / proof.DIST).is_dir())

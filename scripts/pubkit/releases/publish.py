@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pubkit.base import errors
 from pubkit.base.findings import PubkitError
-from pubkit.releases import buildinfo, hashes, index, verify
+from pubkit.releases import index, proof
 from pubkit.standard.descriptor import DataPackage
 
 DIST = "dist"
@@ -27,12 +27,12 @@ def release_folder(pkg: DataPackage, built: Path) -> str:
     dist.mkdir(exist_ok=True)
     target = dist / pkg.release_name
     shown = f"{DIST}/{pkg.release_name}"
-    refuse_damaged_releases(pkg)
-    if target.exists() and verify.same_files(built, target):
+    proof.refuse_damaged(pkg)  # again, at the moment of publishing
+    if target.exists() and proof.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
     if pkg.version in index.released_versions(pkg.root):
         raise PubkitError(
-            f"{shown} {errors.RELEASED.template.format(version=pkg.version, why=_differing(built, target))}"
+            f"{shown} {errors.RELEASED.template.format(version=pkg.version, why=proof.why_differs(built, target))}"
         )
     with _beside(built, dist) as ready:
         if target.exists():
@@ -59,30 +59,6 @@ def _beside(built: Path, dist: Path):
         yield incoming / built.name
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
-
-
-def _differing(built: Path, target: Path) -> str:
-    """Why a released folder is not what was built: the inputs that changed, else the files that differ."""
-    if not target.is_dir():
-        return f"{target.name} is missing"
-    was, now = buildinfo.recorded_provenance(target), buildinfo.recorded_provenance(built)
-    changed = buildinfo.changed_inputs(was["inputs"], now["inputs"]) if was and now else []
-    if changed:
-        return f"{buildinfo.listed(changed)} since it was built"
-    return f"{buildinfo.listed(verify.differing_files(built, target))} differ from what the sources build now"
-
-
-def refuse_damaged_releases(pkg: DataPackage) -> None:
-    """No build goes into a dist/ whose released folders are not byte for byte as released."""
-    known = hashes.Hashes(pkg.root)
-    for version in index.released_versions(pkg.root):
-        shown = f"{DIST}/{pkg.name}-{version}"
-        damage = verify.integrity(pkg.root / shown, shown, known) if (pkg.root / shown).is_dir() else []
-        if damage:
-            raise PubkitError(
-                f"{shown} was changed after its release ({damage[0].path}: {damage[0].message}); "
-                f"restore it with `git checkout -- {shown}`"
-            )
 
 
 def _exchange(a: Path, b: Path) -> None:

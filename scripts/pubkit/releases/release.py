@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pubkit.base.findings import CheckFailed, PubkitError
 from pubkit.formats import metadata
-from pubkit.releases import build, buildinfo, diff, index, semver
+from pubkit.releases import assemble, build, buildinfo, diff, index, proof, semver
 from pubkit.standard import descriptor
 from pubkit.standard.descriptor import DataPackage
 
@@ -91,8 +91,8 @@ def _dated(pkg: DataPackage, moment: datetime) -> DataPackage:
 def _cut(pkg: DataPackage, catalogue: dict, progress=None) -> str:
     build.unlocked_build(pkg, progress)
     # Process
-    folder = pkg.root / build.DIST / pkg.release_name
-    previous = pkg.root / build.DIST / f"{pkg.name}-{catalogue['latest']}" if catalogue["latest"] else None
+    folder = pkg.root / proof.DIST / pkg.release_name
+    previous = pkg.root / proof.DIST / f"{pkg.name}-{catalogue['latest']}" if catalogue["latest"] else None
     too_small = semver.findings(pkg, catalogue["latest"], previous, folder) if previous else []
     if too_small:
         raise PubkitError(f"{too_small[0].message}; nothing was released")
@@ -105,7 +105,7 @@ def _cut(pkg: DataPackage, catalogue: dict, progress=None) -> str:
     index.write_zip(folder, zip_path, created.timetuple()[:6])
     entry = index.entry(pkg, folder, zip_path)
     _prepend_changelog(pkg.root / CHANGELOG, pkg.version, entry["date"], notes)
-    core = build.package_properties(pkg, created)
+    core = assemble.package_properties(pkg, created)
     index.write_atomically(pkg.root / CITATION, metadata.citation_cff(core, entry["date"]).encode("utf-8"))
     index.write_atomically(pkg.root / ZENODO, metadata.zenodo_json(core, entry["date"]).encode("utf-8"))
     index.save(pkg.root, {"name": pkg.name, "latest": pkg.version, "releases": [*catalogue["releases"], entry]})

@@ -13,14 +13,12 @@ Whether the current release is what the sources build now is ``check``'s questio
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pubkit.base import errors
-from pubkit.base.findings import CheckFailed, Finding
+from pubkit.base.findings import Finding
 from pubkit.formats import agree
-from pubkit.releases import buildinfo, hashes, index
-from pubkit.standard import descriptor
+from pubkit.releases import buildinfo, hashes, index, proof
 from pubkit.standard.descriptor import DataPackage
 
 ENTRIES = {
@@ -201,74 +199,8 @@ def release_folder(
 ) -> list[Finding]:
     """Integrity first; with ``deep``, the values of the formats are compared when every byte is as recorded."""
     shown = folder.relative_to(root).as_posix() if root else folder.name
-    findings = integrity(folder, shown, known)
+    findings = proof.integrity(folder, shown, known)
     return findings or (agree.agree(folder, shown) if deep else [])
-
-
-def integrity(folder: Path, shown: str, known: hashes.Hashes | None = None) -> list[Finding]:
-    known = known or hashes.Hashes()
-    sums = index.regular_file(folder, SUMS)
-    if sums is None:
-        return [_finding(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified", "checksum")]
-    strangers = [
-        _finding(f"{shown}/{p}", None, None, "is a link or a special file, which no release holds", "checksum")
-        for p in index.strangers_of(folder)
-    ]
-    recorded, malformed = _sums(sums, f"{shown}/{SUMS}")
-    if malformed or strangers:
-        return strangers + malformed
-    present = set(index.files_of(folder)) - {SUMS}
-    findings = [
-        _finding(f"{shown}/{p}", None, None, "is listed in SHA256SUMS but missing: a file was removed", "checksum")
-        for p in sorted(set(recorded) - present)
-    ]
-    findings += [
-        _finding(f"{shown}/{p}", None, None, "is not listed in SHA256SUMS: a file was added", "checksum")
-        for p in sorted(present - set(recorded))
-    ]
-    for path in sorted(present & set(recorded)):
-        actual = known.sha256(folder / path)
-        if actual != recorded[path]:
-            message = f"has sha256 {actual}, but SHA256SUMS records {recorded[path]}: the file was changed"
-            findings.append(_finding(f"{shown}/{path}", None, None, message, "checksum"))
-    return findings or _descriptor_integrity(folder, shown, known)
-
-
-def _sums(path: Path, shown: str) -> tuple[dict[str, str], list[Finding]]:
-    """SHA256SUMS as ``sha256sum`` writes it: ``<sha256>  <path>`` a line; any other line is a finding."""
-    recorded, findings = {}, []
-    try:
-        lines = path.read_bytes().decode("utf-8").splitlines()
-    except UnicodeDecodeError:
-        return {}, [_finding(shown, None, None, "is not UTF-8 text: restore it from git", "checksum")]
-    for number, line in enumerate(lines, start=1):
-        digest, _, relpath = line.partition("  ")
-        if not (index.HEX64.fullmatch(digest) and index.safe_relpath(relpath)):
-            detail = "is not a line of sha256sum output (<sha256>  <path>): restore it from git"
-            findings.append(_finding(shown, number, None, detail, "checksum"))
-        else:
-            recorded[relpath] = digest
-    return recorded, findings
-
-
-def _descriptor_integrity(folder: Path, shown: str, known: hashes.Hashes) -> list[Finding]:
-    findings = []
-    try:
-        resources = descriptor.load_json(folder, descriptor.DESCRIPTOR).get("resources", [])
-    except (CheckFailed, AttributeError):
-        return [_finding(f"{shown}/datapackage.json", None, None, "is not a release descriptor", "checksum")]
-    for resource in resources if isinstance(resources, list) else []:
-        relpath = resource.get("path") if isinstance(resource, dict) else None
-        path = index.regular_file(folder, relpath) if isinstance(relpath, str) else None
-        if path is None:
-            detail = f"names {json.dumps(relpath)}, which is no file of the release"
-            findings.append(_finding(f"{shown}/datapackage.json", None, None, detail, "checksum"))
-            continue
-        actual = (path.stat().st_size, f"sha256:{known.sha256(path)}")
-        if actual != (resource.get("bytes"), resource.get("hash")):
-            message = f"has {actual[0]} bytes and {actual[1]}, but datapackage.json records {resource.get('bytes')} and {resource.get('hash')}"
-            findings.append(_finding(f"{shown}/{resource['path']}", None, None, message, "checksum"))
-    return findings
 
 
 def _index_change(path: str, recorded: dict, actual: dict) -> str:
@@ -277,16 +209,3 @@ def _index_change(path: str, recorded: dict, actual: dict) -> str:
     if path not in actual:
         return "is in dist/releases.json but missing: a file was removed from a release"
     return "differs from dist/releases.json: a released file changed"
-
-
-def same_files(a: Path, b: Path) -> bool:
-    return not differing_files(a, b)
-
-
-def differing_files(a: Path, b: Path) -> list[str]:
-    files_a, files_b = set(index.files_of(a)), set(index.files_of(b))
-    return sorted(
-        p
-        for p in files_a | files_b
-        if p not in files_a or p not in files_b or (a / p).read_bytes() != (b / p).read_bytes()
-    )

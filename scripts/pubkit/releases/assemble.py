@@ -1,0 +1,252 @@
+"""Write a package's release into a folder: reads the validated sources, writes every file of the release.
+
+``write_release`` writes ``<parent>/<name>-<version>/``: CSV, Parquet, the workbook, the SQLite database,
+the archived documents, PROVENANCE.md, the release descriptor, the datasheet, the JSON-LD and SHA256SUMS.
+It knows nothing of ``dist/``: ``build`` publishes what it writes, and ``proof`` rebuilds a released
+folder with it to compare bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from pubkit.checks import validate
+from pubkit.formats import agree, datasheet, export, metadata
+from pubkit.releases import buildinfo, index
+from pubkit.standard import descriptor, fieldtypes, plugins, read, views
+from pubkit.standard.descriptor import DataPackage
+
+DIST = "dist"
+STAGING = ".build"
+SUMS = "SHA256SUMS"
+JSONLD = "dataset.jsonld"
+DATASHEET = "index.html"
+RELEASE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
+PACKAGE_PROPERTIES = (
+    "name",
+    "id",
+    "title",
+    "description",
+    "version",
+    "created",
+    "homepage",
+    "licenses",
+    "contributors",
+    "keywords",
+    "image",
+)
+
+
+def write_release(
+    pkg: DataPackage, parent: Path, date: datetime | None = None, made_by: dict | None = None, progress=None
+) -> Path:
+    """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder.
+
+    ``date`` is the build date (``buildinfo.build_date`` where none is given) and ``made_by`` what built it
+    (``buildinfo.identity`` where none is given): a released folder is rebuilt with the date and identity
+    it recorded, whatever ``SOURCE_DATE_EPOCH`` the shell holds now and whichever toolkit runs.
+    """
+    say = progress or (lambda line: None)
+    # Load
+    ctx, _ = validate.read_all(pkg)
+    modules, _ = plugins.load(pkg, pkg.trusted)
+    typed = ctx.frames
+    # Process
+    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
+    made = views.make(pkg, typed, texts)  # declared views: the first sheets after About
+    tables = [*(table for table, _, _ in made), *pkg.tables]
+    typed = {**typed, **{table.name: frame for table, frame, _ in made}}
+    texts = {**texts, **{table.name: text for table, _, text in made}}
+    created = date or buildinfo.build_date(pkg)
+    provenance = buildinfo.record(pkg, created, made_by)
+    core = package_properties(pkg, created)
+    # Save
+    out = parent / pkg.release_name
+    for folder in ("csv", "parquet", "documents"):
+        (out / folder).mkdir(parents=True)
+    say("writing CSV and Parquet")
+    for table in tables:
+        export.write_csv(table, texts[table.name], out / "csv" / f"{table.name}.csv")
+        key_values = {
+            "datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
+            "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True),
+        }
+        arrow = export.arrow_table(table, typed[table.name], key_values)
+        export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
+    sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
+    about = _about(tables, core, typed) + [row for rows in plugins.call(modules, "about", ctx) for row in rows]
+    say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
+    export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", created)
+    say("writing the SQLite database")
+    export.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
+    for source in pkg.source_paths():
+        shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
+    rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
+    markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
+    (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
+    _write_json(
+        out / descriptor.DESCRIPTOR, _release_descriptor([*pkg.tables, *tables[: len(made)]], core, provenance, out)
+    )
+    say("writing the datasheet and metadata")
+    added = plugins.call(modules, "datasheet", ctx)
+    before_page = index.sizes_and_hashes(out)
+    described = _jsonld(core, before_page, modules, ctx)
+    page = datasheet.render(core, list(pkg.tables), texts, before_page, citation(core), added, described)
+    (out / DATASHEET).write_text(page, encoding="utf-8")
+    _write_json(out / JSONLD, _jsonld(core, index.sizes_and_hashes(out), modules, ctx))
+    write_sums(out)
+    return out
+
+
+def _jsonld(core: dict, files: dict, modules: list, ctx) -> dict:
+    """The schema.org description of the release's ``files``, with what each extension adds."""
+    dataset = metadata.jsonld(core, files)
+    for module in modules:
+        if callable(getattr(module, "jsonld", None)):
+            dataset = module.jsonld(dataset, ctx)
+    return dataset
+
+
+def write_sums(folder: Path) -> None:
+    lines = [f"{buildinfo.sha256_file(folder / p)}  {p}\n" for p in index.files_of(folder) if p != SUMS]
+    (folder / SUMS).write_text("".join(lines), encoding="utf-8")
+
+
+def citation(core: dict) -> str:
+    authors = "; ".join(c.get("title", "") for c in core.get("contributors", []))
+    return f"{authors} ({core['created'][:4]}). {core['title']}. Version {core['version']}. {metadata.identifier(core)}"
+
+
+def raw_text(raw: read.RawTable):
+    import pandas as pd
+
+    return pd.DataFrame({name: raw.text(name) for name in raw.header}, index=raw.index)
+
+
+def package_properties(pkg: DataPackage, created) -> dict:
+    core = {k: pkg.descriptor[k] for k in PACKAGE_PROPERTIES if k in pkg.descriptor}
+    core.update({k: pkg.descriptor[k] for k in plugins.declared_profiles(pkg.descriptor)})  # as roles to read it by
+    core["created"] = buildinfo.iso(created)
+    core["sources"] = [
+        {**s, "path": f"documents/{Path(s['path']).name}"} if s.get("path") in pkg.source_paths() else s
+        for s in pkg.descriptor.get("sources", [])
+    ]
+    return core
+
+
+def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -> dict:
+    resources = []
+    for table in tables:
+        path = f"csv/{table.name}.csv"
+        resources.append(
+            {
+                "name": table.name,
+                "title": table.schema.get("title", table.name),
+                "description": table.schema.get("description", ""),
+                "path": path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": (out / path).stat().st_size,
+                "hash": f"sha256:{buildinfo.sha256_file(out / path)}",
+                "schema": fieldtypes.release_schema(table.schema),
+            }
+        )
+    files = _other_files(out, {r["path"] for r in resources})
+    return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, FILES: files, "provenance": provenance}
+
+
+FILES = "pubkit:files"  # every file of the release besides the tables' CSVs, for catalogues
+WRITTEN_AFTER = (descriptor.DESCRIPTOR, DATASHEET, JSONLD, SUMS)  # the descriptor itself, and what follows it
+
+
+def _other_files(out: Path, tables: set[str]) -> list[dict]:
+    """Each other file of the release with its format and media type, and its size and sha256 where it is
+    written before the descriptor; the descriptor and the files written after it, by path (SHA256SUMS holds
+    their sha256)."""
+    listed = [
+        {
+            "path": path,
+            "format": _format(path),
+            "mediatype": metadata.media_type(path),
+            "bytes": (out / path).stat().st_size,
+            "hash": f"sha256:{buildinfo.sha256_file(out / path)}",
+        }
+        for path in index.files_of(out)
+        if path not in tables
+    ]
+    later = [{"path": p, "format": _format(p), "mediatype": metadata.media_type(p)} for p in WRITTEN_AFTER]
+    return listed + later
+
+
+def _format(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1] if "." in name else "text"
+
+
+def _about(tables: list, core: dict, typed: dict) -> list[tuple[str, str]]:
+    rows = [
+        ("title", core["title"]),
+        ("creator", "; ".join(c.get("title", "") for c in core.get("contributors", []) if isinstance(c, dict))),
+        ("version", core["version"]),
+        ("created", core["created"]),
+        ("license", ", ".join(f"{item['name']} ({item.get('path', '')})" for item in core.get("licenses", []))),
+        ("how to cite", citation(core)),
+    ]
+    rows += [("source", s.get("title", s.get("path", ""))) for s in core.get("sources", [])]
+    names = export.sheet_names([(t.name, len(typed[t.name])) for t in tables])
+    for table in tables:
+        sheets = names[table.name]
+        split = f", split over the sheets {', '.join(sheets)}" if len(sheets) > 1 else ""
+        renamed = f", on the sheet {sheets[0]}" if len(sheets) == 1 and sheets[0] != table.name else ""
+        rows.append(
+            (
+                f"table {table.name}",
+                f"{len(typed[table.name])} rows{split}{renamed}: {table.schema.get('description', '')}",
+            )
+        )
+    if any(names[t.name][0] != t.name for t in tables):
+        rows.append(
+            (
+                "sheet names",
+                "A sheet name holds at most 31 characters, none of []:*?/\\, and differs from every other whatever its "
+                "case (About and Fields included): the tables above say which sheet holds each.",
+            )
+        )
+    rows.append(
+        (
+            "text cells",
+            "Every text cell is stored as text, never as a formula; datetimes are ISO 8601 text with their UTC offset.",
+        )
+    )
+    return rows + _what_the_workbook_cannot_hold(tables, typed)
+
+
+def _what_the_workbook_cannot_hold(tables: list, typed: dict) -> list[tuple[str, str]]:
+    """Said where it happens: numbers past the workbook's significant digits are rounded in the workbook only."""
+    rounded = [
+        f"{table.name}.{field['name']}"
+        for table in tables
+        for field in table.fields
+        if field.get("type") == "number" and _beyond_excel(typed[table.name][field["name"]])
+    ]
+    if not rounded:
+        return []
+    detail = (
+        f"{', '.join(rounded)} hold numbers with more than {agree.EXCEL_DIGITS} significant digits; the workbook "
+        f"holds them rounded to {agree.EXCEL_DIGITS} (and Excel shows 15), while the CSV and Parquet files hold "
+        "every digit."
+    )
+    return [("numbers", detail)]
+
+
+def _beyond_excel(column) -> bool:
+    values = column.dropna().unique()
+    return any(agree.excel_precision(float(v)) != float(v) for v in values)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
