@@ -18,6 +18,8 @@ INSTALLED := $(VENV)/.installed
 VERSION := $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 RELEASE := dist/china-manufacturing-regions-$(VERSION)
 FUZZ_EXAMPLES ?= 250
+# pytest-xdist workers for `make test`: one per core
+TEST_WORKERS ?= auto
 
 BENCH_ROWS ?= 1000000
 
@@ -46,16 +48,20 @@ check: $(INSTALLED) ## Validate datapackage.json and sources/, verify dist/ agai
 
 test: $(INSTALLED) lint ## Lint, then run the test suite (the fast lane: no `slow` tests)
 	@echo "==> Running the tests"
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -n $(TEST_WORKERS)
 
 test-deep: $(INSTALLED) ## Run every test, the slow ones too, with 2000 fuzz examples
 	@echo "==> Running every test, slow ones included"
-	FUZZ_EXAMPLES=2000 $(PY) -m pytest -m ''
+	FUZZ_EXAMPLES=2000 $(PY) -m pytest -n $(TEST_WORKERS) -m ''
 
-lint: $(INSTALLED) ## ruff: lint and formatting
+lint: $(INSTALLED) ## ruff (lint, format), import-linter (the layers, no cycles), mypy (the public API and the extension interface)
 	@echo "==> Linting with ruff"
 	$(VENV)/bin/ruff check scripts tests
 	$(VENV)/bin/ruff format --check scripts tests
+	@echo "==> Checking the layers and import cycles with import-linter (pyproject.toml)"
+	$(VENV)/bin/lint-imports --no-cache
+	@echo "==> Type-checking the public API and the extension interface with mypy"
+	$(VENV)/bin/mypy
 
 format: $(INSTALLED) ## ruff: fix what it can, and format
 	@echo "==> Formatting with ruff"

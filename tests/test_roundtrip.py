@@ -19,7 +19,7 @@ from conftest import ROOT
 from pubkit.checks import validate
 from pubkit.formats import agree
 from pubkit.releases import assemble, verify
-from pubkit.standard import descriptor
+from pubkit.standard import descriptor, workbookcells
 
 SCHEMA = {
     "fields": [
@@ -182,8 +182,6 @@ def test_the_fast_comparison_of_formats_finds_what_the_reference_finds(built_rel
 def test_the_workbooks_numbers_in_numpy_are_the_reference_value_by_value(values):
     import pandas as pd
 
-    from pubkit.standard import fieldtypes
-
     series = pd.Series(values, dtype="float64")
-    fast, reference = fieldtypes._excel_number(series, None), fieldtypes.excel_number_reference(series, None)
+    fast, reference = workbookcells._excel_number(series, None), workbookcells.excel_number_reference(series, None)
     assert [(type(v), v) for v in fast] == [(type(v), v) for v in reference]

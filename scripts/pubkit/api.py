@@ -144,7 +144,8 @@ def locate(path: str | Path, text: str, *, document: str | None = None, trust_pa
         raise PubkitError(f"{json.dumps(text, ensure_ascii=False)} occurs in no archived document")
     rows = [profile.skeleton(ctx, occurrence) for occurrence in found]
     texts = [profile.located_text(occurrence) for occurrence in found]
-    return Located(found, rows, ctx.pkg.table(profile.roles(ctx).figures).path, texts)
+    figures = ctx.pkg.table(profile.roles(ctx).figures)
+    return Located(found, rows, figures.path if figures else "", texts)
 
 
 def readme(path: str | Path = ".", *, trust_package_code: bool = False) -> Path:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed, Finding
-from pubkit.formats import export
+from pubkit.formats import export, sqlite
 from pubkit.standard import descriptor, fieldtypes, read
 
 
@@ -114,7 +114,7 @@ class Written:
 
     def sqlite(self, field: dict) -> list:
         kind = field.get("type", "string")
-        return export.sqlite_column(self.typed[field["name"]], self.text()[field["name"]], kind)
+        return sqlite.sqlite_column(self.typed[field["name"]], self.text()[field["name"]], kind)
 
     def text(self) -> pd.DataFrame:
         if self._text is None:

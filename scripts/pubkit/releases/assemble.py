@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pubkit.checks import validate
-from pubkit.formats import agree, datasheet, export, metadata
+from pubkit.formats import agree, datasheet, export, metadata, sqlite
 from pubkit.releases import buildinfo, index
 from pubkit.standard import descriptor, fieldtypes, plugins, read, views
 from pubkit.standard.descriptor import DataPackage
@@ -81,7 +81,7 @@ def write_release(
     say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
     export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", created)
     say("writing the SQLite database")
-    export.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
+    sqlite.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}

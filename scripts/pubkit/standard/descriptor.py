@@ -6,16 +6,17 @@ climb out with ``..`` are refused before any file is opened.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from pubkit.base import errors
 from pubkit.base.findings import CheckFailed, Finding, quoted
 from pubkit.standard import schemacheck, support
+from pubkit.standard.files import INFERRED, _field_list, is_url, load_json, load_yaml
+from pubkit.standard.files import problem as _problem
+from pubkit.standard.files import unsafe as _unsafe
+from pubkit.standard.resources import NAME, Table, _control_characters, _load_table
 
 DESCRIPTOR = "datapackage.json"
 YAML_DESCRIPTORS = ("datapackage.yaml", "datapackage.yml")
@@ -46,73 +47,6 @@ PROPERTY_TYPES = {
     "resources": list,
 }
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?")
-NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0, and so a workbook, cannot store
-
-
-@dataclass(frozen=True)
-class Table:
-    """One tabular resource: a CSV file and its Table Schema."""
-
-    name: str
-    path: str  # relative to the package root, POSIX style
-    schema: dict
-    schema_path: str
-    resource: dict = dataclasses.field(default_factory=dict, compare=False)  # the resource descriptor, as declared
-    strict: bool = False  # the package opted into pubkit:strict: cells are read by the stricter rules
-
-    @property
-    def csv_options(self) -> dict:
-        """The dialect's options for Python's csv module, as frictionless passes them; {} for the defaults."""
-        dialect = self.resource.get("dialect")
-        if not isinstance(dialect, dict):
-            return {}
-        options = {
-            option: dialect[key]
-            for key, option in support.CSV_OPTIONS.items()
-            if key in dialect and dialect[key] != support.CSV_DEFAULTS[key]
-        }
-        return options
-
-    @property
-    def layout(self) -> dict:
-        """The dialect's header and comment properties, where they differ from the defaults; {} otherwise."""
-        dialect = self.resource.get("dialect")
-        if not isinstance(dialect, dict):
-            return {}
-        layout = {k: dialect[k] for k in support.LAYOUT if k in dialect and dialect[k] != support.LAYOUT[k]}
-        if "headerJoin" in layout and "headerRows" not in layout:
-            layout["headerRows"] = [1]
-        if layout.get("header") is False:
-            layout.pop("headerRows", None)
-            layout["names"] = self.field_names
-        return layout
-
-    @property
-    def parts(self) -> list[str]:
-        """The files of a multipart resource (``path`` a list), in order; [] for one file."""
-        path = self.resource.get("path")
-        return list(path) if isinstance(path, list) and len(path) > 1 else []
-
-    @property
-    def inline(self) -> list | None:
-        """The rows of a resource given as inline ``data``; None for a file."""
-        return self.resource.get("data") if "path" not in self.resource else None
-
-    @property
-    def fields(self) -> list[dict]:
-        return self.schema["fields"]
-
-    @property
-    def field_names(self) -> list[str]:
-        return [f["name"] for f in self.fields]
-
-    def field(self, name: str) -> dict:
-        return next(f for f in self.fields if f["name"] == name)
-
-    def missing_values(self, field: dict) -> list[str]:
-        """The texts that mean an empty cell in ``field``: its own (Table Schema v2), else the schema's."""
-        return field.get("missingValues", self.schema.get("missingValues", [""]))
 
 
 @dataclass(frozen=True)
@@ -352,165 +286,3 @@ def _release_date_problems(descriptor: dict, created: datetime) -> list[str]:
     if not 1980 <= created.year <= 2107:
         return [f"created {quoted(descriptor['created'])} lies outside 1980–2107, which a zip file can date"]
     return []
-
-
-def _control_characters(value, where: str) -> list[str]:
-    """Where in a JSON value a string holds a control character."""
-    if isinstance(value, str):
-        return [where or "the descriptor"] if CONTROL.search(value) else []
-    if isinstance(value, dict):
-        return [w for k, v in value.items() for w in _control_characters(v, f"{where}.{k}" if where else str(k))]
-    if isinstance(value, list):
-        return [w for i, v in enumerate(value) for w in _control_characters(v, f"{where}[{i}]")]
-    return []
-
-
-def load_json(root: Path, relpath: str) -> dict:
-    """Parse a JSON file of the package; invalid JSON is reported with its line and column."""
-    path = root / relpath
-    if not path.is_file():
-        raise CheckFailed([_problem(relpath, "the file does not exist", "missing-file")])
-    try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise CheckFailed([_problem(relpath, f"is not valid UTF-8 (byte {err.start})", "json")]) from None
-    except json.JSONDecodeError as err:
-        finding = _problem(relpath, f"invalid JSON at column {err.colno}: {err.msg}", "json", err.lineno)
-        raise CheckFailed([finding]) from None
-    except RecursionError:
-        raise CheckFailed([_problem(relpath, "is nested too deeply to be a descriptor", "json")]) from None
-
-
-INFERRED = "pubkit:inferredSchema"  # set on a resource whose schema frictionless inferred
-
-
-def _field_list(fields: list[dict]) -> str:
-    return ", ".join(f"{f['name']} ({f.get('type', 'string')})" for f in fields)
-
-
-def inferred_schema(root: Path, resource: dict) -> dict:
-    """The Table Schema frictionless infers for a resource that declares none."""
-    import frictionless
-
-    described = {k: v for k, v in resource.items() if k in ("name", "path", "format", "encoding", "dialect")}
-    inferred = frictionless.Resource(described, basepath=str(root))
-    inferred.infer()
-    return inferred.schema.to_descriptor()
-
-
-def load_yaml(root: Path, relpath: str) -> dict:
-    """Parse a YAML descriptor (the standard allows one); invalid YAML is reported with its line."""
-    import yaml
-
-    try:
-        return yaml.safe_load((root / relpath).read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise CheckFailed([_problem(relpath, f"is not valid UTF-8 (byte {err.start})", "json")]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        detail = f"invalid YAML: {getattr(err, 'problem', None) or err}"
-        raise CheckFailed([_problem(relpath, detail, "json", line)]) from None
-
-
-def is_url(path: str) -> bool:
-    return path.lower().startswith(("http://", "https://"))
-
-
-def _inline_table(resource: dict, where: str, strict: bool) -> tuple[Table | None, list[Finding]]:
-    """A resource whose rows are inline ``data``: read as frictionless reads it, a row a record."""
-    data, schema = resource["data"], resource.get("schema")
-    if not (isinstance(data, list) and data and all(isinstance(r, list | dict) for r in data)):
-        return None, [_problem(DESCRIPTOR, f"{where}.data must be a list of rows (lists, or objects)")]
-    if not isinstance(schema, dict):
-        return None, [_problem(DESCRIPTOR, f"{where} with inline data needs its schema inline")]
-    schema = schemacheck.normalised(schema)
-    problems = schemacheck.problems(schema, DESCRIPTOR)
-    if problems:
-        return None, problems
-    return Table(resource["name"], f"{DESCRIPTOR}#{where}.data", schema, DESCRIPTOR, resource, strict), []
-
-
-def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table | None, list[Finding]]:
-    where = f"resources[{i}]"
-    if not isinstance(resource, dict):
-        return None, [_problem(DESCRIPTOR, f"{where} is not an object")]
-    name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
-    if "data" in resource and "path" in resource:
-        return None, [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
-    if isinstance(path, list):  # a multipart resource: its files read as one table
-        if not (path and all(isinstance(p, str) for p in path)):
-            return None, [_problem(DESCRIPTOR, f"{where}.path must be a path, or a list of paths")]
-        parts = [f for i, p in enumerate(path) for f in _unsafe(root, p, f"{where}.path[{i}]")]
-        parts += [
-            _problem(DESCRIPTOR, f"{where}.path[{i}] {quoted(p)} is listed but does not exist", "missing-file")
-            for i, p in enumerate(path)
-            if not parts and not (root / p).is_file()
-        ]
-        if parts:
-            return None, parts
-        path = path[0]
-    if not isinstance(name, str):
-        return None, [_problem(DESCRIPTOR, f'{where}.name must be text, such as "prices"')]
-    if "data" in resource:
-        return _inline_table(resource, where, strict)
-    if not isinstance(path, str):
-        return None, [_problem(DESCRIPTOR, f"{where} needs a path to its file")]
-    if schema is None and not is_url(path) and not _unsafe(root, path, where) and (root / path).is_file():
-        schema = inferred_schema(root, resource)
-        resource = {**resource, "schema": schema, INFERRED: True}
-    if not schema:
-        return None, [_problem(DESCRIPTOR, f"{where} needs a schema")]
-    if not NAME.fullmatch(name):
-        detail = f"{where}.name {quoted(name)} must be lower-case letters, digits, ., _ or - (the standard's pattern)"
-        return None, [_problem(DESCRIPTOR, detail)]
-    if is_url(path):
-        detail = f"{where}.path {quoted(path)} is remote: pubkit reads local files only, offline (refused)"
-        return None, [_problem(DESCRIPTOR, detail)]
-    problems = _unsafe(root, path, f"{where}.path")
-    if isinstance(schema, str):
-        problems += _unsafe(root, schema, f"{where}.schema")
-        if problems:
-            return None, problems
-        try:
-            schema_path, schema = schema, load_json(root, schema)
-        except CheckFailed as failed:
-            return None, failed.findings
-    else:
-        schema_path = DESCRIPTOR
-    if not problems and not (root / path).is_file() and not isinstance(resource.get("path"), list):
-        problems.append(
-            _problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file")
-        )
-    schema = schemacheck.normalised(schema)
-    problems += [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
-    problems += schemacheck.problems(schema, schema_path)
-    if not problems:
-        problems += [_problem(schema_path, f"{where}: {p}") for p in support.schema_problems(schema)]
-    problems += [
-        _problem(schema_path, f"{where} contains a control character, which no release format can store")
-        for where in _control_characters(schema, "")
-    ]
-    table = Table(name, path, schema, schema_path, resource, strict) if not problems else None
-    return table, problems
-
-
-def _unsafe(root: Path, relpath: str, where: str) -> list[Finding]:
-    """Refuse any path that could lead outside the package root."""
-    pure = PurePosixPath(relpath)
-    if "://" in relpath or pure.is_absolute() or relpath.startswith("\\") or ":" in pure.parts[0]:
-        reason = "is not a relative path inside the package"
-    elif ".." in pure.parts:
-        reason = "climbs out of the package with .."
-    elif not (root / relpath).resolve().is_relative_to(root):
-        reason = "leads outside the package through a link"
-    else:
-        return []
-    return [errors.UNSAFE_PATH.at(DESCRIPTOR, where=where, target=quoted(relpath), reason=reason)]
-
-
-_ENTRIES = {"descriptor": errors.DESCRIPTOR, "missing-file": errors.MISSING_FILE, "json": errors.JSON}
-
-
-def _problem(path: str, message: str, rule: str = "descriptor", line: int | None = None) -> Finding:
-    return _ENTRIES[rule].at(path, line, detail=message)

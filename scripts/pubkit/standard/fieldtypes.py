@@ -26,6 +26,13 @@ import numpy
 import pandas as pd
 import pyarrow
 
+from pubkit.standard.workbookcells import (
+    _excel_boolean,
+    _excel_date,
+    _excel_number,
+    _excel_text,
+)
+
 NUMBER_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 INTEGER_TEXT = r"[+-]?[0-9]{1,18}"  # within int64: longer integers go to the reference reader
 DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -233,56 +240,6 @@ def format_number(value) -> str:
     if not math.isfinite(value):
         return "INF" if value > 0 else "-INF" if value < 0 else "NaN"
     return numpy.format_float_positional(value, unique=True, trim="-")
-
-
-def _excel_number(typed: pd.Series, text: pd.Series) -> list:
-    """Numbers as a workbook holds them; an integer beyond 2**53, which a workbook number cannot hold, as text.
-
-    A float64 column is converted in numpy (``excel_number_reference`` is the same, value by value)."""
-    if typed.dtype != "float64":
-        return excel_number_reference(typed, text)
-    values = typed.to_numpy()
-    out = values.astype(object)
-    with numpy.errstate(invalid="ignore"):  # the remainder of inf or nan is nan: not whole
-        whole = numpy.isfinite(values) & (numpy.mod(values, 1) == 0) & (numpy.abs(values) < EXACT_FLOAT)
-    out[whole] = values[whole].astype(numpy.int64).astype(object)
-    out[numpy.isnan(values)] = None
-    out[numpy.isposinf(values)], out[numpy.isneginf(values)] = "INF", "-INF"
-    return out.tolist()
-
-
-def excel_number_reference(typed: pd.Series, text: pd.Series) -> list:
-    return [None if v is None else _excel_value(v) for v in python_values(typed)]
-
-
-def python_values(series: pd.Series) -> list:
-    """The series' values as Python objects (one conversion, not one per cell), None where missing."""
-    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else v for v in series.tolist()]
-
-
-def _excel_value(value):
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= EXACT_FLOAT:
-        return str(value)
-    if isinstance(value, float) and not math.isfinite(value):  # a workbook number cannot be infinite
-        return "INF" if value > 0 else "-INF" if value < 0 else "NaN"
-    return int(value) if float(value).is_integer() and abs(value) < EXACT_FLOAT else float(value)
-
-
-EXCEL_FIRST_DATE = datetime(1900, 3, 1).date()  # the 1900 date system's first serial past its phantom 29 February
-
-
-def _excel_date(typed: pd.Series, text: pd.Series) -> list:
-    """Dates as workbook dates; one a workbook date cannot hold (before 1 March 1900) as its ISO 8601 text."""
-    dates = (None if v is None else v.date() for v in python_values(typed))
-    return [d if d is None or d >= EXCEL_FIRST_DATE else d.isoformat() for d in dates]
-
-
-def _excel_boolean(typed: pd.Series, text: pd.Series) -> list:
-    return [None if v is None else bool(v) for v in python_values(typed)]
-
-
-def _excel_text(typed: pd.Series, text: pd.Series) -> list:
-    return [None if v == "" else v for v in python_values(text)]  # strings, and datetimes as their ISO text
 
 
 def _date_value(value) -> str:

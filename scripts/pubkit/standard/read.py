@@ -27,14 +27,12 @@ import pyarrow.compute as pc
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed
 from pubkit.standard import csvscan, fieldtypes
+from pubkit.standard.bulkcsv import NotPlain, blank_records, bulk_numbers, bulk_records, rows_at
 from pubkit.standard.descriptor import DataPackage, Table
+from pubkit.standard.resources import inline_csv
 
 BOM = "\ufeff"
-CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module refuses longer cells; so must the bulk reader
-HEADER_SCAN = 1 << 16  # bytes in which the header record must lie, for the bulk reader
-BLOCK_SIZE = 1 << 24  # bytes pyarrow parses at a time: fewer, larger chunks for every later step
 HEADER_SAMPLE = 100  # records in which frictionless looks for the header row
-MAX_SLICES = 1000  # runs of kept rows joined without a copy; more are copied into place
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,29 +129,6 @@ def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:
     return b"".join(chunks), tuple(starts)
 
 
-def inline_csv(rows: list, names: list[str]) -> bytes:
-    """Inline ``data`` as CSV text: lists are rows (the first, the header); objects give their values by name."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    if isinstance(rows[0], dict):
-        writer.writerow(names)
-        rows = [[row.get(n) for n in names] if isinstance(row, dict) else row for row in rows]
-    writer.writerows([[_inline_cell(c) for c in row] for row in rows])
-    return out.getvalue().encode("utf-8")
-
-
-def _inline_cell(value) -> str:
-    import json
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def utf8(table: Table, data: bytes) -> bytes:
     """The file's bytes as UTF-8: decoded from a declared encoding, and without a BOM unless the package is strict.
 
@@ -180,9 +155,9 @@ def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
     if bulk and not table.csv_options and not table.layout and csvscan.bulk_readable(data):
         try:
             if _sampled_header(data) != 0:
-                raise _NotPlain  # frictionless finds the header further down: the record reader says where
-            return _assemble(table, *_bulk_records(data), reader="bulk")
-        except _NotPlain:
+                raise NotPlain  # frictionless finds the header further down: the record reader says where
+            return _assemble(table, *bulk_records(data), reader="bulk")
+        except NotPlain:
             pass
     raw = _assemble(table, *_csv_records(data, table.path, table.csv_options, table.layout), reader="csv")
     if table.layout.get("header") is False:  # the stand-in header is no record: number rows as frictionless does
@@ -237,10 +212,6 @@ def decode(data: bytes, path: str) -> str:
 # Both readers return every record as: the bulk-parsed rows (an Arrow table of text,
 # header first), the rows pyarrow would not take (record number -> cells), and the
 # number of line breaks inside each record's cells.
-
-
-class _NotPlain(Exception):
-    """The bulk reader met something only the record-by-record reader reports exactly."""
 
 
 def _csv_records(
@@ -302,62 +273,16 @@ def _comments(records: list[list[str]], layout: dict) -> set[int]:
     return rows
 
 
-def _bulk_records(data: bytes) -> tuple[pyarrow.Table, dict[int, list[str]], np.ndarray]:
-    import pyarrow.csv
-
-    def parse(threads: bool, skipped: list):
-        return pyarrow.csv.read_csv(
-            pyarrow.BufferReader(data),
-            read_options=pyarrow.csv.ReadOptions(
-                use_threads=threads, autogenerate_column_names=True, block_size=BLOCK_SIZE
-            ),
-            parse_options=pyarrow.csv.ParseOptions(
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-                invalid_row_handler=lambda row: skipped.append((row.number, row.text)) or "skip",
-            ),
-            convert_options=pyarrow.csv.ConvertOptions(
-                column_types=text_columns, strings_can_be_null=False, quoted_strings_can_be_null=False
-            ),
-        )
-
-    # No more columns than the header's commas allow; every one is read as text.
-    text_columns = {f"f{i}": pyarrow.string() for i in range(data.count(b",", 0, HEADER_SCAN) + 1)}
-    skipped: list = []
-    try:
-        bulk = parse(True, skipped)
-        if skipped:  # row numbers are known only to a single-threaded parse
-            del bulk  # before the second parse, not after: one table in memory at a time
-            skipped.clear()
-            bulk = parse(False, skipped)
-    except pyarrow.ArrowInvalid:
-        raise _NotPlain from None  # the record reader names whatever pyarrow refused
-    if any(c.type != pyarrow.string() for c in bulk.columns):
-        raise _NotPlain  # a header record longer than HEADER_SCAN
-    lengths = [pc.max(pc.binary_length(c)).as_py() or 0 for c in bulk.columns]  # bytes: at least the characters
-    if max(lengths, default=0) > CSV_FIELD_LIMIT or not any(c[0].as_py() for c in bulk.columns):
-        raise _NotPlain  # a cell too long for the csv module, or blank lines before the header
-    others = {number: next(csv.reader([text])) if text else [] for number, text in skipped}
-    total = bulk.num_rows + len(others)
-    breaks = np.zeros(total, dtype=np.int64)
-    if data.count(b"\n") + (not data.endswith(b"\n")) > total:  # some cell holds a line break
-        in_bulk = _bulk_numbers(total, others) - 1
-        breaks[in_bulk] = sum(pc.count_substring(c, "\n").to_numpy() for c in bulk.columns)
-        for number, text in skipped:
-            breaks[number - 1] = text.count("\n")
-    return bulk, others, breaks
-
-
 def _assemble(
     table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray, reader: str
 ) -> RawTable:
     """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
     total = bulk.num_rows + len(others)
     record_lines = 1 + np.arange(total) + np.concatenate([[0], np.cumsum(breaks)[:-1]]).astype(np.int64)
-    numbers = _bulk_numbers(total, others)
+    numbers = bulk_numbers(total, others)
     header = [c[0].as_py() for c in bulk.columns]
     width = len(header)
-    blank = _blank(bulk)
+    blank = blank_records(bulk)
     blank_numbers = [
         *numbers[blank & (numbers > numbers[0])],
         *(n for n, r in others.items() if r is not None and not any(r) and n > numbers[0]),
@@ -383,7 +308,7 @@ def _assemble(
                 ),
             ]
         )
-    kept = _rows(bulk, picks)
+    kept = rows_at(bulk, picks)
     return RawTable(
         table,
         header,
@@ -395,22 +320,6 @@ def _assemble(
         widths,
         reader,
     )
-
-
-def _bulk_numbers(total: int, others: dict) -> np.ndarray:
-    """The record number of each bulk-parsed row: every number but those of ``others``."""
-    return np.setdiff1d(np.arange(1, total + 1), list(others)) if others else np.arange(1, total + 1)
-
-
-def _rows(table: pyarrow.Table, picks: np.ndarray) -> pyarrow.Table:
-    """The rows at ``picks``: zero-copy slices while they form few runs (a clean file is one run)."""
-    if not len(picks):
-        return table.slice(0, 0)
-    breaks = np.flatnonzero(np.diff(picks) != 1) + 1
-    if len(breaks) >= MAX_SLICES:
-        return table.take(picks)
-    starts, stops = np.concatenate([[0], breaks]).tolist(), np.concatenate([breaks, [len(picks)]]).tolist()
-    return pyarrow.concat_tables([table.slice(int(picks[start]), stop - start) for start, stop in zip(starts, stops)])
 
 
 def header_index(widths: list[int]) -> int:
@@ -433,19 +342,6 @@ def _sampled_header(data: bytes) -> int:
         return header_index([len(r) for r in itertools.islice(csv.reader(stream, strict=True), HEADER_SAMPLE)])
     except (csv.Error, UnicodeDecodeError):
         return -1  # the record reader reports it
-
-
-def _blank(bulk: pyarrow.Table) -> np.ndarray:
-    """Rows with no value in any cell; only rows whose first cell is empty need a look."""
-    blank = pc.equal(pc.binary_length(bulk.column(0)), 0).to_numpy(zero_copy_only=False)
-    for column in bulk.columns[1:]:
-        if not blank.any():
-            break
-        blank[blank] = pc.equal(pc.binary_length(column.filter(pyarrow.array(blank))), 0).to_numpy(zero_copy_only=False)
-    return blank
-
-
-# Typing -------------------------------------------------------------------------
 
 
 def _typed(

@@ -1,0 +1,105 @@
+"""The SQLite database of a release: reads typed and text frames, writes one ``.sqlite`` file.
+
+A table per table, with declared types (INTEGER, REAL, TEXT; an integer column beyond int64 is TEXT),
+NOT NULL, primary keys, foreign keys and an index per foreign key, and an ``_about`` table. Written into a
+fresh file in one transaction, so that the same rows give the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pubkit.standard import workbookcells
+from pubkit.standard.descriptor import Table
+
+SQLITE_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "year": "INTEGER"}
+
+
+def write_sqlite(
+    sheets: list[tuple[Table, pd.DataFrame, pd.DataFrame]], about: list[tuple[str, str]], path: Path
+) -> None:
+    """One SQLite database: a table per table (typed columns, primary and foreign keys), and ``_about``.
+
+    Written into a fresh file in one transaction, so that the same rows give the same bytes.
+    """
+    import sqlite3
+
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("BEGIN")
+        connection.execute('CREATE TABLE "_about" ("property" TEXT NOT NULL, "value" TEXT)')
+        connection.executemany('INSERT INTO "_about" VALUES (?, ?)', about)
+        for table, typed, text in sheets:
+            connection.execute(sqlite_schema(table, typed))
+            columns = [sqlite_column(typed[f["name"]], text[f["name"]], f.get("type", "string")) for f in table.fields]
+            marks = ", ".join("?" for _ in table.fields)
+            connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({marks})", zip(*columns))
+        for table, _, _ in sheets:
+            for statement in sqlite_indexes(table):
+                connection.execute(statement)
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def sqlite_schema(table: Table, typed: pd.DataFrame) -> str:
+    """CREATE TABLE from the Table Schema: column types, NOT NULL for required fields, the keys. An integer
+    column holding integers beyond int64 is TEXT (INTEGER affinity would turn them into inexact REALs)."""
+    columns = [
+        f"{_quoted(f['name'])} {_sqlite_type(f, typed[f['name']])}"
+        + (" NOT NULL" if f.get("constraints", {}).get("required") else "")
+        for f in table.fields
+    ]
+    key = table.schema.get("primaryKey")
+    key = [key] if isinstance(key, str) else key or []
+    if key:
+        columns.append(f"PRIMARY KEY ({', '.join(_quoted(k) for k in key)})")
+    for foreign in table.schema.get("foreignKeys", []):
+        fields = foreign["fields"] if isinstance(foreign["fields"], list) else [foreign["fields"]]
+        reference = foreign["reference"]
+        parent = reference.get("resource") or table.name
+        parent_fields = reference["fields"] if isinstance(reference["fields"], list) else [reference["fields"]]
+        columns.append(
+            f"FOREIGN KEY ({', '.join(_quoted(f) for f in fields)}) REFERENCES {_quoted(parent)} "
+            f"({', '.join(_quoted(f) for f in parent_fields)})"
+        )
+    return f"CREATE TABLE {_quoted(table.name)} ({', '.join(columns)})"
+
+
+def _sqlite_type(field: dict, typed: pd.Series) -> str:
+    kind = field.get("type", "string")
+    return "TEXT" if kind == "integer" and _beyond_int64(typed) else SQLITE_TYPES.get(kind, "TEXT")
+
+
+def _beyond_int64(typed: pd.Series) -> bool:
+    return typed.dtype == object  # as ``fieldtypes.arrow_type``: integers read beyond int64 stay Python ints
+
+
+def sqlite_indexes(table: Table) -> list[str]:
+    """An index on each foreign key's fields, so that joins along them need no scan."""
+    statements = []
+    for n, foreign in enumerate(table.schema.get("foreignKeys", [])):
+        fields = foreign["fields"] if isinstance(foreign["fields"], list) else [foreign["fields"]]
+        name = _quoted(f"{table.name}_fk{n}_{'_'.join(fields)}")
+        statements.append(f"CREATE INDEX {name} ON {_quoted(table.name)} ({', '.join(_quoted(f) for f in fields)})")
+    return statements
+
+
+def sqlite_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
+    """A column's SQLite values: integers and numbers as such (a column beyond int64, as text), booleans
+    as 0 and 1, everything else as the release CSV's text; None for a missing value."""
+    if kind in ("integer", "year"):
+        convert = str if kind == "integer" and _beyond_int64(typed) else int
+        return [None if v is None else convert(int(v)) for v in workbookcells.python_values(typed)]
+    if kind == "number":
+        return [None if v is None else float(v) for v in workbookcells.python_values(typed)]
+    if kind == "boolean":
+        return [None if v is None else int(bool(v)) for v in workbookcells.python_values(typed)]
+    return [None if v == "" else v for v in workbookcells.python_values(text)]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
