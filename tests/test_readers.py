@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
 from pubkit.base.findings import CheckFailed
-from pubkit.standard import csvscan, descriptor, read
+from pubkit.standard import bulkcsv, csvscan, descriptor, read
 
 PKG = descriptor.load(ROOT, trusted=True)
 TABLE = PKG.table("area_memberships")
@@ -65,7 +65,7 @@ FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(Heal
     slices=st.sampled_from([0, 1000]),
 )
 def test_valid_csv_reads_alike(monkeypatch, rows, quote_all, eol, slices):
-    monkeypatch.setattr(read, "MAX_SLICES", slices)  # 0: kept rows are copied into place, not sliced
+    monkeypatch.setattr(bulkcsv, "MAX_SLICES", slices)  # 0: kept rows are copied into place, not sliced
     event(assert_alike(write(rows, quote_all, eol)))
 
 

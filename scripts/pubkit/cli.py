@@ -8,6 +8,7 @@ each. Exit codes: 0 success, 1 problems found in the data, 2 an internal error
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
@@ -26,34 +27,44 @@ COMMANDS = (
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; with ``--json``, standard output is JSON whatever happens (a list of findings)."""
     args = _parser().parse_args(argv)
+    as_json = getattr(args, "json", False)
     try:
         return args.command(args)
     except CheckFailed as failed:
         try:
-            print(to_json(failed.findings) if getattr(args, "json", False) else render(failed.findings))
+            print(to_json(failed.findings) if as_json else render(failed.findings))
         except BrokenPipeError:  # the reader stopped early (| head): the exit code still says what was found
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except PubkitError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return _failed(f"error: {err}", "pubkit-error", str(err), as_json, 1)
     except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as err:  # the machine, not the data: a full disk, a read-only folder, a file in the way
         where = f"{err.filename}: " if err.filename else ""
-        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
-        return 1
+        line = f"{where}{err.strerror or err}"
+        return _failed(f"error: {line}", "os-error", line, as_json, 1)
     except Exception as err:  # an internal error: one line, never a traceback (PUBKIT_DEBUG=1 shows it)
         if os.environ.get("PUBKIT_DEBUG"):
             import traceback
 
             traceback.print_exc()
-        else:
-            first = str(err).splitlines()[0][:300] if str(err) else ""
-            print(f"internal error: {type(err).__name__}: {first} (please report it to {REPORT_URL})", file=sys.stderr)
-        return 2
+        first = str(err).splitlines()[0][:300] if str(err) else ""
+        line = f"{type(err).__name__}: {first} (please report it to {REPORT_URL})"
+        return _failed(f"internal error: {line}", "internal-error", line, as_json, 2)
+
+
+def _failed(line: str, kind: str, message: str, as_json: bool, code: int) -> int:
+    """The one line on standard error; with ``--json``, the same as a one-item list on standard output."""
+    if not os.environ.get("PUBKIT_DEBUG") or code != 2:
+        print(line, file=sys.stderr)
+    if as_json:
+        error = {"type": kind, "title": "error", "path": None, "line": None, "rowNumber": None}
+        print(json.dumps([{**error, "fieldName": None, "cell": None, "message": message}], ensure_ascii=False))
+    return code
 
 
 def run() -> None:

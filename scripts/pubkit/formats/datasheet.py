@@ -187,10 +187,12 @@ def _table(head: list[str], rows: list[str], sortable: bool, keep: set[str] | No
 
 
 def _json_in_script(data: dict) -> str:
-    """JSON inside a script element: no ``</`` can end it early."""
+    """JSON inside a script element: no ``<``, ``>`` or ``&`` that HTML could read (``</script>``, ``<!--``),
+    each written as its JSON escape, so that the text is the same JSON."""
     import json
 
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def _cite(core: dict, citation: str) -> str:

@@ -147,6 +147,11 @@ def _toolkit_lines(provenance: dict) -> list[str]:
     return lines + ([f"- `{lock['path']}`: sha256 `{lock['sha256']}`"] if lock else [])
 
 
+def _cff_date(released: str) -> str:
+    """A YYYY-MM-DD date as CFF reads one (a YAML date); anything else quoted, so that it stays one value."""
+    return released if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", released) else json.dumps(released)
+
+
 def citation_cff(core: dict, released: str) -> str:
     """CITATION.cff for the package's latest release (``released``: YYYY-MM-DD)."""
     authors = "".join(
@@ -160,8 +165,8 @@ def citation_cff(core: dict, released: str) -> str:
         "type: dataset\n"
         f"title: {json.dumps(core.get('title', core['name']), ensure_ascii=False)}\n"
         f"version: {json.dumps(core['version'])}\n"
-        f"date-released: {released}\n"
-        f"license: {licence}\n"
+        f"date-released: {_cff_date(released)}\n"
+        f"license: {json.dumps(licence, ensure_ascii=False)}\n"
         f"abstract: {json.dumps(core.get('description', ''), ensure_ascii=False)}\n"
         + _cff_identifiers(core)
         + f"keywords:\n{''.join(f'  - {json.dumps(k, ensure_ascii=False)}' + chr(10) for k in core.get('keywords', []))}"

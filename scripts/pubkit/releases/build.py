@@ -11,6 +11,8 @@ leaves ``dist/`` byte for byte as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,6 +24,7 @@ from pubkit.standard.descriptor import DataPackage
 
 DIST = "dist"
 STAGING = ".build"
+LOCK = "pubkit.lock"
 
 
 @contextlib.contextmanager
@@ -30,7 +33,14 @@ def locked(pkg: DataPackage):
     import fcntl
 
     _staging_folder(pkg)
-    with open(pkg.root / STAGING / "pubkit.lock", "w") as lock:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC  # never through a link, never truncated
+    try:
+        descriptor = os.open(pkg.root / STAGING / LOCK, flags, 0o644)
+    except OSError as err:
+        if err.errno != errno.ELOOP:
+            raise
+        raise PubkitError(f"{STAGING}/{LOCK} is a link: pubkit writes through no link; remove it") from None
+    with os.fdopen(descriptor, "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

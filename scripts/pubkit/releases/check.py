@@ -31,6 +31,10 @@ def package(pkg: DataPackage, engine: str = "fast", deep: bool = False) -> tuple
     findings, notes = validate.sources(pkg, engine=engine), list(pkg.notes)
     if findings or not verifies_dist(pkg):
         return findings, notes
+    if pkg.version not in index.released_versions(pkg.root):  # before any build of it: it could never be cut
+        backwards = semver.backwards_findings(pkg, index.load(pkg.root)["latest"])
+        if backwards:
+            return backwards, notes
     findings, damaged = verify.dist(pkg, deep=deep)
     notes += _created_notes(pkg)
     if damaged:  # a damaged current release is reported as such, not compared with a fresh build

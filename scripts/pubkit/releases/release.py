@@ -50,6 +50,8 @@ def _refuse(pkg: DataPackage) -> None:
             f"version {pkg.version} is already released; bump version in datapackage.json to cut a new one"
         )
     latest = index.load(pkg.root)["latest"]
+    if semver.backwards(latest, pkg.version):
+        raise PubkitError(f"version {semver.backwards(latest, pkg.version)}: set version in datapackage.json")
     kind = semver.bump_kind(latest, pkg.version)
     notes, _ = _unreleased(pkg.root / CHANGELOG)
     if kind in ("major", "minor") and not notes and not _interrupted_notes(pkg.root / CHANGELOG, pkg.version):

@@ -28,8 +28,26 @@ ORDER = ("patch", "minor", "major")
 SHOWN_KEYS = 5
 
 
+def backwards(latest: str | None, version: str | None) -> str | None:
+    """Why ``version`` cannot follow ``latest``, if it is not greater: a release only moves forward."""
+    was, now = _parts(latest), _parts(version)
+    if was is None or now is None or now > was:
+        return None
+    return (
+        f"{version} is not greater than the latest release, {latest}: versions only move forward; "
+        f"{next_version(latest, 'patch')} or later"
+    )
+
+
+def backwards_findings(pkg: DataPackage, latest: str | None) -> list[Finding]:
+    why = backwards(latest, pkg.version)
+    return [errors.VERSION_BUMP.at("datapackage.json", None, "version", pkg.version, detail=why)] if why else []
+
+
 def findings(pkg: DataPackage, latest: str, old: Path, new: Path) -> list[Finding]:
     """One finding when the current version's bump from ``latest`` is smaller than its changes ask."""
+    if backwards(latest, pkg.version):
+        return backwards_findings(pkg, latest)
     given = bump_kind(latest, pkg.version)
     if given is None:
         return []

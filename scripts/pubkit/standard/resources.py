@@ -21,6 +21,16 @@ NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0, and so a workbook, cannot store
 
 
+def reserved(name: str) -> str | None:
+    """Why a release format cannot hold a table of this name, if it cannot (SQLite's own names, and the
+    database's ``_about``; SQLite compares names without case)."""
+    if name.lower().startswith("sqlite_"):
+        return "is reserved by the SQLite database of a release: SQLite keeps the names beginning sqlite_"
+    if name.lower() == "_about":
+        return "is reserved by the SQLite database of a release, whose _about table describes the release"
+    return None
+
+
 @dataclass(frozen=True)
 class Table:
     """One tabular resource: a CSV file and its Table Schema."""
@@ -141,6 +151,8 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
         resource = {**resource, "schema": schema, INFERRED: True}
     if not schema:
         return None, [_problem(DESCRIPTOR, f"{where} needs a schema")]
+    if reserved(name):
+        return None, [_problem(DESCRIPTOR, f"{where}.name {quoted(name)} {reserved(name)} (refused)")]
     if not NAME.fullmatch(name):
         detail = f"{where}.name {quoted(name)} must be lower-case letters, digits, ., _ or - (the standard's pattern)"
         return None, [_problem(DESCRIPTOR, detail)]

@@ -98,22 +98,25 @@ def resource_problems(resource: dict, where: str) -> list[str]:
     if mediatype is not None and str(mediatype).lower() != "text/csv":
         problems.append(f"{where}.mediatype {_json(mediatype)} is not read: this toolkit reads text/csv (refused)")
     encoding = resource.get("encoding")
-    if encoding is not None and not _known_codec(encoding):
-        problems.append(f"{where}.encoding {_json(encoding)} is not an encoding Python knows (refused)")
+    if encoding is not None and _codec_problem(encoding):
+        problems.append(f"{where}.encoding {_json(encoding)} {_codec_problem(encoding)} (refused)")
     for key in ("compression", "compressionFormat"):
         if key in resource:
             problems.append(f"{where}.{key}: compressed resources are not read by this toolkit (refused)")
     return problems + _dialect_problems(resource.get("dialect"), f"{where}.dialect")
 
 
-def _known_codec(name) -> bool:
+def _codec_problem(name) -> str | None:
+    """Why ``name`` cannot decode a table's bytes into text, if it cannot."""
     import codecs
 
     try:
-        codecs.lookup(str(name))
+        info = codecs.lookup(str(name))
     except LookupError:
-        return False
-    return True
+        return "is not an encoding Python knows"
+    if not getattr(info, "_is_text_encoding", True):  # base64, hex, rot13, zlib: codecs, not text encodings
+        return "is a codec that does not turn bytes into text, not a text encoding"
+    return None
 
 
 def _dialect_problems(dialect, where: str) -> list[str]:

@@ -27,6 +27,7 @@ import pandas as pd
 from pubkit.base import errors
 from pubkit.base.findings import Finding
 from pubkit.standard.descriptor import DataPackage, Table
+from pubkit.standard.resources import reserved
 
 PROPERTY = "pubkit:views"
 NAME = re.compile(r"^[a-z0-9._-]+$")
@@ -61,6 +62,8 @@ def _view_problem(pkg: DataPackage, view, names: set) -> str | None:
     name, base = view.get("name"), pkg.table(view.get("from")) if isinstance(view.get("from"), str) else None
     if not isinstance(name, str) or not NAME.match(name) or name in names:
         return f"name {name!r} is no new resource name (lowercase letters, digits, . _ -)"
+    if reserved(name):
+        return f"name {name!r} {reserved(name)}"
     if base is None:
         return f"from {view.get('from')!r} names no resource of the package"
     available = {f: base.field(f) for f in base.field_names}

@@ -1,0 +1,179 @@
+"""Defects of the second hostile review (issue #21) and `--json` that is always JSON (issue #22), each
+with the exact line a user sees. Most sit on paths this package never takes, so most use small packages
+of their own."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import yaml
+
+from conftest import bump, run_cli
+from pubkit.checks import validate
+from pubkit.formats import datasheet, metadata
+
+
+def _small_package(folder: Path, resource: dict | None = None, **descriptor) -> Path:
+    """A valid package of one table, ``m`` (id, n), that a test may change."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "m.csv").write_text("id,n\na,1\nb,2\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "string"}, {"name": "n", "type": "integer"}], "primaryKey": ["id"]}
+    table = {"name": "m", "path": "m.csv", "schema": schema, **(resource or {})}
+    (folder / "datapackage.json").write_text(json.dumps({"resources": [table], **descriptor}), encoding="utf-8")
+    return folder
+
+
+# 4. A release can go backwards ------------------------------------------------------------------
+
+
+def test_a_version_not_greater_than_the_latest_release_is_refused_by_check_and_release(package, capsys):
+    bump(package, "1.0.5")
+    code, out, _ = run_cli(capsys, "check", str(package))
+    assert (code, out.splitlines()[0]) == (
+        1,
+        "datapackage.json: version: 1.0.5 is not greater than the latest release, 1.8.3: versions only move "
+        "forward; 1.8.4 or later (version bump)",
+    )
+    before = (package / "dist" / "releases.json").read_bytes()
+    code, out, err = run_cli(capsys, "release", str(package))
+    assert (code, out, err) == (
+        1,
+        "",
+        "error: version 1.0.5 is not greater than the latest release, 1.8.3: versions only move forward; 1.8.4 or "
+        "later: set version in datapackage.json\n",
+    )
+    assert (package / "dist" / "releases.json").read_bytes() == before
+
+
+# 8. Non-text codecs ------------------------------------------------------------------------------
+
+
+def test_a_codec_that_is_not_a_text_encoding_is_refused(tmp_path, capsys):
+    for codec in ("base64", "rot13"):
+        folder = _small_package(tmp_path / codec, {"encoding": codec})
+        code, out, _ = run_cli(capsys, "check", str(folder))
+        assert (code, out.splitlines()[0]) == (
+            1,
+            f'datapackage.json: resources[0].encoding "{codec}" is a codec that does not turn bytes into text, '
+            "not a text encoding (refused) (descriptor)",
+        )
+
+
+# 11. CITATION.cff injection ----------------------------------------------------------------------
+
+
+def test_a_licence_name_cannot_inject_keys_into_the_citation():
+    core = {"name": "p", "title": "P", "version": "1.0.0", "licenses": [{"name": "CC-BY-4.0\nversion: 6.6.6"}]}
+    cff = yaml.safe_load(metadata.citation_cff(core, "2026-12-04"))
+    assert (cff["license"], cff["version"], str(cff["date-released"])) == (
+        "CC-BY-4.0\nversion: 6.6.6",
+        "1.0.0",
+        "2026-12-04",
+    )
+    hostile = yaml.safe_load(metadata.citation_cff(core, "2026-12-04\nversion: 6.6.6"))
+    assert (hostile["date-released"], hostile["version"]) == ("2026-12-04\nversion: 6.6.6", "1.0.0")
+
+
+# 13. JSON-LD that swallows the datasheet ---------------------------------------------------------
+
+
+def test_the_json_ld_in_the_datasheet_holds_no_character_html_reads():
+    data = {"title": "<!--<script>&</script>"}
+    text = datasheet._json_in_script(data)
+    assert text == '{"title": "\\u003c!--\\u003cscript\\u003e\\u0026\\u003c/script\\u003e"}'
+    assert json.loads(text) == data
+
+
+# 14. A package's own mistakes are named as the package's -----------------------------------------
+
+
+def test_a_failing_package_module_is_named_with_its_line_and_hook(tmp_path, capsys):
+    folder = _small_package(tmp_path / "p", **{"pubkit:extensions": ["rules.py"]})
+    (folder / "rules.py").write_text("def row_rules(ctx):\n    return [\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", str(folder))
+    assert (code, out) == (1, "")
+    assert err.startswith("error: rules.py:2: the package's own module failed while loading it: SyntaxError: ")
+    assert err.endswith("(this is the package's code, named in pubkit:extensions, not the toolkit's: fix it there)\n")
+    (folder / "rules.py").write_text("def row_rules(ctx):\n    return 1 / 0\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", str(folder))
+    assert (code, out, err) == (
+        1,
+        "",
+        "error: rules.py:2: the package's own module failed while its hook row_rules(): ZeroDivisionError: "
+        "division by zero (this is the package's code, named in pubkit:extensions, not the toolkit's: fix it "
+        "there)\n",
+    )
+
+
+# 17. A shipped lock that is a link ---------------------------------------------------------------
+
+
+def test_a_lock_that_is_a_link_is_refused_and_its_target_untouched(package, tmp_path, capsys):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    (package / ".build").mkdir()
+    os.symlink(outside, package / ".build" / "pubkit.lock")
+    bump(package, "1.8.4")
+    assert run_cli(capsys, "build", str(package)) == (
+        1,
+        "",
+        "error: .build/pubkit.lock is a link: pubkit writes through no link; remove it\n",
+    )
+    assert outside.read_text(encoding="utf-8") == "keep me"
+
+
+# 18. Names a release format reserves -------------------------------------------------------------
+
+
+def test_names_the_sqlite_database_reserves_are_refused_by_check(tmp_path, capsys):
+    folder = _small_package(tmp_path / "p", {"name": "sqlite_sequence"})
+    code, out, _ = run_cli(capsys, "check", str(folder))
+    assert (code, out.splitlines()[0]) == (
+        1,
+        'datapackage.json: resources[0].name "sqlite_sequence" is reserved by the SQLite database of a release: '
+        "SQLite keeps the names beginning sqlite_ (refused) (descriptor)",
+    )
+    view = {"name": "_about", "from": "m", "fields": ["id", "n"]}
+    folder = _small_package(tmp_path / "v", **{"pubkit:views": [view]})
+    code, out, _ = run_cli(capsys, "check", str(folder))
+    assert (code, out.splitlines()[0]) == (
+        1,
+        "datapackage.json: pubkit:views: pubkit:views[0]: name '_about' is reserved by the SQLite database of a "
+        "release, whose _about table describes the release (view)",
+    )
+
+
+# --json is always JSON (#22) ---------------------------------------------------------------------
+
+
+def test_check_json_prints_json_on_a_clean_package_an_error_and_a_crash(tmp_path, capsys, monkeypatch):
+    folder = _small_package(tmp_path / "clean")
+    assert run_cli(capsys, "check", "--json", str(folder)) == (0, "[]\n", "")
+    code, out, err = run_cli(capsys, "check", "--json", str(tmp_path / "nowhere"))
+    assert (code, [(i["type"], i["path"], i["message"]) for i in json.loads(out)], err) == (
+        1,
+        [("scheme-error", "datapackage.json", "the file does not exist")],
+        "",
+    )
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(validate, "sources", broken)
+    code, out, err = run_cli(capsys, "check", "--json", str(folder))
+    assert code == 2
+    assert json.loads(out) == [
+        {
+            "type": "internal-error",
+            "title": "error",
+            "path": None,
+            "line": None,
+            "rowNumber": None,
+            "fieldName": None,
+            "cell": None,
+            "message": "ValueError: a bug (please report it to the project's issue tracker)",
+        }
+    ]
+    assert err == "internal error: ValueError: a bug (please report it to the project's issue tracker)\n"
