@@ -177,3 +177,50 @@ def test_check_json_prints_json_on_a_clean_package_an_error_and_a_crash(tmp_path
         }
     ]
     assert err == "internal error: ValueError: a bug (please report it to the project's issue tracker)\n"
+
+
+# 5, 15, 16. What a release's rows are, compared with the next one's ---------------------------------
+
+
+def _release_folder(folder: Path, header: str, rows: list[str], key: list[str] | None) -> Path:
+    (folder / "csv").mkdir(parents=True)
+    (folder / "csv" / "m.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": n, "type": "string"} for n in header.split(",")]}
+    if key:
+        schema["primaryKey"] = key
+    resource = {"name": "m", "path": "csv/m.csv", "schema": schema}
+    (folder / "datapackage.json").write_text(json.dumps({"resources": [resource]}), encoding="utf-8")
+    return folder
+
+
+def test_rows_of_a_table_without_a_key_do_not_vanish_and_their_removal_is_major(tmp_path):
+    from pubkit.releases import diff, semver
+    from pubkit.standard import descriptor
+
+    old = _release_folder(tmp_path / "old", "x,y", ["a,1", "a,2", "a,1"], None)
+    new = _release_folder(tmp_path / "new", "x,y", ["a,1"], None)
+    notes = diff.markdown(old, new)
+    assert "0 added, 2 removed, 0 changed." in notes
+    assert "- removed `a, 2`: x «a»; y «2»" in notes
+    assert "- removed `a, 1, copy 2`: x «a»; y «1»" in notes
+    pkg = descriptor.load(_small_package(tmp_path / "p"))
+    assert semver.needed(pkg, old, new) == [("major", "m no longer has the released keys `a, 2`, `a, 1, copy 2`")]
+
+
+def test_a_primary_key_listed_in_another_order_identifies_the_same_rows(tmp_path):
+    from pubkit.releases import diff
+
+    old = _release_folder(tmp_path / "old", "region,member,v", ["east,anhui,1", "east,jiangsu,2"], ["region", "member"])
+    new = _release_folder(tmp_path / "new", "region,member,v", ["east,anhui,1", "east,jiangsu,3"], ["member", "region"])
+    notes = diff.markdown(old, new)
+    assert "0 added, 0 removed, 1 changed." in notes
+    assert "- changed `jiangsu, east`: v: «2» → «3»" in notes
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_is_compared(tmp_path):
+    from pubkit.releases import diff
+
+    long = "x" * 200_000
+    old = _release_folder(tmp_path / "old", "id,text", ["a,short"], ["id"])
+    new = _release_folder(tmp_path / "new", "id,text", [f"a,{long}"], ["id"])
+    assert "- changed `a`: text: «short» → «" + long + "»" in diff.markdown(old, new)

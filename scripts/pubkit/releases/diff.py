@@ -6,8 +6,10 @@ field by field); schema changes list tables and fields added, removed or retyped
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 from pubkit.base.findings import PubkitError
@@ -110,12 +112,41 @@ def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
         path = index.regular_file(folder, resource.get("path", "")) if isinstance(resource.get("path"), str) else None
         if not (isinstance(fields, list) and fields and all(isinstance(f, dict) for f in fields) and path):
             raise PubkitError(f"{folder}: resources[{n}] is not a table of the release (a schema, and a file in it)")
-        key = schema.get("primaryKey") or [fields[0].get("name")]
-        key = [key] if isinstance(key, str) else key
-        with path.open(encoding="utf-8", errors="replace", newline="") as stream:
-            rows = {tuple(r.get(k) or "" for k in key): r for r in csv.DictReader(stream)}
+        with _cells_of_any_length(path), path.open(encoding="utf-8", errors="replace", newline="") as stream:
+            rows = _keyed(csv.DictReader(stream), key_fields(schema))
         tables[str(resource.get("name", n))] = (schema, rows)
     return tables
+
+
+def key_fields(schema: dict) -> list[str]:
+    """The primary key's fields, by name: a key whose fields a release lists in another order identifies the
+    same rows. Empty for a table without a primary key."""
+    key = schema.get("primaryKey") or []
+    return sorted([key] if isinstance(key, str) else [k for k in key if isinstance(k, str)])
+
+
+def _keyed(reader, key: list[str]) -> dict[tuple, dict]:
+    """Each row by its key; without a primary key, a row's identity is the whole row, and a row that
+    repeats is counted apart (a multiset), so that no row vanishes into another."""
+    if key:
+        return {tuple(r.get(k) or "" for k in key): r for r in reader}
+    rows, seen = {}, Counter()
+    for row in reader:
+        values = tuple(v or "" for v in row.values() if isinstance(v, str))
+        seen[values] += 1
+        rows[values + ((f"copy {seen[values]}",) if seen[values] > 1 else ())] = row
+    return rows
+
+
+@contextlib.contextmanager
+def _cells_of_any_length(path: Path):
+    """The csv module refuses a cell over its limit (131,072 characters): a release may hold longer ones."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, path.stat().st_size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _row_changes(name: str, schema: dict, old: dict, new: dict, limit: int | None = None) -> list[str]:
@@ -126,8 +157,7 @@ def _row_changes(name: str, schema: dict, old: dict, new: dict, limit: int | Non
     if not (added or removed or changed):
         return []
     lines = [f"### `{name}`", "", f"{len(added)} added, {len(removed)} removed, {len(changed)} changed.", ""]
-    key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
-    key = [key] if isinstance(key, str) else key
+    key = key_fields(schema)
     lines += [f"- added {_key(k)}: {_summary(new[k], key)}" for k in added[:limit]]
     lines += _more(len(added), "added", limit)
     lines += [f"- removed {_key(k)}: {_summary(old[k], key)}" for k in removed[:limit]]
