@@ -224,3 +224,45 @@ def test_a_cell_longer_than_the_csv_modules_limit_is_compared(tmp_path):
     old = _release_folder(tmp_path / "old", "id,text", ["a,short"], ["id"])
     new = _release_folder(tmp_path / "new", "id,text", [f"a,{long}"], ["id"])
     assert "- changed `a`: text: «short» → «" + long + "»" in diff.markdown(old, new)
+
+
+# 1, 2. YAML descriptors: aliases, and values JSON lacks ----------------------------------------------
+
+
+def _yaml_package(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "m.csv").write_text("id,d\na,2019-12-31\n", encoding="utf-8")
+    (folder / "datapackage.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, capsys):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    folder = _yaml_package(tmp_path / "p", "\n".join([*lines, "resources: [*i]"]) + "\n")
+    assert run_cli(capsys, "check", str(folder)) == (
+        1,
+        "datapackage.yaml:2: invalid YAML: an alias (*a) is not read: write the value out (json)\n"
+        "1 problem(s):\n  1 × json\n",
+        "",
+    )
+
+
+def test_yaml_dates_are_read_as_the_standard_means_them_and_other_values_refused_by_name(tmp_path, capsys):
+    schema = "    schema:\n      fields:\n        - name: id\n        - name: d\n          type: date\n"
+    text = f"created: 2020-01-01T00:00:00Z\nresources:\n  - name: m\n    path: m.csv\n{schema}"
+    text += "          constraints:\n            minimum: 2020-01-01\n"
+    folder = _yaml_package(tmp_path / "p", text)
+    assert run_cli(capsys, "check", str(folder)) == (
+        1,
+        'm.csv:2: d: "2019-12-31" is less than the minimum 2020-01-01 (constraint minimum)\n'
+        "1 problem(s):\n  1 × constraint minimum\n",
+        "",
+    )
+    folder = _yaml_package(tmp_path / "q", text.replace("minimum: 2020-01-01", "minimum: !!binary aGVsbG8="))
+    assert run_cli(capsys, "check", str(folder))[:2] == (
+        1,
+        "datapackage.yaml: resources[0].schema.fields[1].constraints.minimum: a YAML bytes value, which JSON and "
+        "the standard do not have (refused) (json)\n1 problem(s):\n  1 × json\n",
+    )

@@ -4,6 +4,7 @@ and paths refused when they would lead outside the package. Reads those files; w
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +19,8 @@ def load_json(root: Path, relpath: str) -> dict:
     path = root / relpath
     if not path.is_file():
         raise CheckFailed([problem(relpath, "the file does not exist", "missing-file")])
+    if path.stat().st_size > DESCRIPTOR_LIMIT:
+        raise CheckFailed([problem(relpath, f"is larger than {DESCRIPTOR_LIMIT >> 20} MiB: no descriptor is", "json")])
     try:
         return json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as err:
@@ -47,11 +50,21 @@ def inferred_schema(root: Path, resource: dict) -> dict:
 
 
 def load_yaml(root: Path, relpath: str) -> dict:
-    """Parse a YAML descriptor (the standard allows one); invalid YAML is reported with its line."""
+    """Parse a YAML descriptor (the standard allows one); invalid YAML is reported with its line.
+
+    Aliases are refused (a few hundred bytes of nested aliases expand past any memory), and so is a
+    descriptor larger than ``DESCRIPTOR_LIMIT``. Dates and times, which YAML reads as such and JSON has not,
+    are read as the standard means them: their ISO 8601 text. Any other value JSON lacks is refused, by name.
+    """
     import yaml
 
+    path = root / relpath
     try:
-        return yaml.safe_load((root / relpath).read_bytes().decode("utf-8"))
+        if path.stat().st_size > DESCRIPTOR_LIMIT:
+            raise CheckFailed(
+                [problem(relpath, f"is larger than {DESCRIPTOR_LIMIT >> 20} MiB: no descriptor is", "json")]
+            )
+        loaded = yaml.load(path.read_bytes().decode("utf-8"), Loader=_no_alias_loader())
     except UnicodeDecodeError as err:
         raise CheckFailed([problem(relpath, f"is not valid UTF-8 (byte {err.start})", "json")]) from None
     except yaml.YAMLError as err:
@@ -59,6 +72,58 @@ def load_yaml(root: Path, relpath: str) -> dict:
         line = mark.line + 1 if mark else None
         detail = f"invalid YAML: {getattr(err, 'problem', None) or err}"
         raise CheckFailed([problem(relpath, detail, "json", line)]) from None
+    except RecursionError:
+        raise CheckFailed([problem(relpath, "is nested too deeply to be a descriptor", "json")]) from None
+    value, refused = _as_json(loaded, "")
+    if refused:
+        raise CheckFailed([problem(relpath, line, "json") for line in refused])
+    return value
+
+
+DESCRIPTOR_LIMIT = 64 << 20  # bytes: no descriptor is larger
+
+
+@functools.cache
+def _no_alias_loader():
+    """PyYAML's safe loader, refusing aliases (made on first use: importing yaml is work)."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"an alias (*{event.anchor}) is not read: write the value out", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
+
+
+def _as_json(value, where: str) -> tuple[object, list[str]]:
+    """``value`` with YAML's dates and times as ISO 8601 text; what JSON cannot hold, one line each."""
+    import datetime
+
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat(), []
+    if isinstance(value, dict):
+        out, refused = {}, []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                refused.append(f"{where or 'the descriptor'}: the key {key!r} is not text, as JSON keys are (refused)")
+                continue
+            out[key], more = _as_json(item, f"{where}.{key}" if where else key)
+            refused += more
+        return out, refused
+    if isinstance(value, list):
+        pairs = [_as_json(item, f"{where}[{i}]") for i, item in enumerate(value)]
+        return [v for v, _ in pairs], [line for _, lines in pairs for line in lines]
+    if value is None or isinstance(value, str | bool | int | float):
+        return value, []
+    kind = type(value).__name__
+    return None, [
+        f"{where or 'the descriptor'}: a YAML {kind} value, which JSON and the standard do not have (refused)"
+    ]
 
 
 def is_url(path: str) -> bool:
