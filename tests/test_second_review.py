@@ -266,3 +266,61 @@ def test_yaml_dates_are_read_as_the_standard_means_them_and_other_values_refused
         "datapackage.yaml: resources[0].schema.fields[1].constraints.minimum: a YAML bytes value, which JSON and "
         "the standard do not have (refused) (json)\n1 problem(s):\n  1 × json\n",
     )
+
+
+# 6, 7. Views: over unique parent fields only, joined on typed values ---------------------------------
+
+
+def _view_package(folder: Path, parent_key: list[str] | None, parent_type: str) -> Path:
+    """Children whose integer ``p`` refers to ``parents.id`` (of ``parent_type``), with a labelled view."""
+    folder.mkdir(parents=True)
+    (folder / "parents.csv").write_text("id,label\n1,one\n2,two\n", encoding="utf-8")
+    (folder / "children.csv").write_text("c,p\nx,1\ny,2\nz,1\n", encoding="utf-8")
+    parents = {"fields": [{"name": "id", "type": parent_type}, {"name": "label"}]}
+    if parent_key:
+        parents["primaryKey"] = parent_key
+    children = {
+        "fields": [{"name": "c"}, {"name": "p", "type": "integer"}],
+        "primaryKey": ["c"],
+        "foreignKeys": [{"fields": ["p"], "reference": {"resource": "parents", "fields": ["id"]}}],
+    }
+    view = {
+        "name": "labelled",
+        "from": "children",
+        "join": [{"resource": "parents", "on": ["p"], "fields": {"label": "label"}}],
+    }
+    view["fields"] = ["c", "p", "label"]
+    descriptor = {
+        "name": "views-test",
+        "title": "Views test",
+        "id": "urn:uuid:6d1c9e4e-8a5c-4f0e-9a8e-1f6f3c7a2b10",
+        "version": "1.0.0",
+        "created": "2026-12-04T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
+        "contributors": [{"title": "Test", "role": "author"}],
+        "resources": [
+            {"name": "parents", "path": "parents.csv", "schema": parents},
+            {"name": "children", "path": "children.csv", "schema": children},
+        ],
+        "pubkit:views": [view],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return folder
+
+
+def test_a_view_over_parent_fields_that_are_not_unique_is_refused_by_check(tmp_path, capsys):
+    folder = _view_package(tmp_path / "p", None, "integer")
+    code, out, _ = run_cli(capsys, "check", str(folder))
+    assert (code, out.splitlines()[0]) == (
+        1,
+        "datapackage.json: pubkit:views: pubkit:views[0]: join[0]: the fields it joins on, parents.id, are not "
+        "unique in parents (neither its primary key, nor declared unique): a row could have several parents (view)",
+    )
+
+
+def test_a_view_joins_an_integer_key_to_a_number_parent_by_value(tmp_path, capsys):
+    folder = _view_package(tmp_path / "p", ["id"], "number")
+    code, out, err = run_cli(capsys, "build", str(folder))
+    assert (code, out, err) == (0, "built: dist/views-test-1.0.0\n", "")
+    labelled = (folder / "dist" / "views-test-1.0.0" / "csv" / "labelled.csv").read_text(encoding="utf-8")
+    assert labelled == "c,p,label\nx,1,one\ny,2,two\nz,1,one\n"

@@ -90,7 +90,28 @@ def _join_problem(pkg: DataPackage, base: Table, join) -> tuple[Table | None, st
     if parent is None or on not in keys:
         return None, f"follows no foreign key of {base.name} on {on} to {join.get('resource')!r}"
     missing = [old for old in join["fields"].values() if old not in parent.field_names]
-    return parent, (f"{parent.name} has no fields {', '.join(map(str, missing))}" if missing else None)
+    if missing:
+        return parent, f"{parent.name} has no fields {', '.join(map(str, missing))}"
+    key = next(k for k in base.schema.get("foreignKeys", []) if _fields(k["fields"]) == on)
+    referenced = _fields(key.get("reference", {}).get("fields"))
+    if not _unique(parent, referenced):
+        shown = ", ".join(map(str, referenced))
+        return parent, (
+            f"the fields it joins on, {parent.name}.{shown}, are not unique in {parent.name} (neither its primary "
+            "key, nor declared unique): a row could have several parents"
+        )
+    return parent, None
+
+
+def _unique(table: Table, fields: list) -> bool:
+    """Whether ``fields`` identify one row of ``table``: its primary key, a declared unique key, or one
+    field declared unique (``check`` reports any row that breaks it)."""
+    key = table.schema.get("primaryKey")
+    declared = [_fields(key)] if key else []
+    declared += [_fields(k) for k in table.schema.get("uniqueKeys", []) if isinstance(k, list | str)]
+    if len(fields) == 1 and fields[0] in table.field_names:
+        declared += [[fields[0]]] if table.field(fields[0]).get("constraints", {}).get("unique") else []
+    return any(set(d) == set(fields) for d in declared)
 
 
 def _fields(value) -> list:
@@ -143,9 +164,21 @@ def _joined(field: dict, name: str) -> dict:
 
 def _parent_rows(child: pd.DataFrame, on: list[str], parent: pd.DataFrame, keys: list[str]):
     """For each child row, the position of its parent row (the key is unique; -1 where the child's is empty)."""
-    positions = pd.Series(range(len(parent)), index=pd.MultiIndex.from_frame(parent[keys].astype(str)))
-    wanted = pd.MultiIndex.from_frame(child[on].astype(str))
-    return positions.reindex(wanted).fillna(-1).astype(int).to_numpy()
+    pairs = [_comparable(child[c], parent[p]) for c, p in zip(on, keys)]
+    parent_keys = pd.DataFrame({i: p for i, (_, p) in enumerate(pairs)})
+    child_keys = pd.DataFrame({i: c for i, (c, _) in enumerate(pairs)})
+    positions = pd.Series(range(len(parent)), index=pd.MultiIndex.from_frame(parent_keys))
+    return positions.reindex(pd.MultiIndex.from_frame(child_keys)).fillna(-1).astype(int).to_numpy()
+
+
+def _comparable(child: pd.Series, parent: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A child's key column and its parent's, as values that compare as the typed values do: an integer 1
+    finds a number 1.0 (as the foreign-key check reads them), where their texts "1" and "1.0" differ."""
+    types = pd.api.types
+    both_numeric = all(types.is_numeric_dtype(s) and not types.is_bool_dtype(s) for s in (child, parent))
+    if both_numeric and not all(types.is_integer_dtype(s) for s in (child, parent)):
+        return child.astype("float64"), parent.astype("float64")
+    return child.astype(str), parent.astype(str)  # the same type: its text is one per value
 
 
 def _taken(column: pd.Series, at) -> pd.Series:
