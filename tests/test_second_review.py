@@ -324,3 +324,38 @@ def test_a_view_joins_an_integer_key_to_a_number_parent_by_value(tmp_path, capsy
     assert (code, out, err) == (0, "built: dist/views-test-1.0.0\n", "")
     labelled = (folder / "dist" / "views-test-1.0.0" / "csv" / "labelled.csv").read_text(encoding="utf-8")
     assert labelled == "c,p,label\nx,1,one\ny,2,two\nz,1,one\n"
+
+
+# 9, 10. Fractions of a second, and years before 1000 ----------------------------------------------
+
+
+def test_time_fractions_and_years_before_1000_publish_faithfully_in_every_format(tmp_path, capsys):
+    import pyarrow.parquet as pq
+    from python_calamine import CalamineWorkbook
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "m.csv").write_text("id,t,y\na,08:30:00.250,0999\nb,09:00:00,0500\n", encoding="utf-8")
+    fields = [{"name": "id"}, {"name": "t", "type": "time"}, {"name": "y", "type": "year"}]
+    descriptor = {
+        "name": "tf",
+        "title": "Times",
+        "id": "urn:uuid:6d1c9e4e-8a5c-4f0e-9a8e-1f6f3c7a2b11",
+        "version": "1.0.0",
+        "created": "2026-12-04T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
+        "contributors": [{"title": "Test", "role": "author"}],
+        "resources": [{"name": "m", "path": "m.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert run_cli(capsys, "build", str(folder)) == (0, "built: dist/tf-1.0.0\n", "")
+    release = folder / "dist" / "tf-1.0.0"
+    assert (release / "csv" / "m.csv").read_text(encoding="utf-8") == (
+        "id,t,y\na,08:30:00.250000,0999\nb,09:00:00,0500\n"
+    )
+    assert pq.read_table(release / "parquet" / "m.parquet").to_pylist() == [
+        {"id": "a", "t": "08:30:00.250000", "y": 999},
+        {"id": "b", "t": "09:00:00", "y": 500},
+    ]
+    sheet = CalamineWorkbook.from_path(str(release / "tf-1.0.0.xlsx")).get_sheet_by_name("m").to_python()
+    assert sheet[1][:3] == ["a", "08:30:00.250000", 999]

@@ -223,7 +223,16 @@ def _cast_canonical(cells: pd.Series, field: dict, strict: bool = False) -> pd.S
     import frictionless
 
     write = frictionless.Field.from_descriptor(reading_part(field)).create_value_writer()
+    if field.get("type") == "time":  # frictionless writes 08:30:00 for 08:30:00.250: the fraction is kept
+        plain = write
+        write = lambda value: value.isoformat() if getattr(value, "microsecond", 0) else plain(value)  # noqa: E731
     return _by_reference(cells, field, write).astype(ARROW_STRING)
+
+
+def _year_text(value) -> str:
+    """A year as the standard writes it, in four digits at least: 0999 (frictionless writes 999, which no
+    year field reads back)."""
+    return f"{int(value):04d}" if int(value) >= 0 else str(int(value))
 
 
 def _cast_as_read(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
@@ -286,7 +295,7 @@ TYPES = {
             _excel_text,
             _datetime_value,
         ),
-        FieldType("year", pyarrow.int16(), "Int16", _cast_year, str, _excel_number, int),
+        FieldType("year", pyarrow.int16(), "Int16", _cast_year, _year_text, _excel_number, int),
         FieldType("geopoint", pyarrow.list_(pyarrow.float64()), None, _cast_geopoint, None, _excel_text, _point),
         *[_textual(name, _cast_canonical) for name in CANONICAL_TEXT],
         *[_textual(name, _cast_as_read) for name in SOURCE_TEXT],
