@@ -7,6 +7,7 @@ fresh file in one transaction, so that the same rows give the same bytes.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +27,18 @@ def write_sqlite(
     """
     import sqlite3
 
-    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        _write(sqlite3.connect(path, isolation_level=None), sheets, about)
+    except sqlite3.OperationalError as err:  # the machine's fault, said as every other one is: one line
+        if not any(words in str(err) for words in MACHINE_FAULTS):
+            raise
+        raise OSError(errno.EIO, f"SQLite could not write the database: {err}", str(path)) from None
+
+
+MACHINE_FAULTS = ("disk I/O error", "database or disk is full", "unable to open database file", "readonly")
+
+
+def _write(connection, sheets: list, about: list[tuple[str, str]]) -> None:
     try:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("BEGIN")
