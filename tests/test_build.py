@@ -89,11 +89,11 @@ def test_sums_cover_every_file_and_match_sha256sum(fresh, capsys):
     assert listed == sorted(set(snapshot(folder)) - {"SHA256SUMS"})
 
 
-UNRELEASED = "dist/china-manufacturing-regions-1.1.1"
+UNRELEASED = "dist/china-manufacturing-regions-9.1.1"
 
 
 def test_a_changed_number_makes_check_name_the_stale_release(package, capsys):
-    bump(package, "1.1.1")
+    bump(package, "9.1.1")
     run_cli(capsys, "build", str(package))
     areas = package / "sources" / "areas.csv"
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")
@@ -166,7 +166,7 @@ def test_check_writes_nothing_but_its_cache_of_verified_hashes(package, capsys):
 
 @pytest.mark.parametrize("delay", [0.2, 0.8, 1.4, 2.0, 2.6])
 def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
-    bump(package, "1.1.1")
+    bump(package, "9.1.1")
     run_cli(capsys, "build", str(package))
     areas = package / "sources" / "areas.csv"
     areas.write_text(areas.read_text(encoding="utf-8").replace("110000,CN-BJ", "110001,CN-BJ"), encoding="utf-8")
@@ -187,7 +187,7 @@ def test_a_build_killed_at_any_point_leaves_dist_whole(package, delay, capsys):
 
 def test_a_terminated_build_leaves_no_staging_and_a_killed_one_is_cleaned_by_the_next(package, capsys):
     """#14: SIGTERM unwinds the build (its staging goes); what SIGKILL leaves, the next build removes."""
-    bump(package, "1.1.1")
+    bump(package, "9.1.1")
     for sent in (signal.SIGTERM, signal.SIGKILL):
         process = subprocess.Popen(
             [sys.executable, "-m", "pubkit", TRUST, "build", str(package)],

@@ -114,11 +114,11 @@ def test_a_defect_fails_the_command_line_with_exit_code_1(package):
 
 def test_mixed_line_endings_are_accepted(package, capsys):
     overlay(package, FIXTURES / "valid" / "mixed-line-endings")
-    bump(package, "1.1.1")  # the sources' bytes changed, so they make a new version
-    assert run_cli(capsys, "build", str(package)) == (0, "built: dist/china-manufacturing-regions-1.1.1\n", "")
+    bump(package, "9.1.1")  # the sources' bytes changed, so they make a new version
+    assert run_cli(capsys, "build", str(package)) == (0, "built: dist/china-manufacturing-regions-9.1.1\n", "")
     assert run_cli(capsys, "check", str(package)) == (
         0,
-        "ok: china-manufacturing-regions-1.1.1: sources valid, dist/ verified\n",
+        "ok: china-manufacturing-regions-9.1.1: sources valid, dist/ verified\n",
         "",
     )
 

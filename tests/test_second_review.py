@@ -29,20 +29,24 @@ def _small_package(folder: Path, resource: dict | None = None, **descriptor) -> 
 
 
 def test_a_version_not_greater_than_the_latest_release_is_refused_by_check_and_release(package, capsys):
-    bump(package, "1.0.5")
+    from pubkit.releases import index, semver
+
+    latest = index.load(package)["latest"]
+    following = semver.next_version(latest, "patch")
+    bump(package, "1.0.5")  # never released, and below the latest
     code, out, _ = run_cli(capsys, "check", str(package))
     assert (code, out.splitlines()[0]) == (
         1,
-        "datapackage.json: version: 1.0.5 is not greater than the latest release, 1.8.3: versions only move "
-        "forward; 1.8.4 or later (version bump)",
+        f"datapackage.json: version: 1.0.5 is not greater than the latest release, {latest}: versions only move "
+        f"forward; {following} or later (version bump)",
     )
     before = (package / "dist" / "releases.json").read_bytes()
     code, out, err = run_cli(capsys, "release", str(package))
     assert (code, out, err) == (
         1,
         "",
-        "error: version 1.0.5 is not greater than the latest release, 1.8.3: versions only move forward; 1.8.4 or "
-        "later: set version in datapackage.json\n",
+        f"error: version 1.0.5 is not greater than the latest release, {latest}: versions only move forward; "
+        f"{following} or later: set version in datapackage.json\n",
     )
     assert (package / "dist" / "releases.json").read_bytes() == before
 
@@ -115,7 +119,7 @@ def test_a_lock_that_is_a_link_is_refused_and_its_target_untouched(package, tmp_
     outside.write_text("keep me", encoding="utf-8")
     (package / ".build").mkdir()
     os.symlink(outside, package / ".build" / "pubkit.lock")
-    bump(package, "1.8.4")
+    bump(package, "9.0.0")
     assert run_cli(capsys, "build", str(package)) == (
         1,
         "",
@@ -439,7 +443,7 @@ def test_a_sqlite_write_that_fails_for_lack_of_space_is_one_line_and_dist_stays(
             self.connection.close()
 
     monkeypatch.setattr(sqlite3, "connect", lambda *args, **kwargs: Full(real(*args, **kwargs)))
-    bump(package, "1.8.4")
+    bump(package, "9.0.0")
     before = snapshot(package / "dist")
     code, out, err = run_cli(capsys, "build", str(package))
     assert (code, out) == (1, "")
