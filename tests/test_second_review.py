@@ -451,3 +451,22 @@ def test_a_sqlite_write_that_fails_for_lack_of_space_is_one_line_and_dist_stays(
         ".sqlite: SQLite could not write the database: database or disk is full\n"
     )
     assert snapshot(package / "dist") == before
+
+
+# Found by the release state machine: a changelog with a title of its own ------------------------------
+
+
+def test_a_changelog_with_its_own_head_keeps_it_and_its_notes_go_into_the_entry(tmp_path, capsys):
+    folder = _view_package(tmp_path / "p", ["id"], "integer")
+    (folder / "CHANGELOG.md").write_text(
+        "# Changes to my data\n\nWritten by hand.\n\n## Unreleased\n\nThe first figures.\n", encoding="utf-8"
+    )
+    assert run_cli(capsys, "release", str(folder))[0] == 0
+    date = json.loads((folder / "dist" / "releases.json").read_text(encoding="utf-8"))["releases"][0]["date"]
+    text = (folder / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.startswith(
+        "# Changes to my data\n\nWritten by hand.\n\n## Unreleased\n\nWhat changed and why, in your words: "
+        f"`make release` moves it into the next release's entry.\n\n## 1.0.0 ({date})\n\nThe first figures.\n\n"
+        "First release: every row is new."
+    )
+    assert text.count("# Changes to my data") == 1 and text.count("## Unreleased") == 1

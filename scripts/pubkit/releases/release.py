@@ -53,7 +53,7 @@ def _refuse(pkg: DataPackage) -> None:
     if semver.backwards(latest, pkg.version):
         raise PubkitError(f"version {semver.backwards(latest, pkg.version)}: set version in datapackage.json")
     kind = semver.bump_kind(latest, pkg.version)
-    notes, _ = _unreleased(pkg.root / CHANGELOG)
+    _, notes, _ = _unreleased(pkg.root / CHANGELOG)
     if kind in ("major", "minor") and not notes and not _interrupted_notes(pkg.root / CHANGELOG, pkg.version):
         raise PubkitError(
             f"{CHANGELOG} has no notes under `{UNRELEASED}`: a {kind} release ({latest} to {pkg.version}) says "
@@ -116,32 +116,36 @@ def _cut(pkg: DataPackage, catalogue: dict, progress=None) -> str:
 
 def _prepend_changelog(path: Path, version: str, date: str, generated: str) -> None:
     """The new entry on top, under an empty ``## Unreleased``: the notes written there first, then the
-    generated ones. An entry for the same version, left by an interrupted release, is replaced (its
-    notes kept)."""
-    notes, rest = _unreleased(path)
+    generated ones. The changelog's own head (its title and words before the first section) is kept. An entry
+    for the same version, left by an interrupted release, is replaced (its notes kept)."""
+    head, notes, rest = _unreleased(path)
     notes = notes or _interrupted_notes(path, version)
     if rest.startswith(f"## {version} ("):
         following = rest.find("\n## ", 1)
         rest = rest[following + 1 :] if following >= 0 else ""
     entry = f"## {version} ({date})\n\n" + (f"{notes}\n\n" if notes else "") + generated
-    text = f"{CHANGELOG_HEAD}\n{UNRELEASED}\n\n{UNRELEASED_HINT}\n\n{entry}\n{rest}".rstrip() + "\n"
+    text = f"{head}\n{UNRELEASED}\n\n{UNRELEASED_HINT}\n\n{entry}\n{rest}".rstrip() + "\n"
     index.write_atomically(path, text.encode("utf-8"))
 
 
-def _unreleased(path: Path) -> tuple[str, str]:
-    """The notes under ``## Unreleased`` (without the hint), and the changelog after them."""
-    body = path.read_text(encoding="utf-8").removeprefix(CHANGELOG_HEAD).lstrip() if path.exists() else ""
-    if not body.startswith(UNRELEASED):
-        return "", body
+def _unreleased(path: Path) -> tuple[str, str, str]:
+    """The changelog's head (its title and words before the first ``## `` section; the toolkit's where it has
+    none), the notes under ``## Unreleased`` (without the hint), and the changelog after them."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    first = re.search(r"^## ", text, re.MULTILINE)
+    head, body = (text[: first.start()], text[first.start() :]) if first else (text, "")
+    head = head.rstrip() + "\n" if head.strip() else CHANGELOG_HEAD
+    if not re.match(rf"{UNRELEASED}[ \t]*(\n|$)", body):
+        return head, "", body
     following = body.find("\n## ", len(UNRELEASED))
     notes = body[len(UNRELEASED) : following if following >= 0 else len(body)]
     rest = body[following + 1 :] if following >= 0 else ""
-    return notes.replace(UNRELEASED_HINT, "").strip(), rest
+    return head, notes.replace(UNRELEASED_HINT, "").strip(), rest
 
 
 def _interrupted_notes(path: Path, version: str) -> str:
     """The written notes of an entry for ``version`` that an interrupted release left on top."""
-    _, rest = _unreleased(path)
+    _, _, rest = _unreleased(path)
     if not rest.startswith(f"## {version} ("):
         return ""
     body = rest.split("\n", 1)[1] if "\n" in rest else ""
