@@ -17,7 +17,8 @@ PUBKIT := $(VENV)/bin/pubkit --trust-package-code
 INSTALLED := $(VENV)/.installed
 VERSION := $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 RELEASE := dist/china-manufacturing-regions-$(VERSION)
-FUZZ_EXAMPLES ?= 250
+# hypothesis examples per fuzzer in `make test` (the fast lane); `make test-deep` runs 2000
+FUZZ_EXAMPLES ?= 50
 # pytest-xdist workers for `make test`: one per core
 TEST_WORKERS ?= auto
 

@@ -470,3 +470,17 @@ def test_a_changelog_with_its_own_head_keeps_it_and_its_notes_go_into_the_entry(
         "First release: every row is new."
     )
     assert text.count("# Changes to my data") == 1 and text.count("## Unreleased") == 1
+
+
+# Found by the descriptor fuzzer: a view whose name is not text ----------------------------------------
+
+
+def test_a_view_whose_name_is_not_text_is_a_finding_not_a_crash(tmp_path, capsys):
+    view = {"name": [], "from": "m", "fields": ["id", "n"]}
+    folder = _small_package(tmp_path / "p", **{"pubkit:views": [view]})
+    assert run_cli(capsys, "check", str(folder)) == (
+        1,
+        "datapackage.json: pubkit:views: pubkit:views[0]: name [] is no new resource name (lowercase letters, "
+        "digits, . _ -) (view)\n1 problem(s):\n  1 × view\n",
+        "",
+    )

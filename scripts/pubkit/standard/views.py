@@ -48,7 +48,8 @@ def findings(pkg: DataPackage) -> list[Finding]:
         problem = _view_problem(pkg, view, names)
         if problem:
             found.append(_problem(pkg, f"{PROPERTY}[{n}]: {problem}"))
-        names.add(view.get("name") if isinstance(view, dict) else None)
+        if isinstance(view, dict) and isinstance(view.get("name"), str):
+            names.add(view["name"])
     return found
 
 
