@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pubkit import errors
-from pubkit.extensions import Context, Rule
-from pubkit.rules import show
+from pubkit.extensions import Context, Rule, show
 
 PERIOD = re.compile(r"([0-9]{4})(?:-H([12])|/([0-9]{4}))?")
 OBSERVATIONS, INDICATORS, AREAS, MEMBERSHIPS = "observations", "indicators", "areas", "area_memberships"

@@ -133,8 +133,9 @@ def test_an_unreleased_build_by_another_toolkit_is_stale(package, capsys, monkey
     )
 
 
-def test_deep_finds_a_forgery_that_the_recorded_hashes_cannot(package, capsys):
-    """A file changed with its SHA256SUMS line and descriptor hash: only a rebuild sees it."""
+def test_check_finds_a_forgery_that_the_recorded_hashes_cannot(package, capsys):
+    """A file changed with its SHA256SUMS line and descriptor hash: check regenerates CSV and Parquet and sees
+    it; --deep rebuilds every format and sees the formats disagree."""
     bump(package, "99.0.0")
     assert run_cli(capsys, "build", str(package))[0] == 0
     folder = package / UNRELEASED
@@ -150,7 +151,13 @@ def test_deep_finds_a_forgery_that_the_recorded_hashes_cannot(package, capsys):
         renamed[old] = buildinfo.sha256_file(changed)
         sums = (folder / "SHA256SUMS").read_text().replace(old, renamed[old])
         (folder / "SHA256SUMS").write_text(sums)
-    assert run_cli(capsys, "check", str(package))[:2] == (0, f"ok: {UNRELEASED[5:]}: sources valid, dist/ verified\n")
+    assert run_cli(capsys, "check", str(package)) == (
+        1,
+        f"{UNRELEASED}: csv/areas.csv differ from what these sources build with the toolkit that built them: the "
+        "folder was changed after it was built; run `make` to rebuild it (release altered)\n"
+        "1 problem(s):\n  1 × release altered\n",
+        "",
+    )
     code, out, _ = run_cli(capsys, "check", "--deep", str(package))
     assert (code, out.splitlines()[0]) == (
         1,
@@ -170,5 +177,43 @@ def test_a_released_version_built_by_another_toolkit_is_unchanged_when_the_bytes
     assert run_cli(capsys, "build", str(package)) == (
         0,
         f"unchanged: {CURRENT} already holds exactly this build\n",
+        "",
+    )
+
+
+def _forge(package, shown: str, relpath: str, old: bytes, new: bytes) -> None:
+    """Change a released file as a forger would: with its SHA256SUMS line, the release descriptor's hash,
+    the zip and releases.json all made to agree with it."""
+    import json
+    import zipfile
+
+    from pubkit.releases import assemble, index
+
+    folder = package / shown
+    _edit(folder / relpath, old, new)
+    described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in described["resources"]:
+        if resource["path"] == relpath:
+            resource["bytes"] = (folder / relpath).stat().st_size
+            resource["hash"] = f"sha256:{buildinfo.sha256_file(folder / relpath)}"
+    (folder / "datapackage.json").write_text(json.dumps(described, ensure_ascii=False, indent=2), encoding="utf-8")
+    assemble.write_sums(folder)
+    zipped = folder.with_name(folder.name + ".zip")
+    with zipfile.ZipFile(zipped) as archive:
+        date_time = archive.infolist()[0].date_time
+    index.write_zip(folder, zipped, date_time)
+    catalogue = index.load(package)
+    entry = next(r for r in catalogue["releases"] if r["folder"] == folder.name)
+    entry.update({k: v for k, v in index.entry_files(folder, zipped).items()})
+    index.save(package, catalogue)
+
+
+def test_check_finds_a_released_folder_forged_with_every_hash_that_records_it(package, capsys):
+    _forge(package, CURRENT, "csv/areas.csv", b"CN-BJ", b"CN-BX")
+    assert run_cli(capsys, "check", str(package)) == (
+        1,
+        f"{CURRENT}: csv/areas.csv differ from what these sources build with the toolkit that built them: the "
+        f"folder was changed after it was built; restore it with `git checkout -- {CURRENT}` (release altered)\n"
+        "1 problem(s):\n  1 × release altered\n",
         "",
     )

@@ -60,7 +60,7 @@ def test_the_page_loads_offline_with_no_error(browser):
 def test_every_observation_is_on_the_page(browser):
     page, _, _ = open_page(browser, 1280)
     ids = [row["observation_id"] for row in observation_rows()]
-    assert [i for i in ids if page.locator(f"tr#{i}").count() != 1] == []
+    assert [i for i in ids if page.locator(f"tr#row-{i}").count() != 1] == []
 
 
 def test_clicking_a_value_highlights_its_quote_and_back(browser):
@@ -72,7 +72,7 @@ def test_clicking_a_value_highlights_its_quote_and_back(browser):
     assert "".join(highlighted.all_inner_texts()) == row["quote"]
     assert page.inner_text("#shown") == "obs-013"
     highlighted.first.click()
-    assert "flash" in page.get_attribute("tr#obs-013", "class")
+    assert "flash" in page.get_attribute("tr#row-obs-013", "class")
     assert problems == []
 
 
@@ -81,7 +81,7 @@ def test_tables_sort_by_column(browser):
     value_column = PKG.table("observations").field_names.index("value") + 1
     page.click(f"#table-observations table.sortable th:nth-child({value_column})")
     first = page.locator("#table-observations table.sortable tbody tr").first.get_attribute("id")
-    smallest = min(observation_rows(), key=lambda r: float(r["value"]))["observation_id"]
+    smallest = "row-" + min(observation_rows(), key=lambda r: float(r["value"]))["observation_id"]
     assert first == smallest
 
 

@@ -129,3 +129,19 @@ def test_multipart_resource_reads_as_one_table_and_names_each_part(tmp_path, cap
     assert rows(our_findings(package)) == rows(frictionless_errors(package))  # frictionless names the whole
     (package / "b.csv").write_text("s,n\nb,2\n", encoding="utf-8")
     assert_faithful_release(package, capsys)
+
+
+def test_a_key_repeated_across_parts_names_the_part_of_its_first_row(tmp_path, capsys):
+    package = tmp_path / "multipart"
+    package.mkdir()
+    (package / "p1.csv").write_text("id,n\na,1\nb,2\n", encoding="utf-8")
+    (package / "p2.csv").write_text("id,n\nc,3\na,4\nc,5\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id"}, {"name": "n", "type": "integer"}], "primaryKey": ["id"]}
+    descriptor = {"name": "multi", "resources": [{"name": "m", "path": ["p1.csv", "p2.csv"], "schema": schema}]}
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert run_cli(capsys, "check", str(package)) == (
+        1,
+        'p2.csv:3: id: "a" repeats p1.csv line 2 (primary key)\np2.csv:4: id: "c" repeats line 2 (primary key)\n'
+        "2 problem(s):\n  2 × primary key\n",
+        "",
+    )

@@ -485,3 +485,60 @@ def test_a_view_whose_name_is_not_text_is_a_finding_not_a_crash(tmp_path, capsys
         "digits, . _ -) (view)\n1 problem(s):\n  1 × view\n",
         "",
     )
+
+
+# 19. Every distinct rule a cell breaks is kept ------------------------------------------------------
+
+
+def test_a_cell_that_breaks_two_rules_gives_both_findings_as_frictionless_does(tmp_path, capsys):
+    from pubkit.checks import engine_frictionless
+    from pubkit.standard import descriptor
+
+    folder = _small_package(tmp_path / "p")
+    (folder / "m.csv").write_text("id,n\nA1,1\nA1,-5\n", encoding="utf-8")
+    spec = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    fields = spec["resources"][0]["schema"]["fields"]
+    fields[0]["constraints"] = {"pattern": "[a-z][0-9]"}
+    fields[1]["constraints"] = {"minimum": 0, "enum": [1, 2, 3]}
+    (folder / "datapackage.json").write_text(json.dumps(spec), encoding="utf-8")
+    assert run_cli(capsys, "check", str(folder)) == (
+        1,
+        'm.csv:2: id: "A1" does not match the pattern [a-z][0-9] (constraint pattern)\n'
+        'm.csv:3: id: "A1" does not match the pattern [a-z][0-9] (constraint pattern)\n'
+        'm.csv:3: id: "A1" repeats line 2 (primary key)\n'
+        'm.csv:3: n: "-5" is not one of: 1, 2, 3 (constraint enum)\n'
+        'm.csv:3: n: "-5" is less than the minimum 0 (constraint minimum)\n'
+        "5 problem(s):\n  1 × constraint enum\n  1 × constraint minimum\n  2 × constraint pattern\n  1 × primary key\n",
+        "",
+    )
+    pkg = descriptor.load(folder)
+    theirs = sorted((f.line, f.field or "", f.type) for f in engine_frictionless.findings(pkg))
+    ours = sorted((f.line, f.field or "", f.type) for f in validate.sources(pkg))
+    assert ours == theirs and len(ours) == 5
+    code, out, _ = run_cli(capsys, "check", "--json", str(folder))
+    assert (code, len(json.loads(out))) == (1, 5)
+
+
+# Row anchors cannot be the datasheet's own ----------------------------------------------------------
+
+
+def test_a_row_id_such_as_cite_or_downloads_is_namespaced_apart_from_the_pages_own_anchors(tmp_path):
+    import re
+
+    import pandas as pd
+
+    from pubkit.extensions import Datasheet
+    from pubkit.standard import descriptor
+
+    pkg = descriptor.load(_small_package(tmp_path / "p", name="p", version="1.0.0", created="2026-12-04T00:00:00Z"))
+    texts = {"m": pd.DataFrame({"id": ["cite", "downloads"], "n": ["1", "2"]})}
+    extra = Datasheet(row_ids={"m": pd.Series(["cite", "downloads"])})
+    page = datasheet.render(pkg.descriptor, list(pkg.tables), texts, {}, "p (2026)", [extra])
+    anchors = re.findall(r' id="([^"]*)"', page)
+    assert sorted(a for a in anchors if a in ("cite", "downloads", "row-cite", "row-downloads")) == [
+        "cite",
+        "downloads",
+        "row-cite",
+        "row-downloads",
+    ]
+    assert len(anchors) == len(set(anchors))

@@ -139,6 +139,10 @@ def _write(
             elif kind:
                 row, finding = _break(row, kind, col, n)
                 expected.append({"line": line + 1, **finding})
+                if (
+                    kind == "duplicate key"
+                ):  # a repeated primary key also breaks its unique constraint, as frictionless says
+                    expected.append({"line": line + 1, "field": finding["field"], "rule": "primary key"})
             line += 1
             writer.writerow(row)
     return expected

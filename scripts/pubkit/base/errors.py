@@ -209,6 +209,13 @@ RELEASED = E(
     "bump version in datapackage.json (now {version}), then run `make release`",
     "bump the version in datapackage.json",
 )
+ALTERED = E(
+    "release-altered",
+    "release altered",
+    "{files} differ from what these sources build with the toolkit that built them: the folder was changed "
+    "after it was built; {remedy}",
+    "restore the folder from git, or rebuild it",
+)
 FORMATS_AGREE = E(
     "formats-agree", "formats agree", "{detail}", "report it: the formats of a release disagree (a toolkit bug)"
 )

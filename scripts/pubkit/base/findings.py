@@ -53,11 +53,15 @@ def quoted(value: object) -> str:
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
-    """Keep the first finding per cell, so two engines never report one cell twice."""
+    """Keep the first finding per cell and rule, so two engines never report one error twice.
+
+    A cell that breaks two rules (a duplicate key that also breaks its pattern, a number
+    under its minimum and outside its enum) keeps both findings, as frictionless reports both.
+    """
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
-        key = (finding.path, finding.line, finding.field or finding.message) if finding.line else finding
+        key = (finding.path, finding.line, finding.field or finding.message, finding.rule) if finding.line else finding
         if key not in seen:
             seen.add(key)
             kept.append(finding)

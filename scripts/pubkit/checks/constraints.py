@@ -137,6 +137,6 @@ def _column_finding(
         if column not in first_lines:
             first_lines[column] = keys.first_lines(frame, [column])
         first = int(first_lines[column][line])
-        return structure.repeat_error(table.path, line, [column], [cell], f"line {first}", primary=False)
+        return structure.repeat_error(table.path, line, [column], [cell], raw.earlier(first, line), primary=False)
     constraint = {"not_nullable": "required"}.get(check, check)
     return structure.constraint_error(table.path, line, field, constraint, cell)

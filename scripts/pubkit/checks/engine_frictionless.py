@@ -87,7 +87,7 @@ def _translated(raw: read.RawTable, error) -> Finding:
         first = re.search(r"position (\d+)", error.note)
         key = table.schema["primaryKey"] if error.type == "primary-key" else [name]
         cells = [raw.cell(line, k) for k in key]
-        repeats = f"line {raw.line_of_record(int(first.group(1)))}" if first else "an earlier line"
+        repeats = raw.earlier(raw.line_of_record(int(first.group(1))), line) if first else "an earlier line"
         return structure.repeat_error(table.path, line, key, cells, repeats, error.type == "primary-key")
     if error.type == "foreign-key":
         fk = re.search(

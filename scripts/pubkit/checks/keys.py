@@ -36,7 +36,9 @@ def unique_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding
         for line in keyed.index[first.to_numpy() != keyed.index.to_numpy()]:
             cells = [raw.cell(int(line), k) for k in key]
             findings.append(
-                structure.repeat_error(raw.table.path, int(line), key, cells, f"line {int(first[line])}", False)
+                structure.repeat_error(
+                    raw.table.path, int(line), key, cells, raw.earlier(int(first[line]), int(line)), False
+                )
             )
     return findings
 
@@ -53,5 +55,7 @@ def primary_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Findin
     first = first_lines(keyed, key)
     for line in keyed.index[first.to_numpy() != keyed.index.to_numpy()]:
         cells = [raw.cell(int(line), k) for k in key]
-        findings.append(structure.repeat_error(path, int(line), key, cells, f"line {int(first[line])}", primary=True))
+        findings.append(
+            structure.repeat_error(path, int(line), key, cells, raw.earlier(int(first[line]), int(line)), primary=True)
+        )
     return findings

@@ -15,7 +15,7 @@ import pyarrow
 
 from pubkit.base import errors
 from pubkit.base.findings import quoted
-from pubkit.extensions import Frames, Rule
+from pubkit.extensions import Frames, Rule, show
 from pubkit.standard import read
 from pubkit.standard.descriptor import DataPackage
 
@@ -27,17 +27,6 @@ EXCEL_CELL_CHARACTERS = 32_767  # the most a workbook cell holds
 
 def for_table(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:
     return _foreign_keys(pkg, name, frames) + _control_characters(pkg, name) + _long_cells(pkg, name)
-
-
-def show(value) -> str:
-    """A typed value as a message shows it: dates as ISO dates, whole numbers without .0, NA as empty."""
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
-        return "empty"
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _foreign_keys(pkg: DataPackage, name: str, frames: Frames) -> list[Rule]:

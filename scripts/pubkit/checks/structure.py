@@ -57,10 +57,9 @@ def row_findings(raw: read.RawTable) -> list[Finding]:
         findings += [errors.EXTRA_CELL.at(path, line, count=labels, number=n) for n in range(labels + 1, width + 1)]
         for position in range(width, labels):
             name = fields[position] if position < len(fields) else raw.header[position]
-            if name in required:
+            findings.append(errors.MISSING_CELL.at(path, line, name, count=labels))
+            if name in required:  # frictionless reports both: the cell is missing, and it is required
                 findings.append(errors.REQUIRED.at(path, line, name))
-            else:
-                findings.append(errors.MISSING_CELL.at(path, line, name, count=labels))
     return findings
 
 

@@ -89,6 +89,9 @@ def render(
     return "\n".join(parts) + "\n"
 
 
+ROW_ANCHOR = "row-"  # the prefix of every row's anchor; no anchor of the page's own starts with it
+
+
 def safe_href(url: str) -> str | None:
     """``url`` escaped for an attribute, if it is an http(s) or a relative link; None for anything else."""
     lowered = url.strip().lower()
@@ -166,7 +169,12 @@ def _rows(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
             ]
         )
     ids = next((extra.row_ids[table.name] for extra in added if table.name in extra.row_ids), None)
-    starts = [f'<tr id="{escape(i, quote=True)}">' for i in ids.tolist()] if ids is not None else ["<tr>"] * len(text)
+    # A row's anchor is namespaced (row-obs-013), so that no row id, such as "cite", can be one of the page's own
+    starts = (
+        [f'<tr id="{ROW_ANCHOR}{escape(i, quote=True)}">' for i in ids.tolist()]
+        if ids is not None
+        else ["<tr>"] * len(text)
+    )
     rows = ["".join([start, *cells, "</tr>"]) for start, *cells in zip(starts, *columns, strict=True)]
     keep = next((extra.priority[table.name] for extra in added if table.name in extra.priority), None)
     if not keep:

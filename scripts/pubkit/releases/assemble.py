@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from pubkit.checks import validate
+from pubkit.extensions import Context
 from pubkit.formats import agree, datasheet, export, metadata, sqlite
 from pubkit.releases import buildinfo, index
 from pubkit.standard import descriptor, fieldtypes, plugins, read, views
@@ -50,45 +52,26 @@ def write_release(
     it recorded, whatever ``SOURCE_DATE_EPOCH`` the shell holds now and whichever toolkit runs.
     """
     say = progress or (lambda line: None)
-    # Load
-    ctx, _ = validate.read_all(pkg)
-    modules, _ = plugins.load(pkg, pkg.trusted)
-    typed = ctx.frames
-    # Process
-    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
-    made = views.make(pkg, typed, texts)  # declared views: the first sheets after About
-    tables = [*(table for table, _, _ in made), *pkg.tables]
-    typed = {**typed, **{table.name: frame for table, frame, _ in made}}
-    texts = {**texts, **{table.name: text for table, _, text in made}}
-    created = date or buildinfo.build_date(pkg)
-    provenance = buildinfo.record(pkg, created, made_by)
-    core = package_properties(pkg, created)
-    # Save
+    made = prepare(pkg, date, made_by)
+    ctx, modules, tables, typed, texts, core = made.ctx, made.modules, made.tables, made.typed, made.texts, made.core
     out = parent / pkg.release_name
-    for folder in ("csv", "parquet", "documents"):
-        (out / folder).mkdir(parents=True)
+    (out / "documents").mkdir(parents=True)
     say("writing CSV and Parquet")
-    for table in tables:
-        export.write_csv(table, texts[table.name], out / "csv" / f"{table.name}.csv")
-        key_values = {
-            "datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
-            "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True),
-        }
-        arrow = export.arrow_table(table, typed[table.name], key_values)
-        export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
+    write_tables(made, out)
     sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
     about = _about(tables, core, typed) + [row for rows in plugins.call(modules, "about", ctx) for row in rows]
     say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
-    export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", created)
+    export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", made.created)
     say("writing the SQLite database")
     sqlite.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
-    markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
+    markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
     _write_json(
-        out / descriptor.DESCRIPTOR, _release_descriptor([*pkg.tables, *tables[: len(made)]], core, provenance, out)
+        out / descriptor.DESCRIPTOR,
+        _release_descriptor([*pkg.tables, *tables[: len(made.views)]], core, made.provenance, out),
     )
     say("writing the datasheet and metadata")
     added = plugins.call(modules, "datasheet", ctx)
@@ -99,6 +82,51 @@ def write_release(
     _write_json(out / JSONLD, _jsonld(core, index.sizes_and_hashes(out), modules, ctx))
     write_sums(out)
     return out
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a release is written from: the package's tables and views, typed and as text, and its metadata."""
+
+    ctx: Context
+    modules: list
+    views: list  # the declared views, as (table, typed, text)
+    tables: list  # the views first, then the package's tables
+    typed: dict
+    texts: dict
+    core: dict  # the release's package properties
+    provenance: dict
+    created: datetime  # the build date
+
+
+def prepare(pkg: DataPackage, date: datetime | None = None, made_by: dict | None = None) -> Prepared:
+    """Read the validated sources once, and make every table and view a release writes."""
+    ctx, _ = validate.read_all(pkg)
+    modules, _ = plugins.load(pkg, pkg.trusted)
+    typed = ctx.frames
+    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
+    made = views.make(pkg, typed, texts)  # declared views: the first sheets after About
+    tables = [*(table for table, _, _ in made), *pkg.tables]
+    typed = {**typed, **{table.name: frame for table, frame, _ in made}}
+    texts = {**texts, **{table.name: text for table, _, text in made}}
+    created = date or buildinfo.build_date(pkg)
+    provenance = buildinfo.record(pkg, created, made_by)
+    return Prepared(ctx, modules, made, tables, typed, texts, package_properties(pkg, created), provenance, created)
+
+
+def write_tables(made: Prepared, out: Path) -> None:
+    """Each table and view as ``out/csv/<name>.csv`` and ``out/parquet/<name>.parquet``: the formats that
+    ``check`` regenerates to prove a release (``proof.fresh``)."""
+    for folder in ("csv", "parquet"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    key_values = {
+        "datapackage": json.dumps(made.core, ensure_ascii=False, sort_keys=True),
+        "provenance": json.dumps(made.provenance, ensure_ascii=False, sort_keys=True),
+    }
+    for table in made.tables:
+        export.write_csv(table, made.texts[table.name], out / "csv" / f"{table.name}.csv")
+        arrow = export.arrow_table(table, made.typed[table.name], key_values)
+        export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
 
 
 def _jsonld(core: dict, files: dict, modules: list, ctx) -> dict:

@@ -107,13 +107,13 @@ def released_versions(root: Path) -> list[str]:
 
 
 def entry(pkg: DataPackage, folder: Path, zip_path: Path) -> dict:
-    return {
-        "version": pkg.version,
-        "date": buildinfo.iso(buildinfo.build_date(pkg))[:10],
-        "folder": folder.name,
-        "zip": _file(zip_path, zip_path.name),
-        "files": [_file(folder / p, p) for p in files_of(folder)],
-    }
+    dated = {"version": pkg.version, "date": buildinfo.iso(buildinfo.build_date(pkg))[:10], "folder": folder.name}
+    return {**dated, **entry_files(folder, zip_path)}
+
+
+def entry_files(folder: Path, zip_path: Path) -> dict:
+    """What releases.json records of a released folder's bytes: its zip's, and each file's."""
+    return {"zip": _file(zip_path, zip_path.name), "files": [_file(folder / p, p) for p in files_of(folder)]}
 
 
 def _file(path: Path, name: str) -> dict:

@@ -114,8 +114,10 @@ def fresh(pkg: DataPackage, deep: bool = False) -> tuple[list[Finding], list[str
     if changes and not released:
         why = f"was built by another toolkit or environment ({'; '.join(changes)})"
         return [_stale(shown, released, why, pkg.version)], []
-    if not changes and not deep:
-        return [], []
+    if not changes and not deep:  # the cheap formats are regenerated, so a forged folder cannot pass
+        differing = _tables_differ(pkg, target, recorded, made_by)
+        remedy = f"restore it with `git checkout -- {shown}`" if released else "run `make` to rebuild it"
+        return [errors.ALTERED.at(shown, files=buildinfo.listed(differing), remedy=remedy)] if differing else [], []
     differing = _rebuilt_differs(pkg, target, recorded, made_by)
     if differing:
         why = f"{buildinfo.listed(differing)} differ from what the sources build now"
@@ -138,6 +140,21 @@ def _rebuilt_differs(pkg: DataPackage, target: Path, recorded: dict, made_by: di
     with tempfile.TemporaryDirectory(prefix="pubkit-check-") as scratch:
         built = assemble.write_release(pkg, Path(scratch), recorded_date(recorded), made_by)
         return differing_files(built, target)
+
+
+def _tables_differ(pkg: DataPackage, target: Path, recorded: dict, made_by: dict) -> list[str]:
+    """Write the release's CSV and Parquet again, as it was built, and list those that differ from the folder's.
+
+    These are the formats that hold every value and cost little to write; the workbook, the database and
+    the pages are proven only by rebuilding the whole release (``deep``, or where the toolkit changed)."""
+    with tempfile.TemporaryDirectory(prefix="pubkit-check-") as scratch:
+        assemble.write_tables(assemble.prepare(pkg, recorded_date(recorded), made_by), Path(scratch))
+        written = index.files_of(Path(scratch))
+        return [p for p in written if not _same_bytes(Path(scratch) / p, target / p)]
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return b.is_file() and not b.is_symlink() and a.read_bytes() == b.read_bytes()
 
 
 def why_differs(built: Path, target: Path) -> str:
@@ -167,7 +184,7 @@ def differing_files(a: Path, b: Path) -> list[str]:
 # Integrity: every byte as recorded ------------------------------------------------------------------
 
 
-def _checksum(path: str, line: int | None, field: str | None, detail: str, title: str = "checksum") -> Finding:
+def _checksum(path: str, line: int | None, field: str | None, detail: str) -> Finding:
     return errors.CHECKSUM.at(path, line, field, detail=detail)
 
 
@@ -175,9 +192,9 @@ def integrity(folder: Path, shown: str, known: hashes.Hashes | None = None) -> l
     known = known or hashes.Hashes()
     sums = index.regular_file(folder, SUMS)
     if sums is None:
-        return [_checksum(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified", "checksum")]
+        return [_checksum(f"{shown}/{SUMS}", None, None, "is missing: the release cannot be verified")]
     strangers = [
-        _checksum(f"{shown}/{p}", None, None, "is a link or a special file, which no release holds", "checksum")
+        _checksum(f"{shown}/{p}", None, None, "is a link or a special file, which no release holds")
         for p in index.strangers_of(folder)
     ]
     recorded, malformed = _sums(sums, f"{shown}/{SUMS}")
@@ -185,18 +202,18 @@ def integrity(folder: Path, shown: str, known: hashes.Hashes | None = None) -> l
         return strangers + malformed
     present = set(index.files_of(folder)) - {SUMS}
     findings = [
-        _checksum(f"{shown}/{p}", None, None, "is listed in SHA256SUMS but missing: a file was removed", "checksum")
+        _checksum(f"{shown}/{p}", None, None, "is listed in SHA256SUMS but missing: a file was removed")
         for p in sorted(set(recorded) - present)
     ]
     findings += [
-        _checksum(f"{shown}/{p}", None, None, "is not listed in SHA256SUMS: a file was added", "checksum")
+        _checksum(f"{shown}/{p}", None, None, "is not listed in SHA256SUMS: a file was added")
         for p in sorted(present - set(recorded))
     ]
     for path in sorted(present & set(recorded)):
         actual = known.sha256(folder / path)
         if actual != recorded[path]:
             message = f"has sha256 {actual}, but SHA256SUMS records {recorded[path]}: the file was changed"
-            findings.append(_checksum(f"{shown}/{path}", None, None, message, "checksum"))
+            findings.append(_checksum(f"{shown}/{path}", None, None, message))
     return findings or _descriptor_integrity(folder, shown, known)
 
 
@@ -206,12 +223,12 @@ def _sums(path: Path, shown: str) -> tuple[dict[str, str], list[Finding]]:
     try:
         lines = path.read_bytes().decode("utf-8").splitlines()
     except UnicodeDecodeError:
-        return {}, [_checksum(shown, None, None, "is not UTF-8 text: restore it from git", "checksum")]
+        return {}, [_checksum(shown, None, None, "is not UTF-8 text: restore it from git")]
     for number, line in enumerate(lines, start=1):
         digest, _, relpath = line.partition("  ")
         if not (index.HEX64.fullmatch(digest) and index.safe_relpath(relpath)):
             detail = "is not a line of sha256sum output (<sha256>  <path>): restore it from git"
-            findings.append(_checksum(shown, number, None, detail, "checksum"))
+            findings.append(_checksum(shown, number, None, detail))
         else:
             recorded[relpath] = digest
     return recorded, findings
@@ -222,16 +239,16 @@ def _descriptor_integrity(folder: Path, shown: str, known: hashes.Hashes) -> lis
     try:
         resources = descriptor.load_json(folder, descriptor.DESCRIPTOR).get("resources", [])
     except (CheckFailed, AttributeError):
-        return [_checksum(f"{shown}/datapackage.json", None, None, "is not a release descriptor", "checksum")]
+        return [_checksum(f"{shown}/datapackage.json", None, None, "is not a release descriptor")]
     for resource in resources if isinstance(resources, list) else []:
         relpath = resource.get("path") if isinstance(resource, dict) else None
         path = index.regular_file(folder, relpath) if isinstance(relpath, str) else None
         if path is None:
             detail = f"names {json.dumps(relpath)}, which is no file of the release"
-            findings.append(_checksum(f"{shown}/datapackage.json", None, None, detail, "checksum"))
+            findings.append(_checksum(f"{shown}/datapackage.json", None, None, detail))
             continue
         actual = (path.stat().st_size, f"sha256:{known.sha256(path)}")
         if actual != (resource.get("bytes"), resource.get("hash")):
             message = f"has {actual[0]} bytes and {actual[1]}, but datapackage.json records {resource.get('bytes')} and {resource.get('hash')}"
-            findings.append(_checksum(f"{shown}/{resource['path']}", None, None, message, "checksum"))
+            findings.append(_checksum(f"{shown}/{resource['path']}", None, None, message))
     return findings

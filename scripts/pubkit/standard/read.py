@@ -55,6 +55,12 @@ class RawTable:
                 return path, line - shift
         return self.table.path, line
 
+    def earlier(self, first: int, line: int) -> str:
+        """Where an earlier row that ``line`` repeats is, as the message names it: its line, and its file
+        where that is another part of a multipart resource."""
+        path, at = self.located(first)
+        return f"line {at}" if path == self.located(line)[0] else f"{path} line {at}"
+
     def __len__(self) -> int:
         return len(self.lines)
 

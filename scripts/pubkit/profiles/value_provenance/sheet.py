@@ -8,13 +8,14 @@ the charts the package declares are drawn (``pubkit.charts``).
 from __future__ import annotations
 
 import itertools
+import json
 from html import escape
 
 import pandas as pd
 
 from pubkit.extensions import Context, Datasheet
 from pubkit.formats import charts
-from pubkit.formats.datasheet import PREVIEW_ROWS
+from pubkit.formats.datasheet import PREVIEW_ROWS, ROW_ANCHOR
 from pubkit.profiles.value_provenance import archive as vp_archive
 from pubkit.profiles.value_provenance import catalogue as vp_catalogue
 from pubkit.profiles.value_provenance import declaration as vp_roles
@@ -38,10 +39,10 @@ document.querySelectorAll('a.value').forEach(function(a){a.addEventListener('cli
 e.preventDefault();show(a.dataset.obs)})});
 document.querySelectorAll('.q').forEach(function(q){q.addEventListener('click',function(){
 var ids=q.dataset.obs.split(' '),shown=document.getElementById('shown').textContent;
-var row=document.getElementById(ids.indexOf(shown)>=0?shown:ids[0]);
+var row=document.getElementById(ROW_ANCHOR+(ids.indexOf(shown)>=0?shown:ids[0]));
 document.querySelectorAll('tr.flash').forEach(function(r){r.classList.remove('flash')});
 row.classList.add('flash');row.scrollIntoView({block:'center'})})});
-"""
+""".replace("ROW_ANCHOR", json.dumps(ROW_ANCHOR))
 
 
 def datasheet(ctx: Context) -> Datasheet:
