@@ -434,13 +434,10 @@ RELEASE_STEPS = ["write_zip", "changelog", "citation", "index"]
 PKG_VERSION = descriptor.load(ROOT, trusted=True).version
 
 
-@pytest.mark.parametrize("step", RELEASE_STEPS)
-def test_a_release_interrupted_at_any_step_is_seen_by_check_and_finished_by_release(package, capsys, monkeypatch, step):
-    """#14.6: a fault at each write of `release` leaves the version unreleased, check names what it left,
-    and a second `release` finishes it, with one changelog entry."""
+def _fail_release_at(package, capsys, monkeypatch, step: str) -> None:
+    """Run ``release`` with a full disk at one of its writes, then mend the disk."""
     from pubkit.releases import index, release
 
-    bump(package, "99.0.0")
     original = {"write_zip": index.write_zip, "save": index.save, "prepend": release._prepend_changelog}
     original_atomic = index.write_atomically
 
@@ -465,6 +462,34 @@ def test_a_release_interrupted_at_any_step_is_seen_by_check_and_finished_by_rele
     monkeypatch.setattr(index, "write_atomically", original_atomic)
     monkeypatch.setattr(release, "_prepend_changelog", original["prepend"])
     assert "99.0.0" not in index.released_versions(package)
+
+
+def _package_files(package) -> dict:
+    return {p: b for p, b in snapshot(package).items() if not p.startswith(".build/")}
+
+
+@pytest.mark.parametrize("step", RELEASE_STEPS)
+def test_a_release_that_fails_at_any_step_leaves_everything_as_it_was(package, capsys, monkeypatch, step):
+    """A fault at each write of `release` puts back what it changed: dist/, the descriptor's created, the
+    changelog and the citations are byte for byte as before, and a second `release` cuts it."""
+    bump(package, "99.0.0")
+    before, said = _package_files(package), run_cli(capsys, "check", str(package))
+    _fail_release_at(package, capsys, monkeypatch, step)
+    assert _package_files(package) == before
+    assert run_cli(capsys, "check", str(package)) == said
+    assert run_cli(capsys, "release", str(package))[0] == 0
+    assert (package / "CHANGELOG.md").read_text(encoding="utf-8").count("## 99.0.0 (") == 1
+
+
+@pytest.mark.parametrize("step", RELEASE_STEPS)
+def test_a_release_killed_at_any_step_is_seen_by_check_and_finished_by_release(package, capsys, monkeypatch, step):
+    """#14.6: a release killed outright (its undo never runs, as under SIGKILL) at each write leaves the
+    version unreleased, check names what it left, and a second `release` finishes it, with one changelog entry."""
+    from pubkit.releases import release
+
+    bump(package, "99.0.0")
+    monkeypatch.setattr(release, "_put_back", lambda *args: None)
+    _fail_release_at(package, capsys, monkeypatch, step)
     code, out, _ = run_cli(capsys, "check", str(package))
     finish = "a release was interrupted: run `make release` to finish it (release records)"
     zip_left = f"dist/china-manufacturing-regions-99.0.0.zip: is the zip of no release in dist/releases.json: {finish}"

@@ -32,7 +32,7 @@ def locked(pkg: DataPackage):
     """One build or release at a time in a package: a second one waits for none and says so."""
     import fcntl
 
-    _staging_folder(pkg)
+    staging_folder(pkg)
     flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC  # never through a link, never truncated
     try:
         descriptor = os.open(pkg.root / STAGING / LOCK, flags, 0o644)
@@ -49,7 +49,7 @@ def locked(pkg: DataPackage):
         yield
 
 
-def _staging_folder(pkg: DataPackage) -> Path:
+def staging_folder(pkg: DataPackage) -> Path:
     folder = pkg.root / STAGING
     if folder.exists() and (folder.is_symlink() or not folder.is_dir()):
         raise PubkitError(f"{STAGING} is not a folder: pubkit keeps its staging folders and lock there; move it away")
@@ -89,7 +89,7 @@ def _build(pkg: DataPackage, progress=None) -> str:
     findings = validate.sources(pkg)
     if findings:
         raise CheckFailed(findings)
-    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=_staging_folder(pkg)))
+    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=staging_folder(pkg)))
     try:
         built = assemble.write_release(pkg, staging, current.date, current.made_by, progress=say)
         say("verifying the release: checksums, and every cell of CSV, Parquet, workbook and SQLite")

@@ -36,7 +36,7 @@ def release_folder(pkg: DataPackage, built: Path) -> str:
         )
     with _beside(built, dist) as ready:
         if target.exists():
-            _exchange(ready, target)  # the old release now sits in staging and goes with it
+            exchange(ready, target)  # the old release now sits in staging and goes with it
             return f"rebuilt: {shown}"
         os.rename(ready, target)
         return f"built: {shown}"
@@ -61,7 +61,7 @@ def _beside(built: Path, dist: Path):
         shutil.rmtree(incoming, ignore_errors=True)
 
 
-def _exchange(a: Path, b: Path) -> None:
+def exchange(a: Path, b: Path) -> None:
     """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE)."""
     libc = ctypes.CDLL(None, use_errno=True)
     at_fdcwd, rename_exchange = -100, 2

@@ -5,21 +5,26 @@ Reads the package; writes ``dist/<name>-<version>/``, ``dist/<name>-<version>.zi
 already released is refused: releases are immutable.
 
 All or nothing: each file is written whole (atomically), and the index, which is what makes a
-version released, is written last. A release interrupted before it leaves the version unreleased,
+version released, is written last. A release that fails or is stopped (SIGTERM) at any step puts back
+what it changed: the version's folder and zip in ``dist/`` and the files it writes are as they were
+(``_undone_on_failure``). A release killed outright (SIGKILL, a power cut) leaves the version unreleased,
 with files that a second ``release`` rewrites (its changelog entry is replaced, not repeated);
 ``check`` names what such a release left (``verify.release_records``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pubkit.base.findings import CheckFailed, PubkitError
 from pubkit.formats import metadata
-from pubkit.releases import assemble, build, buildinfo, diff, index, proof, semver
+from pubkit.releases import assemble, build, buildinfo, diff, index, proof, publish, semver
 from pubkit.standard import descriptor
 from pubkit.standard.descriptor import DataPackage
 
@@ -39,7 +44,65 @@ def cut(pkg: DataPackage, progress=None) -> str:
     _refuse(pkg)  # the quick refusals first: a refused release writes nothing, not even its lock
     with build.locked(pkg):
         _refuse(pkg)  # again, now that no other release can be between the check and the build
-        return _cut(_dated(pkg, _release_moment()), index.load(pkg.root), progress)
+        with _undone_on_failure(pkg):
+            return _cut(_dated(pkg, _release_moment()), index.load(pkg.root), progress)
+
+
+@contextlib.contextmanager
+def _undone_on_failure(pkg: DataPackage):
+    """Put back what a failed or stopped release changed: the version's folder and zip in ``dist/`` (set
+    aside as hard links, which cost no copy: published files are never written in place), and the
+    descriptor, the changelog and the citations it writes. Nothing else in ``dist/`` is touched."""
+    dist = pkg.root / proof.DIST
+    folder, zipped = dist / pkg.release_name, dist / f"{pkg.release_name}.zip"
+    files = [pkg.root / name for name in (pkg.descriptor_file, CHANGELOG, CITATION, ZENODO)]
+    saved = {path: path.read_bytes() if path.is_file() and not path.is_symlink() else None for path in files}
+    aside = Path(tempfile.mkdtemp(prefix="staging-rollback-", dir=build.staging_folder(pkg)))
+    try:
+        kept = _set_aside(folder, zipped, aside)
+        yield
+    except BaseException:
+        _put_back(folder, zipped, aside, kept, saved)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _set_aside(folder: Path, zipped: Path, aside: Path) -> tuple[bool, bool]:
+    """Links to the folder's and the zip's files as they are now; whether each existed."""
+    had_folder = folder.is_dir() and not folder.is_symlink()
+    had_zip = zipped.is_file() and not zipped.is_symlink()
+    if had_folder:
+        shutil.copytree(folder, aside / "folder", copy_function=_link_or_copy)
+    if had_zip:
+        _link_or_copy(zipped, aside / "zip")
+    return had_folder, had_zip
+
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without links
+        shutil.copy2(source, target)
+
+
+def _put_back(folder: Path, zipped: Path, aside: Path, kept: tuple[bool, bool], saved: dict) -> None:
+    had_folder, had_zip = kept
+    for path, data in saved.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+        elif not path.is_file() or path.read_bytes() != data:
+            index.write_atomically(path, data)
+    if had_folder and folder.is_dir():
+        publish.exchange(aside / "folder", folder)  # the old folder back in one step; the new one goes with aside
+    elif had_folder:
+        os.rename(aside / "folder", folder)
+    elif folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder)  # this release built it
+    if had_zip:
+        os.replace(aside / "zip", zipped)
+    else:
+        zipped.unlink(missing_ok=True)
 
 
 def _refuse(pkg: DataPackage) -> None:
