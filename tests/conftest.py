@@ -109,3 +109,16 @@ def require_program(name: str, debian_package: str) -> str:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` with its bytes, to prove that nothing changed."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def release_metadata(name: str, title: str) -> dict:
+    """What a release needs besides resources: a package of our own that ``build`` and ``release`` take."""
+    return {
+        "name": name,
+        "title": title,
+        "id": f"urn:uuid:6d1c9e4e-8a5c-4f0e-9a8e-{sum(map(ord, name)):012d}",
+        "version": "1.0.0",
+        "created": "2026-12-04T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
+        "contributors": [{"title": "Test", "role": "author"}],
+    }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import bump, run_cli
+from conftest import bump, release_metadata, run_cli
 from pubkit.checks import validate
 from pubkit.formats import datasheet, metadata
 
@@ -23,19 +23,6 @@ def _small_package(folder: Path, resource: dict | None = None, **descriptor) -> 
     table = {"name": "m", "path": "m.csv", "schema": schema, **(resource or {})}
     (folder / "datapackage.json").write_text(json.dumps({"resources": [table], **descriptor}), encoding="utf-8")
     return folder
-
-
-def _release_metadata(name: str, title: str) -> dict:
-    """What a release needs besides resources: a package of our own that ``build`` and ``release`` take."""
-    return {
-        "name": name,
-        "title": title,
-        "id": f"urn:uuid:6d1c9e4e-8a5c-4f0e-9a8e-{sum(map(ord, name)):012d}",
-        "version": "1.0.0",
-        "created": "2026-12-04T00:00:00Z",
-        "licenses": [{"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
-        "contributors": [{"title": "Test", "role": "author"}],
-    }
 
 
 # 4. A release can go backwards ------------------------------------------------------------------
@@ -308,7 +295,7 @@ def _view_package(folder: Path, parent_key: list[str] | None, parent_type: str) 
     }
     view["fields"] = ["c", "p", "label"]
     descriptor = {
-        **_release_metadata("views-test", "Views test"),
+        **release_metadata("views-test", "Views test"),
         "resources": [
             {"name": "parents", "path": "parents.csv", "schema": parents},
             {"name": "children", "path": "children.csv", "schema": children},
@@ -349,7 +336,7 @@ def test_time_fractions_and_years_before_1000_publish_faithfully_in_every_format
     (folder / "m.csv").write_text("id,t,y\na,08:30:00.250,0999\nb,09:00:00,0500\n", encoding="utf-8")
     fields = [{"name": "id"}, {"name": "t", "type": "time"}, {"name": "y", "type": "year"}]
     descriptor = {
-        **_release_metadata("tf", "Times"),
+        **release_metadata("tf", "Times"),
         "resources": [{"name": "m", "path": "m.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")

@@ -60,7 +60,7 @@ def render(
     ``described``, the schema.org description to embed (the release's, less the files written after the page)."""
     title = escape(core.get("title", core["name"]))
     sections = [(a, h, body) for extra in added for a, h, body in extra.sections]
-    nav = [(f"table-{t.name}", t.schema.get("title", t.name)) for t in tables] + [(a, h) for a, h, _ in sections]
+    nav = [(f"table-{t.name}", t.title) for t in tables] + [(a, h) for a, h, _ in sections]
     nav += [("downloads", "Downloads"), ("cite", "How to cite")]
     parts = [
         "<!doctype html>",
@@ -119,7 +119,7 @@ def _version_line(core: dict) -> str:
 
 def _table_section(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
     anchor = escape(f"table-{table.name}")
-    heading = escape(table.schema.get("title", table.name))
+    heading = escape(table.title)
     shown = text.iloc[:PREVIEW_ROWS]
     count = len(text)
     note = (
@@ -132,9 +132,11 @@ def _table_section(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
         )
     )
     return (
-        f'<section id="{anchor}"><h2>{heading} <code>{escape(table.name)}</code></h2>'
-        f"<p>{escape(table.schema.get('description', ''))}</p>"
-        f"<details><summary>Fields ({len(table.fields)})</summary>{_fields(table)}</details>"
+        f'<section id="{anchor}"><h2>{heading}'
+        + (f" <code>{escape(table.name)}</code>" if table.title != table.name else "")
+        + "</h2>"
+        + (f"<p>{escape(table.description)}</p>" if table.description else "")
+        + f"<details><summary>Fields ({len(table.fields)})</summary>{_fields(table)}</details>"
         f"<p>{note}</p>{_rows(table, shown, added)}</section>"
     )
 

@@ -38,8 +38,10 @@ def identifier(core: dict) -> str:
     return f"https://doi.org/{found}" if found else str(core.get("id", core["name"]))
 
 
-def jsonld(core: dict, files: dict[str, tuple[int, str]]) -> dict:
-    """A schema.org ``Dataset``; ``files`` maps each release path to (bytes, sha256). Extensions add terms."""
+def jsonld(core: dict, files: dict[str, tuple[int, str]], named: dict[str, dict] | None = None) -> dict:
+    """A schema.org ``Dataset``; ``files`` maps each release path to (bytes, sha256), ``named`` some of them to
+    the name and description of what they hold. Extensions add terms."""
+    named = named or {}
     return {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -63,6 +65,7 @@ def jsonld(core: dict, files: dict[str, tuple[int, str]]) -> dict:
                 "encodingFormat": media_type(path),
                 "contentSize": f"{size} B",
                 "sha256": digest,
+                **named.get(path, {}),
             }
             for path, (size, digest) in sorted(files.items())
         ],

@@ -76,10 +76,11 @@ def write_release(
     say("writing the datasheet and metadata")
     added = plugins.call(modules, "datasheet", ctx)
     before_page = index.sizes_and_hashes(out)
-    described = _jsonld(core, before_page, modules, ctx)
+    named = _named_files(pkg)
+    described = _jsonld(core, before_page, modules, ctx, named)
     page = datasheet.render(core, list(pkg.tables), texts, before_page, citation(core), added, described)
     (out / DATASHEET).write_text(page, encoding="utf-8")
-    _write_json(out / JSONLD, _jsonld(core, index.sizes_and_hashes(out), modules, ctx))
+    _write_json(out / JSONLD, _jsonld(core, index.sizes_and_hashes(out), modules, ctx, named))
     write_sums(out)
     return out
 
@@ -129,9 +130,19 @@ def write_tables(made: Prepared, out: Path) -> None:
         export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
 
 
-def _jsonld(core: dict, files: dict, modules: list, ctx) -> dict:
+def _named_files(pkg: DataPackage) -> dict[str, dict]:
+    """The CSV and Parquet of each resource that declares its own title or description, with them."""
+    return {
+        f"{folder}/{table.name}.{folder}": {"name": table.title, "description": table.description}
+        for table in pkg.tables
+        if table.resource.get("title") or table.resource.get("description")
+        for folder in ("csv", "parquet")
+    }
+
+
+def _jsonld(core: dict, files: dict, modules: list, ctx, named: dict | None = None) -> dict:
     """The schema.org description of the release's ``files``, with what each extension adds."""
-    dataset = metadata.jsonld(core, files)
+    dataset = metadata.jsonld(core, files, named)
     for module in modules:
         if callable(getattr(module, "jsonld", None)):
             dataset = module.jsonld(dataset, ctx)
@@ -172,8 +183,9 @@ def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -
         resources.append(
             {
                 "name": table.name,
-                "title": table.schema.get("title", table.name),
-                "description": table.schema.get("description", ""),
+                **({"title": table.title} if table.title != table.name else {}),
+                **({"description": table.description} if table.description else {}),
+                **{k: table.resource[k] for k in RESOURCE_PROPERTIES if k in table.resource},
                 "path": path,
                 "format": "csv",
                 "mediatype": "text/csv",
@@ -187,6 +199,7 @@ def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -
     return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, FILES: files, "provenance": provenance}
 
 
+RESOURCE_PROPERTIES = ("homepage", "sources", "licenses")  # a resource's own, which its release keeps
 FILES = "pubkit:files"  # every file of the release besides the tables' CSVs, for catalogues
 WRITTEN_AFTER = (descriptor.DESCRIPTOR, DATASHEET, JSONLD, SUMS)  # the descriptor itself, and what follows it
 
@@ -233,7 +246,8 @@ def _about(tables: list, core: dict, typed: dict) -> list[tuple[str, str]]:
         rows.append(
             (
                 f"table {table.name}",
-                f"{len(typed[table.name])} rows{split}{renamed}: {table.schema.get('description', '')}",
+                f"{len(typed[table.name])} rows{split}{renamed}"
+                + (f": {table.description}" if table.description else ""),
             )
         )
     if any(names[t.name][0] != t.name for t in tables):

@@ -98,7 +98,7 @@ def dictionary(pkg: DataPackage) -> str:
         lines += [
             f"#### `{table.name}`",
             "",
-            table.schema.get("description", ""),
+            table.description,
             "",
             "| field | type | required | unit | description |",
             "|---|---|---|---|---|",

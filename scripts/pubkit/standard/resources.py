@@ -81,6 +81,24 @@ class Table:
         return self.resource.get("data") if "path" not in self.resource else None
 
     @property
+    def title(self) -> str:
+        """The resource's ``title``, where the standard (and ``frictionless describe``) puts it; else its
+        schema's; else its name."""
+        return self._described("title") or self.name
+
+    @property
+    def description(self) -> str:
+        """The resource's ``description``; else its schema's; else ""."""
+        return self._described("description") or ""
+
+    def _described(self, key: str) -> str | None:
+        for holder in (self.resource, self.schema):
+            value = holder.get(key) if isinstance(holder, dict) else None
+            if isinstance(value, str) and value.strip():
+                return value
+        return None
+
+    @property
     def fields(self) -> list[dict]:
         return self.schema["fields"]
 
