@@ -17,7 +17,7 @@ The layers, each importing only those below it (``make lint`` holds them with im
 - ``pubkit.base``: findings, the error catalogue, the toolkit's identity.
 """
 
-from pubkit.api import Located, Report, build, check, coverage, diff, load, locate, readme, release
+from pubkit.api import Located, Report, build, check, coverage, diff, init, load, locate, readme, release
 from pubkit.base import errors  # the catalogue of findings, which extensions add to and use
 from pubkit.base.findings import CheckFailed, Finding, PubkitError
 from pubkit.base.toolkit import DISTRIBUTION, version
@@ -34,6 +34,7 @@ __all__ = [
     "coverage",
     "diff",
     "errors",
+    "init",
     "load",
     "locate",
     "readme",

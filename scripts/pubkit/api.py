@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pubkit.base.findings import CheckFailed, Finding, PubkitError, as_dict
 
 if TYPE_CHECKING:
+    from pubkit.releases.start import Started
     from pubkit.standard.descriptor import DataPackage
 
 Progress = Callable[[str], None] | None
@@ -172,3 +173,19 @@ def _provenance_profile(pkg: DataPackage, command: str) -> Any:
         raise PubkitError(f"{command} needs the {name} profile, which datapackage.json does not declare")
     plugins.load(pkg, pkg.trusted)
     return importlib.import_module(plugins.PROFILES[name])
+
+
+def init(
+    path: str | Path = ".",
+    *,
+    name: str | None = None,
+    title: str | None = None,
+    licence: str | None = None,
+    maintainers: tuple[str, ...] | list[str] = (),
+) -> Started:
+    """Start a package in the folder ``path`` from the CSV files it holds; returns a ``Started`` (what was
+    written, what was kept as it was, and the primary keys it proposes). Raises ``PubkitError`` for a folder
+    that is a package already, or holds no CSV file; never overwrites a file."""
+    from pubkit.releases import start
+
+    return start.init(Path(path), name=name, title=title, licence=licence, maintainers=tuple(maintainers))

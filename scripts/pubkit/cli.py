@@ -17,6 +17,7 @@ from pubkit.base.findings import CheckFailed, PubkitError, render, to_json
 
 REPORT_URL = "the project's issue tracker"
 COMMANDS = (
+    ("init", "start a package from a folder of CSV files: a descriptor, schemas, a changelog and a README"),
     ("check", "validate the sources and verify dist/ against them"),
     ("build", "validate, then write the release of the current version into dist/"),
     ("release", "cut the current version as an immutable release (zip, index, changelog, citation)"),
@@ -103,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     for name, help_text in COMMANDS:
         command = commands.add_parser(name, help=help_text, description=help_text)
+        if name == "init":
+            command.add_argument("--name", help="the package's name (default: the folder's, lower case)")
+            command.add_argument("--title", help="the package's title, the name people cite")
+            command.add_argument("--licence", help="the data's licence, an SPDX identifier such as CC-BY-4.0")
+            command.add_argument(
+                "--maintainer", action="append", default=[], help="a maintainer's name (repeat for more)"
+            )
         if name == "locate":
             command.add_argument("text", help="the text to find, as the document writes it")
             command.add_argument("--document", help="only in this document (its id)")
@@ -132,6 +140,33 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", help="the newer release folder")
     diff.set_defaults(command=_diff)
     return parser
+
+
+def _init(args) -> int:
+    asked = _asked if sys.stdin.isatty() and sys.stdout.isatty() else (lambda _question, given: given)
+    started = api.init(
+        args.package,
+        name=args.name,
+        title=asked("Title (the name people cite)", args.title),
+        licence=asked("Licence (an SPDX identifier, such as CC-BY-4.0 or CC0-1.0)", args.licence),
+        maintainers=args.maintainer or [m for m in [asked("Maintainer (a person or an organisation)", None)] if m],
+    )
+    print(f"wrote: {', '.join(started.written)}")
+    for kept in started.kept:
+        print(f"kept: {kept} exists, and init never overwrites a file")
+    for proposal in started.proposals:
+        print(f"proposed: {proposal}")
+    print(
+        f"next: `pubkit check {args.package}`, then `pubkit build {args.package}`: it lists what a release still needs"
+    )
+    return 0
+
+
+def _asked(question: str, given: str | None) -> str | None:
+    """On a terminal, what an option did not give, asked for; an empty answer leaves it out."""
+    if given:
+        return given
+    return input(f"{question} (Enter to leave it out): ").strip() or None
 
 
 def _release(args) -> int:

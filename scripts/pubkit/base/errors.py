@@ -186,7 +186,7 @@ RELEASE_RECORDS = E(
     "release-records",
     "release records",
     "{detail}",
-    "run `make release` to finish an interrupted release; restore released records from git",
+    "release again to finish an interrupted release; restore released records from git",
 )
 VIEW = E(
     "view",
@@ -201,12 +201,12 @@ VERSION_BUMP = E(
     "bump version in datapackage.json as SemVer asks: removed or reused keys need a major release, "
     "added rows or fields a minor one",
 )
-STALE = E("stale-release", "stale release", "{detail}", "run `make`")
+STALE = E("stale-release", "stale release", "{detail}", "build the current version again")
 RELEASED = E(
     "released",
     "released",
     "is released, and the sources no longer build the same bytes ({why}): "
-    "bump version in datapackage.json (now {version}), then run `make release`",
+    "bump version in datapackage.json (now {version}), then run `{release}`",
     "bump the version in datapackage.json",
 )
 ALTERED = E(

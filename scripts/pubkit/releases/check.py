@@ -61,7 +61,7 @@ def _created_notes(pkg: DataPackage) -> list[str]:
         return []
     return [
         f"datapackage.json: created ({created}) is before the latest release ({latest[0].get('version')}, "
-        f"{released_on}); `make release` sets it to the moment of the release"
+        f"{released_on}); `{pkg.command('release')}` sets it to the moment of the release"
     ]
 
 

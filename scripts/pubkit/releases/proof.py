@@ -101,27 +101,29 @@ def fresh(pkg: DataPackage, deep: bool = False) -> tuple[list[Finding], list[str
     shown = f"{DIST}/{pkg.release_name}"
     target = pkg.root / shown
     if not target.is_dir():
-        return [errors.STALE.at(shown, detail="does not exist: run `make` to build it")], []
+        return [errors.STALE.at(shown, detail=f"does not exist: run `{pkg.command('build')}` to build it")], []
     recorded = buildinfo.recorded_provenance(target)
     made_by = buildinfo.recorded_identity(recorded) if recorded else None
     released = pkg.version in index.released_versions(pkg.root)
     if recorded is None or made_by is None:
-        return [_stale(shown, released, "records no provenance of the shape pubkit writes", pkg.version)], []
+        return [_stale(pkg, shown, released, "records no provenance of the shape pubkit writes")], []
     changed = buildinfo.changed_inputs(recorded["inputs"], buildinfo.inputs(pkg))
     if changed:
-        return [_stale(shown, released, f"{buildinfo.listed(changed)} since it was built", pkg.version)], []
+        return [_stale(pkg, shown, released, f"{buildinfo.listed(changed)} since it was built")], []
     changes = buildinfo.identity_changes(made_by, buildinfo.identity(pkg))
     if changes and not released:
         why = f"was built by another toolkit or environment ({'; '.join(changes)})"
-        return [_stale(shown, released, why, pkg.version)], []
+        return [_stale(pkg, shown, released, why)], []
     if not changes and not deep:  # the cheap formats are regenerated, so a forged folder cannot pass
         differing = _tables_differ(pkg, target, recorded, made_by)
-        remedy = f"restore it with `git checkout -- {shown}`" if released else "run `make` to rebuild it"
+        remedy = (
+            f"restore it with `git checkout -- {shown}`" if released else f"run `{pkg.command('build')}` to rebuild it"
+        )
         return [errors.ALTERED.at(shown, files=buildinfo.listed(differing), remedy=remedy)] if differing else [], []
     differing = _rebuilt_differs(pkg, target, recorded, made_by)
     if differing:
         why = f"{buildinfo.listed(differing)} differ from what the sources build now"
-        return [_stale(shown, released, why, pkg.version)], []
+        return [_stale(pkg, shown, released, why)], []
     note = (
         f"{shown} was built by another toolkit or environment ({'; '.join(changes)}); "
         "this toolkit builds the same bytes from these sources (rebuilt and compared)"
@@ -129,10 +131,10 @@ def fresh(pkg: DataPackage, deep: bool = False) -> tuple[list[Finding], list[str
     return [], ([note] if changes else [])
 
 
-def _stale(shown: str, released: bool, why: str, version: str) -> Finding:
+def _stale(pkg: DataPackage, shown: str, released: bool, why: str) -> Finding:
     if released:
-        return errors.RELEASED.at(shown, version=version, why=why)
-    return errors.STALE.at(shown, detail=f"is stale: {why}; run `make` to rebuild it")
+        return errors.RELEASED.at(shown, version=pkg.version, why=why, release=pkg.command("release"))
+    return errors.STALE.at(shown, detail=f"is stale: {why}; run `{pkg.command('build')}` to rebuild it")
 
 
 def _rebuilt_differs(pkg: DataPackage, target: Path, recorded: dict, made_by: dict) -> list[str]:

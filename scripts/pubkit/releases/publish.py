@@ -31,9 +31,9 @@ def release_folder(pkg: DataPackage, built: Path) -> str:
     if target.exists() and proof.same_files(built, target):
         return f"unchanged: {shown} already holds exactly this build"
     if pkg.version in index.released_versions(pkg.root):
-        raise PubkitError(
-            f"{shown} {errors.RELEASED.template.format(version=pkg.version, why=proof.why_differs(built, target))}"
-        )
+        why = proof.why_differs(built, target)
+        detail = errors.RELEASED.template.format(version=pkg.version, why=why, release=pkg.command("release"))
+        raise PubkitError(f"{shown} {detail}")
     with _beside(built, dist) as ready:
         if target.exists():
             exchange(ready, target)  # the old release now sits in staging and goes with it

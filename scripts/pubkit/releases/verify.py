@@ -111,7 +111,7 @@ def release_records(pkg: DataPackage) -> list[Finding]:
     catalogue = index.load(pkg.root)
     versions = [entry["version"] for entry in catalogue["releases"]]
     zips = {entry["zip"]["path"] for entry in catalogue["releases"]}
-    finish = "a release was interrupted: run `make release` to finish it"
+    finish = f"a release was interrupted: run `{pkg.command('release')}` to finish it"
     findings = [
         errors.RELEASE_RECORDS.at(f"{DIST}/{p.name}", detail=f"is the zip of no release in {index.INDEX}: {finish}")
         for p in sorted((pkg.root / DIST).glob(f"{pkg.name}-*.zip"))

@@ -70,6 +70,13 @@ class DataPackage:
         """``<name>-<version>``, the release folder's name; None where either is missing."""
         return f"{self.name}-{self.version}" if self.name and self.version else None
 
+    def command(self, verb: str) -> str:
+        """The command that runs ``verb`` (build, check, release, readme) for this package, as a message names
+        it: ``make release`` where its Makefile defines the target, else ``pubkit release``."""
+        from pubkit.standard import commands
+
+        return commands.command(self.root, verb, bool(self.descriptor.get("pubkit:extensions")))
+
     @property
     def strict(self) -> bool:
         return self.descriptor.get(STRICT) is True

@@ -205,7 +205,7 @@ def decode(data: bytes, path: str) -> str:
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         message = (
             f"is not UTF-8: byte 0x{data[err.start]:02x} at byte column {column} cannot be decoded; "
-            "save the file as UTF-8 (a GBK or GB18030 export needs converting)"
+            "save the file as UTF-8, or declare the encoding it has in the resource's encoding property"
         )
         raise CheckFailed([errors.ENCODING.at(path, line, detail=message)]) from None
     if text.startswith(BOM):

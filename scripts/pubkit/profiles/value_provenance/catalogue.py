@@ -100,7 +100,7 @@ STATED_STATUS = E(
     "stated-status",
     "stated status",
     "{status} disagrees with the quote, whose clause {says}",
-    "mark an expected figure (预计) F, and no other",
+    "mark a figure its clause calls expected F, and no other",
 )
 BOUNDS = E(
     "bounds",

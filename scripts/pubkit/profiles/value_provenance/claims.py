@@ -141,9 +141,11 @@ def _rederive(raw, r: Roles, line: int, row: dict, language: Language) -> list[F
         if pd.notna(got) and not _agrees(want, got)
     ]
     if "status" in row and pd.notna(row["status"]):
-        forecast = any(word in _clause(row["quote"], stated) for word in language.forecast_words)
-        if forecast != (row["status"] == "F"):
-            says = "says 预计 (expected), so F" if forecast else "has no 预计 (expected), so not F"
+        clause = _clause(row["quote"], stated)
+        said = next((word for word in language.forecast_words if word in clause), None)
+        if (said is not None) != (row["status"] == "F"):
+            words = " or ".join(language.forecast_words)
+            says = f"says {said} (expected), so F" if said else f"has no {words} (expected), so not F"
             findings.append(STATED_STATUS.at(path, line, names["status"], status=quoted(row["status"]), says=says))
     return findings
 

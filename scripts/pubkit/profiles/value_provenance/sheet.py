@@ -45,6 +45,9 @@ row.classList.add('flash');row.scrollIntoView({block:'center'})})});
 """.replace("ROW_ANCHOR", json.dumps(ROW_ANCHOR))
 
 
+HEADINGS = {"zh": {"Source text": "原文", "Charts": "图表"}}
+
+
 def datasheet(ctx: Context) -> Datasheet:
     r = vp_roles.ready(ctx)
     if r is None:
@@ -57,10 +60,13 @@ def datasheet(ctx: Context) -> Datasheet:
         f"{escape(_human_scale(v, q))}</a>{' ' + escape(str(u)) if pd.notna(u) else ''}"
         for i, v, q, u in zip(ids, shown["value"], shown["qualifier"], shown["unit"], strict=True)
     ]
-    sections = [("source", "Source text 原文", _source(ctx, r, shown))]
+    # The headings in English, and in the documents' language beside it where it has words for them here
+    words = HEADINGS.get(r.language.split("-")[0], {})
+    heading = lambda english: f"{english} {words[english]}" if english in words else english  # noqa: E731
+    sections = [("source", heading("Source text"), _source(ctx, r, shown))]
     charts = _charts(ctx, r, figures)
     if charts:
-        sections.insert(0, ("charts", "Charts 图表", charts))
+        sections.insert(0, ("charts", heading("Charts"), charts))
     return Datasheet(
         cell_links={(r.figures, r.figure_fields["value"]): pd.Series(links, index=shown.index)},
         row_ids={r.figures: ids},
