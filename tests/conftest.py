@@ -29,6 +29,7 @@ PACKAGE_PARTS = (
     "dist",
     "CHANGELOG.md",
     "CITATION.cff",
+    "Makefile",  # its maintainers' commands, which the toolkit's messages name
     "requirements.lock",
     "scripts/china_manufacturing_regions.py",
 )

@@ -427,7 +427,7 @@ def test_legal_resource_names_that_no_sheet_can_bear_get_a_sheet_each(tmp_path, 
     workbook = load_workbook(package / "dist" / "sheets-1.0.0" / "sheets-1.0.0.xlsx", read_only=True)
     assert workbook.sheetnames == ["About", "about~2", "fields~2", "a" * 31, "a" * 29 + "~2", "Fields"]
     about = dict(workbook["About"].iter_rows(values_only=True))
-    assert about["table about"] == "1 rows, on the sheet about~2: "
+    assert about["table about"] == "1 rows, on the sheet about~2"  # no description: no colon before nothing
 
 
 RELEASE_STEPS = ["write_zip", "changelog", "citation", "index"]

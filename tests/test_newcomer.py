@@ -7,8 +7,10 @@ import json
 import re
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from conftest import release_metadata, run_cli
@@ -119,10 +121,15 @@ def _pubkit(program: Path, *args: str, cwd: Path) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
-def test_a_newcomer_goes_from_two_csvs_to_a_release_with_the_installed_toolkit(tmp_path):
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    return _fresh_venv(tmp_path_factory.mktemp("newcomer"))
+
+
+def test_a_newcomer_goes_from_two_csvs_to_a_release_with_the_installed_toolkit(tmp_path, installed):
     from frictionless import validate
 
-    program = _fresh_venv(tmp_path)
+    program = installed
     folder = tmp_path / "trade"
     folder.mkdir()
     (folder / "countries.csv").write_text("code,name\nFR,France\nDE,Germany\n", encoding="utf-8")
@@ -185,3 +192,33 @@ def test_a_newcomer_goes_from_two_csvs_to_a_release_with_the_installed_toolkit(t
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"[\u4e00-\u9fff]", text), path
         assert not re.search(r"`make\b", text), path
+
+
+def _tutorial() -> list[tuple[str, str]]:
+    """The toolkit README's tutorial, as (kind, text) blocks: ``console`` sessions and ``json`` to merge."""
+    from conftest import ROOT
+
+    readme = (ROOT / "scripts" / "pubkit" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your first package in ten minutes\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(console|json)\n(.*?)```", section, flags=re.S)
+
+
+def test_the_tutorial_runs_as_written_with_the_installed_toolkit(tmp_path, installed):
+    folder = tmp_path / "trade"
+    folder.mkdir()
+    blocks = _tutorial()
+    assert [kind for kind, _ in blocks] == ["console", "console", "json", "console"]
+    path = f"{installed.parent}:/usr/bin:/bin"
+    for kind, text in blocks:
+        if kind == "json":
+            described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+            described.update(json.loads(text))
+            (folder / "datapackage.json").write_text(json.dumps(described, indent=2), encoding="utf-8")
+            continue
+        for session in re.split(r"^\$ ", text, flags=re.M)[1:]:
+            command, _, expected = session.partition("\n")
+            done = subprocess.run(
+                ["bash", "-c", command], cwd=folder, capture_output=True, text=True, timeout=300, env={"PATH": path}
+            )
+            assert (command, done.stdout + done.stderr) == (command, expected)
+    assert (folder / "dist" / "trade-1.0.0.zip").is_file()

@@ -78,9 +78,7 @@ def media_type(path: str) -> str:
     return MEDIA_TYPES.get("." + path.rsplit(".", 1)[-1], "application/octet-stream")
 
 
-def provenance_markdown(
-    core: dict, provenance: dict, rows: dict[str, int], release_name: str, check: str = "pubkit check"
-) -> str:
+def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], release_name: str) -> str:
     lines = [
         f"# Provenance of {release_name}",
         "",
@@ -113,7 +111,7 @@ def provenance_markdown(
         "## How to check this release",
         "",
         "- `sha256sum -c SHA256SUMS` in this folder proves that no file has changed;",
-        f"- `{check}` in the repository proves that the release is exactly what its sources build;",
+        "- `pubkit check` in the package's repository proves that the release is exactly what its sources build;",
         "- `frictionless validate datapackage.json` validates the tables against their schemas.",
         "",
     ]

@@ -67,7 +67,7 @@ def write_release(
     for source in pkg.source_paths():
         shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
-    markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name, pkg.command("check"))
+    markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
     _write_json(
         out / descriptor.DESCRIPTOR,
