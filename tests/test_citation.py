@@ -29,7 +29,9 @@ def test_citation_cff_is_valid_cff_1_2_0():
 def test_citation_cff_is_generated_from_the_latest_release():
     latest = index.load(ROOT)["releases"][-1]
     core = assemble.package_properties(PKG, buildinfo.build_date(PKG))
-    assert (ROOT / "CITATION.cff").read_text(encoding="utf-8") == metadata.citation_cff(core, latest["date"])
+    assert (ROOT / "CITATION.cff").read_text(encoding="utf-8") == metadata.citation_cff(
+        core, latest["date"], PKG.command("release")
+    )
 
 
 def test_an_invalid_citation_fails_the_schema():

@@ -79,29 +79,30 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _by_key(rows: list[dict]) -> dict[str, dict]:
-    return {row["id"]: row for row in rows}
+def _by_key(rows: list[dict], key: str | None = "id") -> dict[str, dict]:
+    return {(row[key] if key else str(i)): row for i, row in enumerate(rows)}
 
 
-def read_back(folder: Path, name: str) -> dict[str, dict[str, dict]]:
-    """Table ``name`` of a release folder as each format holds it, every value as text, keyed by id."""
+def read_back(folder: Path, name: str, key: str | None = "id") -> dict[str, dict[str, dict]]:
+    """Table ``name`` of a release folder as each format holds it, every value as text, keyed by ``key``
+    (by position where None)."""
     from python_calamine import CalamineWorkbook
 
     formats = {}
     with (folder / "csv" / f"{name}.csv").open(encoding="utf-8", newline="") as stream:
-        formats["csv"] = _by_key(list(csv.DictReader(stream)))
+        formats["csv"] = _by_key(list(csv.DictReader(stream)), key)
     table = pq.read_table(folder / "parquet" / f"{name}.parquet").to_pylist()
-    formats["parquet"] = _by_key([{k: _as_text(v) for k, v in row.items()} for row in table])
+    formats["parquet"] = _by_key([{k: _as_text(v) for k, v in row.items()} for row in table], key)
     database = sqlite3.connect(f"file:{folder / (folder.name + '.sqlite')}?mode=ro", uri=True)
     try:
         cursor = database.execute(f'SELECT * FROM "{name}"')
         columns = [c[0] for c in cursor.description]
-        formats["sqlite"] = _by_key([{c: _as_text(v) for c, v in zip(columns, r, strict=True)} for r in cursor])
+        formats["sqlite"] = _by_key([{c: _as_text(v) for c, v in zip(columns, r, strict=True)} for r in cursor], key)
     finally:
         database.close()
     sheet = CalamineWorkbook.from_path(str(folder / f"{folder.name}.xlsx")).get_sheet_by_name(name).to_python()
     header, *cells = sheet
-    formats["workbook"] = _by_key([{h: _as_text(v) for h, v in zip(header, r, strict=True)} for r in cells])
+    formats["workbook"] = _by_key([{h: _as_text(v) for h, v in zip(header, r, strict=True)} for r in cells], key)
     return formats
 
 

@@ -229,7 +229,7 @@ def _locate(args) -> int:
     writer.writerows([list(row.values()) for row in found.rows])
     print(
         f"rows to paste into {found.table_path} (one per occurrence; "
-        "fill in the id, the value in the indicator's unit, and what the document says of period and area):"
+        "fill in the id, the value in the figure's unit, and every field the quote does not give):"
     )
     print(out.getvalue(), end="")
     return 0

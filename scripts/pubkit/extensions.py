@@ -15,6 +15,10 @@ An extension is a Python module that defines any of these functions (each option
   ``_about``) adds, such as how to read a figure;
 - ``readme_sections(ctx) -> dict[str, str]``: generated README sections by name.
 
+A language's quantity parser, which the value-provenance profile uses to re-derive each quoted figure, is
+a ``Language`` registered under its BCP 47 tag with ``register_language`` (from a package's module, or a
+module of its own): the toolkit ships ``en`` and ``zh-Hans``.
+
 Two kinds of extension exist, through this same interface:
 
 - *profiles* shipped with the toolkit, which a package opts into with a custom
@@ -130,6 +134,65 @@ class DescriptorProblemsHook(Protocol):
 Extension = (
     RowRulesHook | CheckHook | JsonldHook | DatasheetHook | AboutHook | ReadmeSectionsHook | DescriptorProblemsHook
 )
+
+
+class QuantityError(ValueError):
+    """A text that is not a quantity the language's parser reads; its message says why, in one line."""
+
+
+class Quantity(Protocol):
+    """A figure as a parser reads it: the number as written, the power of ten of its scale word, its
+    qualifier (exact, approx, nearly, more_than, at_least, less_than, at_most), and its value in a unit."""
+
+    number: Any  # a fractions.Fraction: no float ever touches a stated figure
+    unit_mult: int
+    qualifier: str
+
+    @property
+    def magnitude(self) -> Any: ...  # number * 10**unit_mult, a Fraction
+
+    def in_unit(self, unit: str) -> Any:
+        """The value in ``unit`` (``percent``, an ISO 4217 code, or a count of anything); raises
+        ``QuantityError`` where the figure cannot be one (a percentage in USD)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number in a document, with its unit words: ``text`` spans code points ``start`` to ``end``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the value-provenance profile needs of a document's language.
+
+    - ``parse(text) -> Quantity``: read a stated figure, or raise ``QuantityError``;
+    - ``mentions(text) -> list[Mention]``: every number of a document, which a quote or an ignored mention
+      must account for;
+    - ``forecast(clause) -> str | None``: the word that makes a figure expected (status F), if the clause of
+      its quote has one;
+    - ``joiner``: what the language writes between an office and a name ("chief executive Maria Lopez": " ").
+    """
+
+    parse: Callable[[str], Quantity]
+    mentions: Callable[[str], list[Mention]]
+    forecast: Callable[[str], str | None]
+    joiner: str = " "
+    forecast_words: tuple[str, ...] = ()  # what a message names as the expectation words
+    speaker_after: bool = False  # the language names a speaker after the quote ("…," said Maria Lopez)
+
+
+LANGUAGES: dict[str, Language] = {}  # the parsers registered beside the toolkit's own
+
+
+def register_language(tag: str, language: Language) -> None:
+    """Make ``language`` the parser of documents tagged ``tag`` (BCP 47, such as ``de`` or ``pt-BR``); a
+    registered parser comes before a shipped one of the same tag."""
+    LANGUAGES[tag] = language
 
 
 def show(value: object) -> str:

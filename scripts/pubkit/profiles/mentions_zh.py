@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
+from pubkit.extensions import Mention
 from pubkit.profiles.quantity_zh import CHINESE_NUMERAL
 
 CLASSIFIERS = "个家项座所名位台件条批倍场次届地省市区级大"
@@ -21,13 +21,6 @@ MENTION = re.compile(
     rf"|(?:{CHINESE_NUMERAL}(?:万亿|亿|万)?|万亿|亿|万)[{CLASSIFIERS}]"
 )
 CONTEXT = 12
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    text: str
 
 
 def mentions(text: str) -> list[Mention]:

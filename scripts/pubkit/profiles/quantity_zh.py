@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from pubkit.extensions import QuantityError  # the interface's error, raised here
+
 DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 SMALL_UNITS = {"十": 1, "百": 2, "千": 3}
 MAGNITUDES = {"万亿": 12, "亿": 8, "万": 4}
@@ -51,8 +53,7 @@ PATTERN = re.compile(
 )
 
 
-class QuantityError(ValueError):
-    """The text is not a quantity this parser reads."""
+CURRENCY_WORDS = {"元": "CNY"}  # a currency the text names, as its ISO 4217 code
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,13 @@ class Quantity:
         return self.number * 10**self.unit_mult
 
     def in_unit(self, unit: str) -> Fraction:
-        """The value in an indicator's canonical unit (percent, CNY or a count)."""
+        """The value in a unit: ``percent``, an ISO 4217 code (元 is CNY), or a count of anything."""
+        currency = re.fullmatch(r"[A-Z]{3}", unit) is not None
         if unit == "percent" and self.unit_word in ("%", "/"):
             return self.magnitude * (100 if self.unit_word == "/" else 1)
-        if unit == "CNY" and self.unit_word in ("元", ""):
+        if currency and (CURRENCY_WORDS.get(self.unit_word) == unit or self.unit_word == ""):
             return self.magnitude
-        if unit not in ("percent", "CNY") and (self.unit_word in COUNTERS or self.unit_word == ""):
+        if unit != "percent" and not currency and (self.unit_word in COUNTERS or self.unit_word == ""):
             return self.magnitude
         raise QuantityError(f"a figure in {self.unit_word or 'no unit'} cannot be a value in {unit}")
 

@@ -8,7 +8,14 @@ import pandas as pd
 
 from pubkit.base.findings import Finding, quoted
 from pubkit.extensions import Context
-from pubkit.profiles.value_provenance.catalogue import ARCHIVE, DOCUMENT_SHA256, LANGUAGE, LANGUAGES
+from pubkit.profiles.value_provenance.catalogue import (
+    ARCHIVE,
+    DOCUMENT_SHA256,
+    LANGUAGE,
+    LANGUAGE_REQUIRED,
+    known_languages,
+    language_for,
+)
 from pubkit.profiles.value_provenance.declaration import Roles
 
 # 1. The archive --------------------------------------------------------------------------------
@@ -40,10 +47,18 @@ def archived_texts(ctx: Context, r: Roles) -> tuple[dict, list[Finding]]:
             )
             continue
         language = doc[f["language"]] if "language" in f and pd.notna(doc[f["language"]]) else r.language
-        if language not in LANGUAGES:
-            known = ", ".join(sorted(LANGUAGES))
+        if language is None:
+            detail = (
+                f"{quoted(doc[f['id']])} has no language, and valueProvenance declares none: the profile reads its "
+                f"figures with the language's parser; set valueProvenance.language, or a documents field named by "
+                f"valueProvenance.documents.language, to one of: {known_languages()}"
+            )
+            findings.append(LANGUAGE_REQUIRED.at(raw.table.path, line, f.get("language"), detail=detail))
+            continue
+        parser = language_for(str(language))
+        if parser is None:
             findings.append(
-                LANGUAGE.at(raw.table.path, line, f.get("language"), language=quoted(language), known=known)
+                LANGUAGE.at(raw.table.path, line, f.get("language"), language=quoted(language), known=known_languages())
             )
             continue
         try:
@@ -52,5 +67,5 @@ def archived_texts(ctx: Context, r: Roles) -> tuple[dict, list[Finding]]:
             detail = f"{path} is not UTF-8 (byte {err.start} cannot be decoded): quotes and offsets need its text"
             findings.append(ARCHIVE.at(raw.table.path, line, f["path"], detail=detail))
             continue
-        texts[doc[f["id"]]] = (path, text, LANGUAGES[language])
+        texts[doc[f["id"]]] = (path, text, parser)
     return texts, findings

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from pubkit import extensions
 from pubkit.base import errors
-from pubkit.profiles import mentions_zh, quantity_zh
+from pubkit.extensions import Language
+from pubkit.profiles import mentions_zh, quantity_en, quantity_zh
 
 PROPERTY = "valueProvenance"
 CLAUSE_BREAK = re.compile(r"[,，。;；:：、]")
@@ -43,17 +44,37 @@ IGNORED_ROLES = {
 }
 
 
-@dataclass(frozen=True)
-class Language:
-    """What the profile needs of a document's language: read a quantity, find numeric mentions."""
-
-    parse: object  # str -> Quantity (raises quantity_zh.QuantityError)
-    mentions: object  # str -> list[Mention]
-    forecast_words: tuple[str, ...]
+def _forecast_zh(clause: str) -> str | None:
+    return "预计" if "预计" in clause else None
 
 
-LANGUAGES = {"zh-Hans": Language(quantity_zh.parse, mentions_zh.mentions, ("预计",))}
-LANGUAGES["zh"] = LANGUAGES["zh-CN"] = LANGUAGES["zh-Hans"]
+LANGUAGES = {  # the parsers the toolkit ships, by BCP 47 tag; a package adds its own with register_language
+    "zh-Hans": Language(quantity_zh.parse, mentions_zh.mentions, _forecast_zh, joiner="", forecast_words=("预计",)),
+    "en": Language(
+        quantity_en.parse,
+        quantity_en.mentions,
+        quantity_en.forecast,
+        joiner=" ",
+        forecast_words=quantity_en.WORDS,
+        speaker_after=True,
+    ),
+}
+ALIASES = {"zh": "zh-Hans", "zh-CN": "zh-Hans", "zh-SG": "zh-Hans"}
+
+
+def language_for(tag: str) -> Language | None:
+    """The parser for a BCP 47 tag: a registered one first, then a shipped one; ``en-GB`` falls back to ``en``."""
+    for candidate in (tag, ALIASES.get(tag), tag.split("-")[0]):
+        if candidate and candidate in extensions.LANGUAGES:
+            return extensions.LANGUAGES[candidate]
+        if candidate and candidate in LANGUAGES:
+            return LANGUAGES[candidate]
+    return None
+
+
+def known_languages() -> str:
+    return ", ".join(sorted({*LANGUAGES, *extensions.LANGUAGES}))
+
 
 E = errors.ErrorType
 ROLE = E(
@@ -69,8 +90,14 @@ DOCUMENT_SHA256 = E(
 LANGUAGE = E(
     "language",
     "language",
-    "{language} is a language for which no quantity parser exists; known: {known}",
-    "write one of the known tags",
+    "{language} is a language for which no quantity parser exists; parsers: {known}",
+    "declare a language that has a parser, or register one with pubkit.extensions.register_language",
+)
+LANGUAGE_REQUIRED = E(
+    "language-required",
+    "language required",
+    "{detail}",
+    "declare the documents' language: valueProvenance.language, or a language field of the documents",
 )
 QUOTE = E(
     "quote",

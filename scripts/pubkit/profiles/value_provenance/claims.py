@@ -57,8 +57,10 @@ def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: 
         return [STATED_TEXT.at(path, line, names["statedText"], stated=stated, quote=quote)]
     findings = []
     speaker = row.get("speaker")
-    if speaker is not None and pd.notna(speaker) and f"{_or_empty(row.get('speakerRole'))}{speaker}" not in text:
-        shown = quoted(_or_empty(row.get("speakerRole")) + speaker)
+    role = _or_empty(row.get("speakerRole"))
+    named = f"{role}{language.joiner}{speaker}" if role else speaker
+    if speaker is not None and pd.notna(speaker) and named not in text:
+        shown = quoted(named)
         role_field = names.get("speakerRole", "speaker role")
         findings.append(
             SPEAKER.at(
@@ -141,10 +143,9 @@ def _rederive(raw, r: Roles, line: int, row: dict, language: Language) -> list[F
         if pd.notna(got) and not _agrees(want, got)
     ]
     if "status" in row and pd.notna(row["status"]):
-        clause = _clause(row["quote"], stated)
-        said = next((word for word in language.forecast_words if word in clause), None)
+        said = language.forecast(_clause(row["quote"], stated))
         if (said is not None) != (row["status"] == "F"):
-            words = " or ".join(language.forecast_words)
+            words = " or ".join(language.forecast_words) or "word of expectation"
             says = f"says {said} (expected), so F" if said else f"has no {words} (expected), so not F"
             findings.append(STATED_STATUS.at(path, line, names["status"], status=quoted(row["status"]), says=says))
     return findings
@@ -195,7 +196,22 @@ def _speakers(figures: pd.DataFrame) -> dict[str, str]:
     return {s: (role if pd.notna(role) else "") for s, role in zip(rows["speaker"], roles_)}
 
 
-def _nearest_speaker(text: str, start: int, speakers: dict[str, str]) -> dict:
+SAID_AFTER = 160  # how far after a quote a language that names speakers after it is read for one
+
+
+def _nearest_speaker(
+    text: str, start: int, speakers: dict[str, str], end: int | None = None, after: bool = False
+) -> dict:
+    """The speaker a quote is said by: in a language that names them after the quote ("…," said Maria
+    Lopez), the first named within its line and ``SAID_AFTER`` code points after it; else the nearest named
+    before it."""
+    if after and end is not None:
+        line_end = text.find("\n", end)
+        window = text[end : min(end + SAID_AFTER, line_end if line_end >= 0 else len(text))]
+        following = {name: window.find(name) for name in speakers if window.find(name) >= 0}
+        if following:
+            name = min(following, key=lambda n: following[n])
+            return {"speaker": name, "speaker_role": speakers[name] or None, "speaker_at": end + following[name]}
     before = {name: text.rfind(name, 0, start) for name in speakers}
     name = max((n for n in before if before[n] >= 0), key=lambda n: before[n], default=None)
     if name is None:

@@ -24,7 +24,7 @@ class Roles:
     unit: str | dict
     ignored: str | None
     ignored_fields: dict[str, str]
-    language: str
+    language: str | None
 
     @classmethod
     def of(cls, declared: dict) -> Roles:
@@ -37,7 +37,7 @@ class Roles:
             figures["unit"],
             ignored.get("resource"),
             {k: v for k, v in ignored.items() if k in IGNORED_ROLES},
-            declared.get("language", "zh-Hans"),
+            declared.get("language"),  # None: each document must say its own
         )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pubkit.extensions import Context
-from pubkit.profiles import mentions_zh, quantity_zh
+from pubkit.extensions import Context, QuantityError
+from pubkit.profiles import mentions_zh
 from pubkit.profiles.value_provenance.archive import archived_texts
 from pubkit.profiles.value_provenance.catalogue import Language
 from pubkit.profiles.value_provenance.claims import _clause, _nearest_speaker, _plain, _speakers
@@ -38,20 +38,30 @@ def locate(ctx: Context, needle: str, document: str | None = None) -> list[dict]
                     "line": line,
                     "column": start - (text.rfind("\n", 0, start) + 1) + 1,
                     "context": mentions_zh.context(text, mentions_zh.Mention(start, end, needle)),
-                    **_nearest_speaker(text, start, speakers),
-                    "mentions": [_reading(m.text, needle, language) for m in language.mentions(needle)],
+                    **_nearest_speaker(text, start, speakers, end, language.speaker_after),
+                    "joiner": language.joiner,
+                    "mentions": _readings(needle, language),
                 }
             )
             start = text.find(needle, start + 1)
     return found
 
 
+def _readings(needle: str, language: Language) -> list[dict]:
+    """What the parser reads in ``needle``: the whole of it where it is one figure with its qualifier
+    ("up to €1.2bn"), else each numeric mention inside it."""
+    whole = _reading(needle, needle, language)
+    if "error" not in whole:
+        return [whole]
+    return [_reading(m.text, needle, language) for m in language.mentions(needle)]
+
+
 def _reading(stated: str, quote: str, language: Language) -> dict:
     try:
         parsed = language.parse(stated)
-    except quantity_zh.QuantityError as err:
+    except QuantityError as err:
         return {"stated": stated, "error": str(err)}
-    forecast = any(word in _clause(quote, stated) for word in language.forecast_words)
+    forecast = language.forecast(_clause(quote, stated)) is not None
     return {
         "stated": stated,
         "magnitude": str(_plain(parsed.magnitude)),
@@ -93,7 +103,8 @@ def skeleton(ctx: Context, occurrence: dict) -> dict[str, str]:
 def located_text(occurrence: dict) -> str:
     """An occurrence as ``pubkit locate`` prints it: where, what it says, who says it, what it reads."""
     speaker = (
-        f"{occurrence['speaker_role'] or ''}{occurrence['speaker']} (named at offset {occurrence['speaker_at']})"
+        f"{occurrence['speaker_role'] + occurrence['joiner'] if occurrence['speaker_role'] else ''}"
+        f"{occurrence['speaker']} (named at offset {occurrence['speaker_at']})"
         if occurrence["speaker"]
         else "no speaker named before it"
     )

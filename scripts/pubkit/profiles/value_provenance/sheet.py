@@ -48,6 +48,16 @@ row.classList.add('flash');row.scrollIntoView({block:'center'})})});
 HEADINGS = {"zh": {"Source text": "原文", "Charts": "图表"}}
 
 
+def _language(ctx: Context, r) -> str:
+    """The documents' one language, where they share one (their own field's, else the profile's); else ""."""
+    field = r.document_fields.get("language")
+    documents = ctx.frames.get(r.documents)
+    if field and documents is not None and field in documents:
+        tags = {str(tag) for tag in documents[field].dropna()}
+        return tags.pop() if len(tags) == 1 else ""
+    return r.language or ""
+
+
 def datasheet(ctx: Context) -> Datasheet:
     r = vp_roles.ready(ctx)
     if r is None:
@@ -61,7 +71,7 @@ def datasheet(ctx: Context) -> Datasheet:
         for i, v, q, u in zip(ids, shown["value"], shown["qualifier"], shown["unit"], strict=True)
     ]
     # The headings in English, and in the documents' language beside it where it has words for them here
-    words = HEADINGS.get(r.language.split("-")[0], {})
+    words = HEADINGS.get(_language(ctx, r).split("-")[0], {})
     heading = lambda english: f"{english} {words[english]}" if english in words else english  # noqa: E731
     sections = [("source", heading("Source text"), _source(ctx, r, shown))]
     charts = _charts(ctx, r, figures)
