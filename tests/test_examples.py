@@ -102,6 +102,12 @@ def test_a_document_in_a_language_without_a_parser_names_the_parsers_and_how_to_
     )
 
 
+def test_coverage_accounts_for_every_number_of_the_english_document():
+    lines = api.coverage(EXAMPLES / "press-release-en")
+    assert lines and not [line for line in lines if line.endswith("UNCOVERED")]
+    assert any('"up to €1.2bn"' in line and line.endswith("fig-16") for line in lines)
+
+
 def test_documents_without_a_language_are_told_that_one_is_required_and_which_parsers_exist(tmp_path, capsys):
     folder = _copy(tmp_path, "press-release-en")
     described = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -112,7 +118,8 @@ def test_documents_without_a_language_are_told_that_one_is_required_and_which_pa
         1,
         'sources/documents.csv:2: "northwind-2026" has no language, and valueProvenance declares none: the profile '
         "reads its figures with the language's parser; set valueProvenance.language, or a documents field named by "
-        "valueProvenance.documents.language, to one of: en, zh-Hans (language required)",
+        "valueProvenance.documents.language, to one of: en, zh-Hans (or register a parser for another: "
+        "pubkit.extensions.register_language) (language required)",
     )
 
 

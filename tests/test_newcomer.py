@@ -185,6 +185,12 @@ def test_a_newcomer_goes_from_two_csvs_to_a_release_with_the_installed_toolkit(t
         ("Countries", "One row per countries entry."),
         ("Exports", "One row per exports entry."),
     ]
+    from test_release_machine import _frictionless_rows, read_back, same_values
+
+    for table in ("countries", "exports"):
+        expected = {str(i): row for i, row in enumerate(_frictionless_rows(folder, table))}
+        for kind, held in read_back(release, table, key=None).items():
+            assert same_values(held, expected), f"{table} in {kind}"
     written = [folder / n for n in ("CHANGELOG.md", "CITATION.cff", "README.md")] + [
         p for p in release.rglob("*") if p.suffix in (".md", ".json", ".html", ".jsonld", ".csv", ".cff")
     ]

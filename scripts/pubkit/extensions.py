@@ -144,9 +144,14 @@ class Quantity(Protocol):
     """A figure as a parser reads it: the number as written, the power of ten of its scale word, its
     qualifier (exact, approx, nearly, more_than, at_least, less_than, at_most), and its value in a unit."""
 
-    number: Any  # a fractions.Fraction: no float ever touches a stated figure
-    unit_mult: int
-    qualifier: str
+    @property
+    def number(self) -> Any: ...  # a fractions.Fraction: no float ever touches a stated figure
+
+    @property
+    def unit_mult(self) -> int: ...
+
+    @property
+    def qualifier(self) -> str: ...
 
     @property
     def magnitude(self) -> Any: ...  # number * 10**unit_mult, a Fraction

@@ -14,3 +14,9 @@ profile_declaration: extensions.DescriptorProblemsHook = value_provenance
 package_rules: extensions.RowRulesHook = package_module
 package_jsonld: extensions.JsonldHook = package_module
 package_readme: extensions.ReadmeSectionsHook = package_module
+
+# The quantity parsers the toolkit ships are Languages: mypy checks their functions against the interface
+from pubkit.profiles import mentions_zh, quantity_en, quantity_zh  # noqa: E402
+
+english = extensions.Language(quantity_en.parse, quantity_en.mentions, quantity_en.forecast, joiner=" ")
+chinese = extensions.Language(quantity_zh.parse, mentions_zh.mentions, lambda clause: None, joiner="")

@@ -51,7 +51,8 @@ def archived_texts(ctx: Context, r: Roles) -> tuple[dict, list[Finding]]:
             detail = (
                 f"{quoted(doc[f['id']])} has no language, and valueProvenance declares none: the profile reads its "
                 f"figures with the language's parser; set valueProvenance.language, or a documents field named by "
-                f"valueProvenance.documents.language, to one of: {known_languages()}"
+                f"valueProvenance.documents.language, to one of: {known_languages()} (or register a parser for "
+                "another: pubkit.extensions.register_language)"
             )
             findings.append(LANGUAGE_REQUIRED.at(raw.table.path, line, f.get("language"), detail=detail))
             continue
