@@ -49,6 +49,7 @@ def test_locate_as_json(capsys):
         "speaker",
         "speaker_role",
         "speaker_at",
+        "joiner",
         "mentions",
         "row",
     }
