@@ -35,7 +35,13 @@ NO_PERIOD_NOTE = E(
     "no-period-note",
     "no period without a note",
     "period is empty, so note must say that the document states no period",
-    "say in note that the document states no period (periods are never guessed)",
+    "say in note that the document states no period (a period is stated, or read as period_basis codes it)",
+)
+PERIOD_BASIS = E(
+    "period-basis",
+    "period basis",
+    "period_basis is {basis}, but period is {period}: none goes with an empty period, every other basis with one",
+    "code how the period was read: none where the document states no period",
 )
 PERCENT_RANGE = E(
     "percent-range",
@@ -55,7 +61,7 @@ MACRO_REGION = E(
     "{area} is a province_level area but belongs to no macro-region in area_memberships",
     "add its row to area_memberships",
 )
-ERRORS = [PERIOD_DATES, PERIOD_ORDER, NO_PERIOD_NOTE, PERCENT_RANGE, MEMBERSHIP_TYPES, MACRO_REGION]
+ERRORS = [PERIOD_DATES, PERIOD_ORDER, NO_PERIOD_NOTE, PERIOD_BASIS, PERCENT_RANGE, MEMBERSHIP_TYPES, MACRO_REGION]
 EXAMPLE_QUALIFIERS = ("exact", "nearly", "more_than")
 EXAMPLE_FIELDS = (
     "observation_id",
@@ -78,6 +84,7 @@ def row_rules(ctx: Context) -> list[Rule]:
         rules += [_rule(OBSERVATIONS, PERIOD_DATES, "period_start", _period_dates_pass, _period_dates_message)]
         rules.append(_order(PERIOD_ORDER, "period_start", "period_end"))
         rules.append(_rule(OBSERVATIONS, NO_PERIOD_NOTE, "note", _note_pass, lambda row: NO_PERIOD_NOTE.template))
+        rules.append(_rule(OBSERVATIONS, PERIOD_BASIS, "period_basis", _basis_pass, _basis_message))
         if INDICATORS in frames:
             rules.append(_rule(OBSERVATIONS, PERCENT_RANGE, "value", _percent_pass, _percent_message))
     if MEMBERSHIPS in frames and AREAS in frames:
@@ -109,6 +116,17 @@ def _bounds_of(period: str) -> tuple[str, str]:
     start = {"1": "01", "2": "07"}.get(half, "01")
     end = {"1": "06-30", "2": "12-31"}.get(half, "12-31")
     return f"{first}-{start}-01", f"{last or first}-{end}"
+
+
+def _basis_pass(f) -> pd.Series:
+    """A period is empty exactly where period_basis is none (an empty basis is the required check's)."""
+    obs = f[OBSERVATIONS]
+    return obs["period_basis"].isna() | ((obs["period_basis"] == "none") == obs["period"].isna())
+
+
+def _basis_message(row) -> str:
+    period = "empty" if pd.isna(row["period"]) else show(row["period"])
+    return PERIOD_BASIS.template.format(basis=show(row["period_basis"]), period=period)
 
 
 def _period_dates_pass(f) -> pd.Series:

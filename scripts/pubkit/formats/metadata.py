@@ -78,6 +78,59 @@ def media_type(path: str) -> str:
     return MEDIA_TYPES.get("." + path.rsplit(".", 1)[-1], "application/octet-stream")
 
 
+def release_readme(core: dict, tables: list[tuple[str, str, int]], release_name: str, citation: str) -> str:
+    """The release's own ``README.md``: what each file is, how to load it, how to cite it, how to verify it.
+    ``tables`` holds each table's (name, title, rows); every path is relative to the release folder."""
+    first = tables[0][0] if tables else ""
+    rows = [
+        f"| `csv/{name}.csv`, `parquet/{name}.parquet` | {title}: {count:,} row{'s' if count != 1 else ''} |"
+        for name, title, count in tables
+    ]
+    return "\n".join(
+        [
+            f"# {core.get('title', core['name'])}, release {core['version']}",
+            "",
+            *([core["description"], ""] if core.get("description") else []),
+            "## Files",
+            "",
+            "| file | what it holds |",
+            "|---|---|",
+            *rows,
+            f"| `{release_name}.xlsx` | every table as a sheet, with `About` and `Fields` |",
+            f"| `{release_name}.sqlite` | every table in SQLite, typed, with its keys, and `_about` |",
+            "| `documents/` | the archived source documents, byte for byte |",
+            "| `datapackage.json` | the release descriptor: every table's schema, and the build's provenance |",
+            "| `PROVENANCE.md` | how the release was built, in words |",
+            "| `dataset.jsonld` | its schema.org description |",
+            "| `index.html` | the datasheet: open it in a browser |",
+            "| `SHA256SUMS` | the sha256 of every file |",
+            "",
+            "## Loading it",
+            "",
+            "Paths are relative to this folder. The CSV is UTF-8, comma-separated, with a header row; the Parquet "
+            "files hold each field's type.",
+            "",
+            "```python",
+            "import pandas as pd",
+            "",
+            f'table = pd.read_parquet("parquet/{first}.parquet")',
+            "```",
+            "",
+            f'In R: `arrow::read_parquet("parquet/{first}.parquet")`; in DuckDB: '
+            f"`select * from 'parquet/{first}.parquet'`; in SQLite: `sqlite3 {release_name}.sqlite`.",
+            "",
+            "## Citing it",
+            "",
+            citation,
+            "",
+            "## Verifying it",
+            "",
+            "`sha256sum -c SHA256SUMS` in this folder proves that no file has changed since the release was built.",
+            "",
+        ]
+    )
+
+
 def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], release_name: str) -> str:
     lines = [
         f"# Provenance of {release_name}",

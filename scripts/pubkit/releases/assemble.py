@@ -69,6 +69,9 @@ def write_release(
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
     markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
+    counts = [(t.name, t.title, len(typed[t.name])) for t in tables]
+    readme = metadata.release_readme(core, counts, pkg.release_name, citation(core))
+    (out / "README.md").write_text(readme, encoding="utf-8")
     _write_json(
         out / descriptor.DESCRIPTOR,
         _release_descriptor([*pkg.tables, *tables[: len(made.views)]], core, made.provenance, out),

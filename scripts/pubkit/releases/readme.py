@@ -16,6 +16,7 @@ from pubkit.formats.export import dictionary_rows
 from pubkit.releases import index
 from pubkit.standard import plugins
 from pubkit.standard.descriptor import DataPackage
+from pubkit.standard.views import declared as views_of
 
 
 def refresh(readme: str, pkg: DataPackage) -> str:
@@ -80,6 +81,7 @@ def sections(pkg: DataPackage) -> dict[str, str]:
     ctx, _ = validate.read_all(pkg)
     generated = {"dictionary": dictionary(pkg), "messages": errors.markdown_table(errors.catalogue(modules))}
     generated["latest"] = latest(pkg)
+    generated["usage"] = usage(pkg)
     for added in plugins.call(modules, "readme_sections", ctx):
         generated.update(added)
     return generated
@@ -96,6 +98,38 @@ def latest(pkg: DataPackage) -> str:
         f"one-file download `dist/{entry['zip']['path']}` ({entry['zip']['bytes']} bytes, "
         f"sha256 `{entry['zip']['sha256']}`). All releases: `dist/releases.json`; changes: `CHANGELOG.md`.\n"
     )
+
+
+def usage(pkg: DataPackage) -> str:
+    """How to read the latest release in pandas, polars, DuckDB, sqlite3, Datasette and R: its first view (the
+    table a package declares for reading), else its first table. A test runs each snippet."""
+    catalogue = index.load(pkg.root)
+    if not catalogue["releases"]:
+        return "No release has been cut yet: the examples will read the first one.\n"
+    folder = f"dist/{catalogue['releases'][-1]['folder']}"
+    names = _release_tables(pkg.root / folder)
+    views = [v.get("name") for v in views_of(pkg) if isinstance(v, dict) and v.get("name") in names]
+    table = (views or names or [""])[0]
+    parquet, database = f"{folder}/parquet/{table}.parquet", f"{folder}/{catalogue['releases'][-1]['folder']}.sqlite"
+    return (
+        f'```python\nimport pandas as pd\n\ntable = pd.read_parquet("{parquet}")\nprint(table.head())\n```\n\n'
+        f'```python\nimport polars as pl\n\ntable = pl.read_parquet("{parquet}")\nprint(table.head())\n```\n\n'
+        f"```python\nimport duckdb\n\nprint(duckdb.sql(\"select * from '{parquet}' limit 5\"))\n```\n\n"
+        f"```sh\nsqlite3 -header {database} 'select * from \"{table}\" limit 5'\n```\n\n"
+        f'In R: `arrow::read_parquet("{parquet}")`. To browse the database in a web page, with every foreign key a '
+        f"link: `pip install datasette`, then `datasette {database}`.\n"
+    )
+
+
+def _release_tables(folder) -> list[str]:
+    """The tables and views a release folder's descriptor lists, in its order; [] where it cannot be read."""
+    import json
+
+    try:
+        resources = json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("resources", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)]
 
 
 def dictionary(pkg: DataPackage) -> str:

@@ -148,7 +148,7 @@ def _source(ctx: Context, r: vp_roles.Roles, shown: pd.DataFrame) -> str:
 
 def _charts(ctx: Context, r: vp_roles.Roles, figures: pd.DataFrame) -> str:
     source = ctx.frames[r.figures]
-    figures_html = []
+    figures_html, drawn_qualifiers = [], set()
     for chart in ctx.pkg.descriptor[vp_catalogue.PROPERTY].get("charts", []):
         chosen = pd.Series(True, index=source.index)
         for field, values in chart["where"].items():
@@ -167,14 +167,24 @@ def _charts(ctx: Context, r: vp_roles.Roles, figures: pd.DataFrame) -> str:
             chart["title"],
             chart.get("horizontal", False),
         )
+        drawn_qualifiers.update(rows["qualifier"].tolist())
         caption = escape(chart.get("caption", ""))
         figures_html.append(
             f"<figure>{svg}<figcaption>{caption} Source: {escape(_sources_line(ctx))}</figcaption></figure>"
         )
     if not figures_html:
         return ""
-    legend = "<p>Hatched bars are bounds (the sign says which); solid bars are exact figures.</p>"
-    return legend + "".join(figures_html)
+    return _legend(drawn_qualifiers) + "".join(figures_html)
+
+
+def _legend(qualifiers: set) -> str:
+    """A legend for what is drawn, and nothing else: hatched bars only where a bound is drawn."""
+    bounds, exact = qualifiers - {"exact"}, "exact" in qualifiers
+    if bounds and exact:
+        return "<p>Hatched bars are bounds (the sign says which); solid bars are exact figures.</p>"
+    if bounds:
+        return "<p>Every bar is a bound, hatched (the sign says which).</p>"
+    return "<p>Every bar is an exact figure, as stated.</p>"
 
 
 def _sources_line(ctx: Context) -> str:
