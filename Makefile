@@ -18,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 VERSION := $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 RELEASE := dist/china-manufacturing-regions-$(VERSION)
 # hypothesis examples per fuzzer in `make test` (the fast lane); `make test-deep` runs 2000
-FUZZ_EXAMPLES ?= 50
+FUZZ_EXAMPLES ?= 25
 # pytest-xdist workers for `make test`: one per core
 TEST_WORKERS ?= auto
 

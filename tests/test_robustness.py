@@ -19,7 +19,7 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=6,
 )
-# `make test-deep` (FUZZ_EXAMPLES=2000) explores further; `make test` runs 50 of each.
+# `make test-deep` (FUZZ_EXAMPLES=2000) explores further; `make test` runs 25 of each.
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "250")), deadline=None, suppress_health_check=list(HealthCheck)
 )
