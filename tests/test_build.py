@@ -38,19 +38,23 @@ def test_build_writes_the_release_layout(fresh, capsys):
         "observations",
         "observations_labelled",  # a view the package declares
     ]
-    assert files == sorted(
-        [
-            "PROVENANCE.md",
-            "SHA256SUMS",
-            f"{RELEASE[5:]}.xlsx",
-            f"{RELEASE[5:]}.sqlite",
-            "datapackage.json",
-            "dataset.jsonld",
-            "index.html",
-            "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
-            *[f"csv/{t}.csv" for t in tables],
-            *[f"parquet/{t}.parquet" for t in tables],
-        ]
+    assert (
+        files
+        == sorted(
+            [
+                "PROVENANCE.md",
+                "README.md",  # the release's own: its files, how to load, cite and verify it
+                "SHA256SUMS",
+                f"{RELEASE[5:]}.xlsx",
+                f"{RELEASE[5:]}.sqlite",
+                "datapackage.json",
+                "dataset.jsonld",
+                "index.html",
+                "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
+                *[f"csv/{t}.csv" for t in tables],
+                *[f"parquet/{t}.parquet" for t in tables],
+            ]
+        )
     )
 
 

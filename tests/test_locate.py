@@ -26,8 +26,8 @@ def test_locate_lists_every_occurrence_with_offsets_speaker_figures_and_rows_to_
         "  25个: 25 (unit_mult 0, exact, status A)",
     ]
     assert lines[10:] == [
-        f",,,,,,,,0,exact,,,A,25个,{DOCUMENT},{QUOTE},266,281,,,",
-        f",,,,,,,,0,exact,,,A,25个,{DOCUMENT},{QUOTE},1068,1083,王伟,工业和信息化部规划司司长,",
+        f",,,,,,,,,0,exact,,,A,25个,{DOCUMENT},{QUOTE},266,281,,,",
+        f",,,,,,,,,0,exact,,,A,25个,{DOCUMENT},{QUOTE},1068,1083,王伟,工业和信息化部规划司司长,",
     ]
 
 

@@ -21,6 +21,9 @@ def test_the_readme_starts_with_the_two_commands():
 def test_snippet_runs_and_prints_observations(snippet):
     import sys
 
+    from pubkit.releases import index
+
+    assert f"dist/{index.load(ROOT)['releases'][-1]['folder']}/" in snippet  # the latest release, generated
     result = run_process(sys.executable, "-c", snippet, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "obs-0" in result.stdout
@@ -33,5 +36,6 @@ def test_the_sqlite_snippet_runs_and_prints_observations():
     snippet = next(block for block in re.findall(r"```sh\n(.*?)```", README, flags=re.S) if "sqlite3" in block)
     result = run_process("bash", "-c", snippet, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "observation_id|name_en|value|unit"
-    assert result.stdout.splitlines()[1].startswith("obs-001|")
+    header, first, *rest = result.stdout.splitlines()  # the labelled view: every name beside its id
+    assert header.split("|")[:4] == ["observation_id", "indicator_id", "indicator_name_zh", "indicator_name_en"]
+    assert first.startswith("obs-001|clusters_count|") and len(rest) == 4
