@@ -284,4 +284,22 @@ PROBES = [
         's,n\na,"0,45"\nb,"2,000"\nc,"1,234.5"\n',
     ),
     ("hint-no-such-day", {}, fields({"name": "d", "type": "date"}), "s,d\na,2022-02-30\nb,23/09/2022\n"),
+    # Found on packages of others (#22) --------------------------------------------------------
+    (
+        "foreign-key-self-resource-omitted",
+        {V2: True},
+        {
+            **fields({"name": "parent"}),
+            "primaryKey": "s",
+            "foreignKeys": [{"fields": "parent", "reference": {"fields": "s"}}],
+        },
+        "s,parent\na,\nb,a\nc,z\n",
+    ),
+    ("format-a-type-does-not-have", {}, fields({"name": "d", "format": "%Y-%m-%d"}), "s,d\na,2020-01-01\n"),
+    (
+        "dialect-semicolon-detected",
+        {},
+        fields({"name": "year", "type": "integer"}, {"name": "value", "type": "integer"}),
+        "s;year;value\nUSA;2023;2\nFRA;2023;x\n",
+    ),
 ]

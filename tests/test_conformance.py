@@ -65,7 +65,7 @@ def our_findings(root: Path) -> Counter:
     try:
         findings = validate.sources(descriptor.load(root))
     except CheckFailed as failed:
-        if all(f.type == "package-error" for f in failed.findings):
+        if all(f.type in ("package-error", "field-error", "schema-error") for f in failed.findings):
             return Counter({("datapackage.json", "package-error", None, None): 1})
         findings = failed.findings
     return Counter(_key(f.path, f.type, f.row, f.field) for f in findings)

@@ -529,3 +529,18 @@ def test_a_row_id_such_as_cite_or_downloads_is_namespaced_apart_from_the_pages_o
         "row-downloads",
     ]
     assert len(anchors) == len(set(anchors))
+
+
+# Found on packages of others (#22): a licence known only by its text ----------------------------------
+
+
+def test_a_licence_with_only_a_path_and_a_title_is_valid_and_never_given_an_invented_name(tmp_path, capsys):
+    metadata_ = release_metadata("lic", "A licence by its text")
+    metadata_["licenses"] = [{"path": "https://example.org/licence", "title": "Our own licence"}]
+    folder = _small_package(tmp_path / "p", **metadata_)
+    assert run_cli(capsys, "check", str(folder)) == (0, "ok: lic-1.0.0: sources valid (no dist/ to verify)\n", "")
+    assert run_cli(capsys, "release", str(folder))[0] == 0
+    citation = (folder / "CITATION.cff").read_text(encoding="utf-8")
+    assert 'license-url: "https://example.org/licence"\n' in citation and "\nlicense:" not in citation
+    jsonld = json.loads((folder / "dist" / "lic-1.0.0" / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert jsonld["license"] == ["https://example.org/licence"]

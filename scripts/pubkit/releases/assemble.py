@@ -237,7 +237,13 @@ def _about(tables: list, core: dict, typed: dict) -> list[tuple[str, str]]:
         ("creator", "; ".join(c.get("title", "") for c in core.get("contributors", []) if isinstance(c, dict))),
         ("version", core["version"]),
         ("created", core["created"]),
-        ("license", ", ".join(f"{item['name']} ({item.get('path', '')})" for item in core.get("licenses", []))),
+        (
+            "license",
+            ", ".join(
+                f"{item.get('name', item.get('title', ''))} ({item.get('path', '')})"
+                for item in core.get("licenses", [])
+            ),
+        ),
         ("how to cite", citation(core)),
     ]
     rows += [("source", s.get("title", s.get("path", ""))) for s in core.get("sources", [])]

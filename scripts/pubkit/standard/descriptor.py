@@ -6,6 +6,7 @@ climb out with ``..`` are refused before any file is opened.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,7 +17,7 @@ from pubkit.standard import schemacheck, support
 from pubkit.standard.files import INFERRED, _field_list, is_url, load_json, load_yaml
 from pubkit.standard.files import problem as _problem
 from pubkit.standard.files import unsafe as _unsafe
-from pubkit.standard.resources import NAME, Table, _control_characters, _load_table
+from pubkit.standard.resources import DETECTED, NAME, Table, _control_characters, _load_table
 
 DESCRIPTOR = "datapackage.json"
 YAML_DESCRIPTORS = ("datapackage.yaml", "datapackage.yml")
@@ -91,6 +92,13 @@ class DataPackage:
             if t.resource.get(INFERRED)
         ]
         for t in self.tables:
+            if t.resource.get(DETECTED):
+                shown = {"\t": "tab", "|": "|", ";": ";"}.get(t.resource[DETECTED], t.resource[DETECTED])
+                notes.append(
+                    f"{t.path}: no delimiter is declared, and the file is {shown}-separated: it was read so, as "
+                    f'frictionless detects it; declare "dialect": {{"delimiter": {json.dumps(t.resource[DETECTED])}}} '
+                    "so that nothing depends on detection"
+                )
             dialect = t.resource.get("dialect") if isinstance(t.resource.get("dialect"), dict) else {}
             notes += [
                 f"{t.path}: dialect.{k} is not applied: {why}" for k, why in support.UNAPPLIED.items() if k in dialect
@@ -223,8 +231,12 @@ def _property_problems(descriptor) -> list[Finding]:
             for item in descriptor.get(key, [])
         ):
             problems.append(_problem(DESCRIPTOR, f"every item of {quoted(key)} must be an object of text properties"))
-    if any(isinstance(item, dict) and "name" not in item for item in descriptor.get("licenses", [])):
-        problems.append(_problem(DESCRIPTOR, 'every item of "licenses" needs a "name", such as CC-BY-4.0'))
+    if any(
+        isinstance(item, dict) and "name" not in item and "path" not in item for item in descriptor.get("licenses", [])
+    ):
+        problems.append(
+            _problem(DESCRIPTOR, 'every item of "licenses" needs a "name" (such as CC-BY-4.0) or a "path" to its text')
+        )
     if not all(isinstance(k, str) for k in descriptor.get("keywords", [])):
         problems.append(_problem(DESCRIPTOR, "every keyword must be text"))
     if descriptor.get(STRICT, False) not in (True, False):

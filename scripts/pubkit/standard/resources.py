@@ -201,8 +201,39 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
         _problem(schema_path, f"{where} contains a control character, which no release format can store")
         for where in _control_characters(schema, "")
     ]
+    if not problems:
+        resource = _with_detected_delimiter(root, resource, path)
     table = Table(name, path, schema, schema_path, resource, strict) if not problems else None
     return table, problems
+
+
+DETECTED = "pubkit:detectedDelimiter"  # set on a resource whose delimiter was detected, as frictionless detects it
+SAMPLE_LINES = 100  # what frictionless sniffs a CSV dialect from (its SAMPLE_SIZE)
+DELIMITERS = ",\t;|"
+
+
+def _with_detected_delimiter(root: Path, resource: dict, path: str) -> dict:
+    """A CSV resource that declares no delimiter is read with the one frictionless detects (csv.Sniffer over
+    its first 100 lines, from , tab ; and |): a semicolon file from a European spreadsheet gets frictionless'
+    findings, not a header of one label. The resource then carries the detected delimiter, and a note says so."""
+    dialect = resource.get("dialect")
+    declared = isinstance(dialect, dict) and "delimiter" in dialect
+    is_csv = resource.get("format", Path(path).suffix.lstrip(".").lower()) == "csv"
+    if declared or not is_csv or (dialect is not None and not isinstance(dialect, dict)):
+        return resource
+    import csv
+
+    encoding = resource.get("encoding", "utf-8") if isinstance(resource.get("encoding"), str) else "utf-8"
+    try:
+        with (root / path).open("rb") as stream:
+            head = stream.read(1 << 16)
+        lines = head.decode(encoding, errors="replace").splitlines(keepends=True)[:SAMPLE_LINES]
+        found = csv.Sniffer().sniff("".join(lines), DELIMITERS).delimiter
+    except (csv.Error, OSError, LookupError):
+        return resource
+    if found == ",":
+        return resource
+    return {**resource, "dialect": {**(dialect or {}), "delimiter": found}, DETECTED: found}
 
 
 def inline_csv(rows: list, names: list[str]) -> bytes:

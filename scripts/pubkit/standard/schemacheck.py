@@ -26,7 +26,8 @@ def _problem(path: str, message: str) -> Finding:
 
 
 def normalised(schema: dict) -> dict:
-    """The schema with keys in their list form: a string ``primaryKey`` or key ``fields`` is a list of one."""
+    """The schema with keys in their list form: a string ``primaryKey`` or key ``fields`` is a list of one; a
+    foreign key whose ``reference`` omits ``resource`` refers to its own table, as v2 says (v1 wrote ``""``)."""
     if not isinstance(schema, dict):
         return schema
 
@@ -43,7 +44,13 @@ def normalised(schema: dict) -> dict:
                 **fk,
                 "fields": listed(fk.get("fields")),
                 **(
-                    {"reference": {**fk["reference"], "fields": listed(fk["reference"].get("fields"))}}
+                    {
+                        "reference": {
+                            "resource": "",
+                            **fk["reference"],
+                            "fields": listed(fk["reference"].get("fields")),
+                        }
+                    }
                     if isinstance(fk.get("reference"), dict)
                     else {}
                 ),
@@ -74,6 +81,7 @@ def problems(schema: dict, schema_path: str) -> list[Finding]:
             )
         else:
             problems += [_problem(schema_path, f"field {quoted(name)}: {p}") for p in _constraint_problems(field)]
+            problems += _format_problems(schema_path, name, field)
             problems += [
                 _problem(schema_path, f"field {quoted(name)}: {key} must be text")
                 for key in TEXT_PROPERTIES
@@ -102,6 +110,23 @@ def problems(schema: dict, schema_path: str) -> list[Finding]:
                 )
             )
     return problems
+
+
+def _format_problems(schema_path: str, name: str, field: dict) -> list[Finding]:
+    """A field whose ``format`` (or other reading property) frictionless refuses is the finding frictionless
+    reports, never an exception: ``%Y-%m-%d`` on a string field, say. Only a field with a format of its own is
+    asked, so that a plain schema costs no import of frictionless."""
+    if field.get("format", "default") in ("default", None):
+        return []
+    import frictionless
+
+    try:
+        frictionless.Field.from_descriptor(fieldtypes.reading_part(field))
+    except frictionless.FrictionlessException as err:
+        reasons = [r.message.removeprefix("Field is not valid: ") for r in getattr(err, "reasons", [])]
+        note = "; ".join(reasons) or getattr(err.error, "note", "") or str(err)
+        return [errors.FIELD.at(schema_path, None, name, detail=note)]
+    return []
 
 
 def _constraint_problems(field: dict) -> list[str]:
