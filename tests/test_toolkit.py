@@ -224,6 +224,7 @@ def test_every_finding_kind_is_one_catalogue_entry_with_frictionless_codes_where
         "format-error",
         "hash-count",
         "package-error",
+        "field-error",
         "scheme-error",
     }
     assert {e.code for e in entries} & theirs == ours
