@@ -286,7 +286,9 @@ def test_small_numbers_are_published_as_written_never_in_exponent_form(tmp_path,
 
 def test_a_release_leaves_its_bookkeeping_readable_by_all(tmp_path, capsys):
     package = copy_package(tmp_path / "p")
-    bump(package, "1.9.1")
+    from pubkit.releases import index, semver
+
+    bump(package, semver.next_version(index.load(package)["latest"], "patch"))  # the next version, whatever it is
     (package / "CHANGELOG.md").chmod(0o644)
     assert run_cli(capsys, "release", str(package))[0] == 0
     modes = {
