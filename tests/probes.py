@@ -302,4 +302,16 @@ PROBES = [
         fields({"name": "year", "type": "integer"}, {"name": "value", "type": "integer"}),
         "s;year;value\nUSA;2023;2\nFRA;2023;x\n",
     ),
+    (
+        "missing-values-objects-v2",
+        {V2: True},
+        {**fields({"name": "n", "type": "integer"}), "missingValues": [{"value": "NA", "label": "not available"}]},
+        "s,n\na,NA\nb,2\n",
+    ),
+    (
+        "missing-values-objects-v1",
+        {},
+        {**fields({"name": "n", "type": "integer"}), "missingValues": [{"value": "NA", "label": "not available"}]},
+        "s,n\na,NA\nb,2\n",
+    ),
 ]

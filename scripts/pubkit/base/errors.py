@@ -164,6 +164,7 @@ LONG_CELL = E(
 )
 # The descriptor and its schemas -----------------------------------------------------------------
 DESCRIPTOR = E("package-error", "descriptor", "{detail}", "fix datapackage.json or the schema as the message says")
+SCHEMA = E("schema-error", "schema", "{detail}", "fix the Table Schema as the message says")
 FIELD = E("field-error", "field", "{detail}", "fix the field's definition as the message says (its type and format)")
 JSON = E("package-error", "json", "{detail}", "fix the JSON syntax at the line and column given")
 MISSING_FILE = E("scheme-error", "missing-file", "{detail}", "create the file, or fix the path")

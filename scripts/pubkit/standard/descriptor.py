@@ -50,6 +50,11 @@ PROPERTY_TYPES = {
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?")
 
 
+def _is_v2(descriptor: dict) -> bool:
+    """Whether the package declares Data Package v2 (``$schema`` a 2.x profile), as frictionless decides it."""
+    return str(descriptor.get("$schema", "")).startswith("https://datapackage.org/profiles/2")
+
+
 @dataclass(frozen=True)
 class DataPackage:
     root: Path
@@ -174,7 +179,7 @@ def _load(root: Path, name: str, trusted: bool) -> DataPackage:
     problems += _extension_problems(root, descriptor)
     tables = []
     for i, resource in enumerate(descriptor.get("resources", [])):
-        table, found = _load_table(root, resource, i, descriptor.get(STRICT) is True)
+        table, found = _load_table(root, resource, i, descriptor.get(STRICT) is True, _is_v2(descriptor))
         problems += found
         if table:
             tables.append(table)

@@ -320,10 +320,18 @@ def release_schema(schema: dict) -> dict:
     """
     fields = [_released_field(f) if text_of(f) is not None else f for f in schema["fields"]]
     released = {**schema, "fields": fields}
-    missing = schema.get("missingValues", [""])
-    if "" not in missing:
-        released["missingValues"] = ["", *missing]
+    if "missingValues" in schema:
+        released["missingValues"] = _with_empty(schema["missingValues"])
     return released
+
+
+def _with_empty(missing: list) -> list:
+    """The missing values of a release, whose CSV writes an empty value as an empty cell: "" first where the
+    source has none, in the form the source uses (a text, or v2's object, whose labels are kept)."""
+    values = [m["value"] if isinstance(m, dict) else m for m in missing]
+    if "" in values:
+        return missing
+    return [{"value": "", "label": "empty"} if missing and isinstance(missing[0], dict) else "", *missing]
 
 
 def text_of(field: dict):
@@ -369,8 +377,8 @@ def _released_field(field: dict) -> dict:
     released = {k: v for k, v in field.items() if k not in REWRITTEN}
     if text_of(field) is not of(field).text:
         released.pop("format", None)
-    if "missingValues" in field and "" not in field["missingValues"]:
-        released["missingValues"] = ["", *field["missingValues"]]
+    if "missingValues" in field:
+        released["missingValues"] = _with_empty(field["missingValues"])
     return released
 
 

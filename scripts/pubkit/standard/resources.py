@@ -111,7 +111,8 @@ class Table:
 
     def missing_values(self, field: dict) -> list[str]:
         """The texts that mean an empty cell in ``field``: its own (Table Schema v2), else the schema's."""
-        return field.get("missingValues", self.schema.get("missingValues", [""]))
+        declared = field.get("missingValues", self.schema.get("missingValues", [""]))
+        return [m["value"] if isinstance(m, dict) else m for m in declared]  # v2's {value, label} objects
 
 
 def _control_characters(value, where: str) -> list[str]:
@@ -125,7 +126,7 @@ def _control_characters(value, where: str) -> list[str]:
     return []
 
 
-def _inline_table(resource: dict, where: str, strict: bool) -> tuple[Table | None, list[Finding]]:
+def _inline_table(resource: dict, where: str, strict: bool, v2: bool = False) -> tuple[Table | None, list[Finding]]:
     """A resource whose rows are inline ``data``: read as frictionless reads it, a row a record."""
     data, schema = resource["data"], resource.get("schema")
     if not (isinstance(data, list) and data and all(isinstance(r, list | dict) for r in data)):
@@ -133,13 +134,15 @@ def _inline_table(resource: dict, where: str, strict: bool) -> tuple[Table | Non
     if not isinstance(schema, dict):
         return None, [_problem(DESCRIPTOR, f"{where} with inline data needs its schema inline")]
     schema = schemacheck.normalised(schema)
-    problems = schemacheck.problems(schema, DESCRIPTOR)
+    problems = schemacheck.problems(schema, DESCRIPTOR, v2)
     if problems:
         return None, problems
     return Table(resource["name"], f"{DESCRIPTOR}#{where}.data", schema, DESCRIPTOR, resource, strict), []
 
 
-def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table | None, list[Finding]]:
+def _load_table(
+    root: Path, resource: dict, i: int, strict: bool, v2: bool = False
+) -> tuple[Table | None, list[Finding]]:
     where = f"resources[{i}]"
     if not isinstance(resource, dict):
         return None, [_problem(DESCRIPTOR, f"{where} is not an object")]
@@ -161,7 +164,7 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
     if not isinstance(name, str):
         return None, [_problem(DESCRIPTOR, f'{where}.name must be text, such as "prices"')]
     if "data" in resource:
-        return _inline_table(resource, where, strict)
+        return _inline_table(resource, where, strict, v2)
     if not isinstance(path, str):
         return None, [_problem(DESCRIPTOR, f"{where} needs a path to its file")]
     if schema is None and not is_url(path) and not _unsafe(root, path, where) and (root / path).is_file():
@@ -194,7 +197,7 @@ def _load_table(root: Path, resource: dict, i: int, strict: bool) -> tuple[Table
         )
     schema = schemacheck.normalised(schema)
     problems += [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
-    problems += schemacheck.problems(schema, schema_path)
+    problems += schemacheck.problems(schema, schema_path, v2)
     if not problems:
         problems += [_problem(schema_path, f"{where}: {p}") for p in support.schema_problems(schema)]
     problems += [

@@ -62,7 +62,7 @@ def normalised(schema: dict) -> dict:
     return schema
 
 
-def problems(schema: dict, schema_path: str) -> list[Finding]:
+def problems(schema: dict, schema_path: str, v2: bool = False) -> list[Finding]:
     fields = schema.get("fields") if isinstance(schema, dict) else None
     if not isinstance(fields, list) or not fields:
         return [_problem(schema_path, "the schema has no list of fields")]
@@ -95,9 +95,7 @@ def problems(schema: dict, schema_path: str) -> list[Finding]:
         if key in schema and not isinstance(schema[key], str)
     ]
     names = [f["name"] for f in fields]
-    missing = schema.get("missingValues", [""])
-    if not (isinstance(missing, list) and all(isinstance(m, str) for m in missing)):
-        problems.append(_problem(schema_path, "missingValues must be a list of strings"))
+    problems += _missing_values_problems(schema.get("missingValues", [""]), schema_path, v2)
     keys = [schema.get("primaryKey", [])] + [
         fk.get("fields") if isinstance(fk, dict) else None for fk in _list(schema.get("foreignKeys", []))
     ]
@@ -110,6 +108,19 @@ def problems(schema: dict, schema_path: str) -> list[Finding]:
                 )
             )
     return problems
+
+
+def _missing_values_problems(missing, schema_path: str, v2: bool) -> list[Finding]:
+    """A list of texts; or, in a v2 package, of objects with a text ``value`` (and a text ``label``)."""
+    objects = isinstance(missing, list) and missing and all(isinstance(m, dict) for m in missing)
+    if objects and not v2:
+        detail = "missing values in object form require Data Package v2 (a $schema of the 2.0 profile)"
+        return [errors.SCHEMA.at(schema_path, detail=detail)]
+    if objects and all(isinstance(m.get("value"), str) and isinstance(m.get("label", ""), str) for m in missing):
+        return []
+    if isinstance(missing, list) and all(isinstance(m, str) for m in missing):
+        return []
+    return [_problem(schema_path, "missingValues must be a list of texts, or (v2) of objects with a value and a label")]
 
 
 def _format_problems(schema_path: str, name: str, field: dict) -> list[Finding]:
