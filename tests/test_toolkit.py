@@ -225,6 +225,7 @@ def test_every_finding_kind_is_one_catalogue_entry_with_frictionless_codes_where
         "hash-count",
         "package-error",
         "field-error",
+        "schema-error",
         "scheme-error",
     }
     assert {e.code for e in entries} & theirs == ours

@@ -312,12 +312,8 @@ REWRITTEN = ("decimalChar", "groupChar", "bareNumber", "trueValues", "falseValue
 
 
 def release_schema(schema: dict) -> dict:
-    """The schema of the release CSV: where it writes canonical text, what described the source's text goes.
-
-    Numbers and booleans are written canonically (``1234.5``, ``true``), so their
-    ``decimalChar``, ``groupChar``, ``bareNumber``, ``trueValues`` and ``falseValues``
-    no longer apply, and an empty cell is how an empty value is written.
-    """
+    """The schema of the release CSV: numbers and booleans are written canonically (``1234.5``, ``true``), so what
+    described the source's text (``REWRITTEN``) goes, and an empty cell is how an empty value is written."""
     fields = [_released_field(f) if text_of(f) is not None else f for f in schema["fields"]]
     released = {**schema, "fields": fields}
     if "missingValues" in schema:
@@ -326,10 +322,8 @@ def release_schema(schema: dict) -> dict:
 
 
 def _with_empty(missing: list) -> list:
-    """The missing values of a release, whose CSV writes an empty value as an empty cell: "" first where the
-    source has none, in the form the source uses (a text, or v2's object, whose labels are kept)."""
-    values = [m["value"] if isinstance(m, dict) else m for m in missing]
-    if "" in values:
+    """A release's missing values: "" first (its CSV writes an empty value so), in the source's form (v2 objects keep labels)."""
+    if "" in [m["value"] if isinstance(m, dict) else m for m in missing]:
         return missing
     return [{"value": "", "label": "empty"} if missing and isinstance(missing[0], dict) else "", *missing]
 
