@@ -231,11 +231,12 @@ def jsonld(dataset: dict, ctx: Context) -> dict:
         ],
         "spatialCoverage": {
             "@type": "Place",
-            "name": "China",
+            "name": "China (中国)",
+            "identifier": "china",
             "containsPlace": [
                 {"@type": "Place", "name": f"{areas.loc[a, 'name_en']} ({areas.loc[a, 'name_zh']})", "identifier": a}
                 for a in used
-                if a in areas.index
+                if a in areas.index and a != "china"  # the country is the place itself, not one it contains
             ],
         },
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -180,3 +181,80 @@ def test_the_about_sheet_says_how_to_read_a_figure_from_the_schema_and_wraps():
     for name in ("value", "value_qualifier", "lower_bound", "upper_bound"):
         assert rows[f"observations.{name}"].value == fields[name]["description"]
         assert rows[f"observations.{name}"].alignment.wrap_text
+
+
+def test_the_workbook_prints_legibly_with_its_header_on_every_page_and_separated_thousands():
+    """#24: a sheet too wide to fit one page at 8 points is not shrunk to it, and repeats its header row and
+    first column; a narrow one fits the page's width; About's rows are as tall as their wrapped text; a big
+    figure shows its thousands separated."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(RELEASE / f"{PKG.release_name}.xlsx")
+    wide, narrow, about = workbook["observations_labelled"], workbook["area_memberships"], workbook["About"]
+    assert not wide.sheet_properties.pageSetUpPr.fitToPage and wide.print_title_rows == "$1:$1"
+    assert wide.print_title_cols == "$A:$A"
+    assert narrow.sheet_properties.pageSetUpPr.fitToPage and narrow.page_setup.fitToWidth == 1
+    described = next(r for r in about.iter_rows(min_row=2) if r[0].value == "observations.value_qualifier")
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in described[1].value)
+    assert columns > 100 and about.row_dimensions[described[0].row].height == 15 * -(-columns // 99)
+    value = wide.cell(1, 1).parent["M"]  # the value column
+    assert wide.cell(1, 13).value == "value"
+    big = next(cell for cell in value[1:] if cell.value == 10**13)
+    assert big.number_format == "#,##0"
+
+
+def test_datasette_serves_the_release_with_labels_units_and_its_licence(tmp_path):
+    """Datasette, as a user runs it from the release's README: the table page, a foreign key shown by its
+    row's name, a column's unit, the view's primary key and the licence, asserted over HTTP."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    datasette = Path(sys.executable).with_name("datasette")
+    command = [datasette, PKG.database_file, "--metadata", "metadata.json", "-h", "127.0.0.1", "-p", str(port)]
+    server = subprocess.Popen(command, cwd=RELEASE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    database = f"http://127.0.0.1:{port}/{PKG.database_file.removesuffix('.sqlite')}"
+
+    def get(path: str) -> str:
+        for _ in range(100):  # the server starts in a second or two
+            try:
+                with urllib.request.urlopen(database + path, timeout=5) as response:
+                    return response.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(f"Datasette did not answer {database + path}")
+
+    try:
+        page = get("/observations")
+        rows = json.loads(get("/observations.json?_shape=objects&_labels=on&observation_id=obs-001"))["rows"]
+        view = json.loads(get("/observations_labelled.json?_shape=objects&_size=1"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/">Creative Commons Attribution 4.0 International' in (
+        page
+    )
+    assert rows[0]["area_id"] == {"value": "china", "label": "China"}
+    assert rows[0]["indicator_id"]["label"] == "Advanced manufacturing clusters under key cultivation"
+    assert "Unit: the indicator&#39;s unit." in page or "Unit: the indicator's unit." in page
+    assert view["primary_keys"] == ["observation_id"] and view["rows"][0]["observation_id"] == "obs-001"
+
+
+def test_every_path_the_release_publishes_resolves_inside_it():
+    """#24: each path the release descriptor gives, and each value of any table that is a relative file path
+    (``documents.archive_path``), names a file of the release folder."""
+    import re
+
+    described = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))
+    paths = [r["path"] for r in described["resources"]] + [s["path"] for s in described.get("sources", [])]
+    looks_like_a_path = re.compile(r"^[\w.-]+(/[\w.-]+)+\.\w+$")
+    for table in TABLES:
+        frame = pd.read_parquet(parquet(table))
+        for column in frame.select_dtypes(include=["object", "string"]):
+            paths += [v for v in frame[column].dropna() if isinstance(v, str) and looks_like_a_path.match(v)]
+    assert "sources/documents/stcn-2022-09-24-miit-manufacturing-clusters.txt" in paths
+    assert sorted(p for p in paths if not (RELEASE / p).is_file()) == []

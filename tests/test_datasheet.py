@@ -78,7 +78,8 @@ def test_clicking_a_value_highlights_its_quote_and_back(browser):
 
 def test_tables_sort_by_column(browser):
     page, _, _ = open_page(browser, 1280)
-    value_column = PKG.table("observations").field_names.index("value") + 1
+    headers = page.eval_on_selector_all("#table-observations table.sortable th", "hs => hs.map(h => h.textContent)")
+    value_column = headers.index("value") + 1
     page.click(f"#table-observations table.sortable th:nth-child({value_column})")
     first = page.locator("#table-observations table.sortable tbody tr").first.get_attribute("id")
     smallest = "row-" + min(observation_rows(), key=lambda r: float(r["value"]))["observation_id"]
@@ -122,7 +123,7 @@ def test_the_page_embeds_its_schema_org_description_and_a_bibtex_entry(browser):
     assert page.get_attribute('meta[name="description"]', "content") == PKG.descriptor["description"]
     assert page.text_content("#cite pre").startswith("@misc{china_manufacturing_regions_")
     hrefs = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.getAttribute('href'))")
-    assert {"SHA256SUMS", f"../{PKG.release_name}.zip", "../releases.json"} <= set(hrefs)
+    assert "SHA256SUMS" in hrefs and not [h for h in hrefs if h.startswith("../")]
     assert problems == []
 
 
@@ -164,3 +165,76 @@ def test_a_tables_header_stays_in_view_while_its_rows_scroll(browser):
     frame = box.bounding_box()
     assert frame["height"] <= 0.8 * 600 + 1
     assert abs(header["y"] - frame["y"]) < 2
+
+
+MAIN_ROWS = "#table-observations table.sortable.priority tbody tr"
+
+
+def test_at_1280_px_a_row_is_one_line_with_names_the_value_in_words_and_the_forecast(browser):
+    """#24: the observations lead the page; each row is one line (a long quote is clipped until the row has
+    the focus), and shows the indicator's and the area's names, the period, the value with its qualifier
+    in words, and a forecast said as one."""
+    page, problems, _ = open_page(browser, 1280)
+    sections = page.eval_on_selector_all("section[id^=table-]", "s => s.map(e => e.id)")
+    assert sections[0] == "table-observations"
+    heights = page.eval_on_selector_all(MAIN_ROWS, "rs => rs.map(r => r.getBoundingClientRect().height)")
+    assert len(heights) == len(observation_rows()) and max(heights) < 40
+    headers = page.eval_on_selector_all(f"{MAIN_ROWS[:-9]} thead th", "hs => hs.map(h => h.textContent)")
+    assert headers[:4] == ["indicator_id", "area_id", "period", "value"]
+    nearly = page.locator("tr#row-obs-002")
+    cells = nearly.locator("td").all_inner_texts()
+    assert cells[:4] == [
+        "Output of the clusters' leading industries cluster_leading_industry_output_cny",
+        "China china",
+        "",
+        "≤ 10 trillion CNY (nearly)",
+    ]
+    assert all(nearly.locator("td").nth(i).is_visible() for i in range(4))
+    forecast = page.locator("tr#row-obs-013 td").nth(3)
+    assert forecast.inner_text() == "> 200 billion CNY (more than) forecast"
+    assert page.locator("tr#row-obs-013 .status").is_visible()
+    box = forecast.bounding_box()
+    assert box["x"] + box["width"] <= 1280
+    note = page.locator("tr#row-obs-013 td").nth(headers.index("note"))
+    closed = note.bounding_box()["height"]
+    assert note.get_attribute("title") == next(
+        r["note"] for r in observation_rows() if r["observation_id"] == "obs-013"
+    )
+    page.locator("tr#row-obs-013").focus()
+    assert note.bounding_box()["height"] > closed and problems == []
+
+
+def test_at_390_px_a_row_names_its_indicator_and_area_beside_the_value(browser):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(PAGE.as_uri())
+    page.wait_for_load_state("load")
+    row = page.locator("tr#row-obs-013 td")
+    shown = [i for i in range(row.count()) if row.nth(i).is_visible()]
+    texts = [" ".join(row.nth(i).inner_text().split()) for i in shown]
+    assert texts == [
+        "Investment over the whole year",
+        "Xiong'an New Area",
+        "2022",
+        "> 200 billion CNY (more than) forecast",
+    ]
+    right = max(row.nth(i).bounding_box()["x"] + row.nth(i).bounding_box()["width"] for i in shown)
+    assert right <= 390
+    labels = page.eval_on_selector_all("svg.chart text", "ts => ts.map(t => t.getBoundingClientRect().height)")
+    assert labels and min(labels) >= 10  # a chart's words at least 10 px tall on a phone
+
+
+def test_every_link_of_the_page_resolves_in_the_unpacked_zip(browser, tmp_path):
+    """#24: a user who downloads the zip and opens index.html follows every link to a file that is there."""
+    import zipfile
+    from urllib.parse import unquote, urlsplit
+
+    with zipfile.ZipFile(ROOT / "dist" / f"{PKG.release_name}.zip") as archive:
+        archive.extractall(tmp_path)
+    unpacked = tmp_path / PKG.release_name
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((unpacked / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    local = {unquote(urlsplit(h).path) for h in hrefs if not urlsplit(h).scheme and urlsplit(h).path}
+    assert "csv/observations.csv" in local and "SHA256SUMS" in local
+    assert sorted(p for p in local if not (unpacked / p).is_file()) == []

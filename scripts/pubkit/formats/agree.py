@@ -32,7 +32,7 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
     except CheckFailed as failed:
         return failed.findings
     workbook = _workbook(folder / f"{release.release_name}.xlsx")
-    database = _database(folder / f"{release.release_name}.sqlite")
+    database = _database(folder / release.database_file)
     findings = []
     raws = {table.name: read.raw_table(release, table) for table in release.tables}
     frames = {name: read.frame(raw) for name, raw in raws.items()}
@@ -49,13 +49,13 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
         stored = _stored_rows(database, table) if database is not None else None
         if database is not None and stored is None:
             detail = "the SQLite database lacks the table, or its columns differ from the CSV's"
-            findings.append(_finding(f"{shown}/{release.release_name}.sqlite", None, table.name, detail))
+            findings.append(_finding(f"{shown}/{release.database_file}", None, table.name, detail))
         for i, field in enumerate(table.fields):
             cells = [row[i] if i < len(row) else None for row in excel[1:]]
             findings += _column(shown, release.release_name, table, field, typed, parquet, cells, written, fast)
             if stored is not None:
                 column = [row[i] for row in stored]
-                findings += _sqlite_column(shown, release.release_name, table, field, typed, column, written, fast)
+                findings += _sqlite_column(shown, release.database_file, table, field, typed, column, written, fast)
     if database is not None:
         database.close()
     return findings
@@ -85,14 +85,14 @@ def _stored_rows(database, table) -> list[tuple] | None:
         return None
 
 
-def _sqlite_column(shown, release_name, table, field, typed, column: list, written, fast: bool) -> list[Finding]:
+def _sqlite_column(shown, database_file, table, field, typed, column: list, written, fast: bool) -> list[Finding]:
     """One column of the database: as written (one comparison), or cell by cell as the reference."""
     if fast and column == written.sqlite(field):
         return []
     name, kind = field["name"], field.get("type", "string")
     want = [_normalised(kind, v) for v in typed[name]]
     got = [_normalised(kind, v) for v in column]
-    return _differences(f"{shown}/{release_name}.sqlite", typed.index, name, want, got)
+    return _differences(f"{shown}/{database_file}", typed.index, name, want, got)
 
 
 class Written:

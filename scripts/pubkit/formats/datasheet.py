@@ -17,9 +17,12 @@ from html import escape
 
 import pandas as pd
 
+from pubkit.checks.identity import LEAD
 from pubkit.extensions import Datasheet
+from pubkit.formats import datasette
 
 PREVIEW_ROWS = 2000
+LONG = 32  # a cell longer than this shows its whole text as its title, and on its row's focus
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",sans-serif;margin:0 auto;
@@ -30,8 +33,14 @@ th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .45rem;text-align:left;verti
 th{background:#f4f6f8;white-space:nowrap;position:sticky;top:0;z-index:1}table.sortable th{cursor:pointer}table.sortable th[aria-sort]::after{content:" ↕";color:#888}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:.85em;word-break:break-all}
 details{margin:.5rem 0}summary{cursor:pointer}
+table.priority td{max-width:18rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}table.priority td.num{max-width:none}
+table.priority tr:focus td,table.priority tr:focus-within td{white-space:normal;overflow:visible}
+table.priority tr:focus{outline:2px solid #4dabf7}code.id{color:#666;font-size:.75em}
 @media (max-width:40rem){body{padding:0 .5rem 3rem}th,td{padding:.25rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}
-table.priority:not(.all) th:not(.keep),table.priority:not(.all) td:not(.keep){display:none}}
+table.priority:not(.all) th:not(.keep),table.priority:not(.all) td:not(.keep){display:none}
+table.priority:not(.all){font-size:.8rem}table.priority:not(.all) code.id{display:none}
+table.priority td{white-space:normal;max-width:6.5rem}table.priority td.num{max-width:none;min-width:5.5rem}
+table.priority th{white-space:normal}}
 button.all-columns{display:none}@media (max-width:40rem){button.all-columns{display:inline-block;margin:.3rem 0}}
 """
 SORT_SCRIPT = """
@@ -59,6 +68,8 @@ def render(
     """``texts`` holds each table's cells as the release CSV writes them; ``added``, what extensions add;
     ``described``, the schema.org description to embed (the release's, less the files written after the page)."""
     title = escape(core.get("title", core["name"]))
+    tables = sorted(tables, key=lambda t: not lead(t))  # a table that declares its lead columns comes first
+    labels = {t.name: _labels(t, texts[t.name]) for t in tables}
     sections = [(a, h, body) for extra in added for a, h, body in extra.sections]
     nav = [(f"table-{t.name}", t.title) for t in tables] + [(a, h) for a, h, _ in sections]
     nav += [("downloads", "Downloads"), ("cite", "How to cite")]
@@ -78,7 +89,7 @@ def render(
         f"<p>{escape(core.get('description', ''))}</p>",
         _version_line(core),
         "<nav>" + "".join(f'<a href="#{escape(a)}">{escape(h)}</a>' for a, h in nav) + "</nav>",
-        *[_table_section(t, texts[t.name], added) for t in tables],
+        *[_table_section(t, texts[t.name], added, labels) for t in tables],
         *[f'<section id="{escape(a)}"><h2>{escape(h)}</h2>{body}</section>' for a, h, body in sections],
         _downloads(files, core),
         _cite(core, citation),
@@ -117,7 +128,7 @@ def _version_line(core: dict) -> str:
     )
 
 
-def _table_section(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
+def _table_section(table, text: pd.DataFrame, added: list[Datasheet], labels: dict) -> str:
     anchor = escape(f"table-{table.name}")
     heading = escape(table.title)
     shown = text.iloc[:PREVIEW_ROWS]
@@ -137,7 +148,7 @@ def _table_section(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
         + "</h2>"
         + (f"<p>{escape(table.description)}</p>" if table.description else "")
         + f"<details><summary>Fields ({len(table.fields)})</summary>{_fields(table)}</details>"
-        f"<p>{note}</p>{_rows(table, shown, added)}</section>"
+        f"<p>{note}</p>{_rows(table, shown, added, labels)}</section>"
     )
 
 
@@ -151,38 +162,80 @@ def _fields(table) -> str:
     return _table(["field", "type", "required", "unit", "description"], rows, sortable=False)
 
 
-def _rows(table, text: pd.DataFrame, added: list[Datasheet]) -> str:
-    columns = []
-    for field in table.fields:
-        name, kind = field["name"], field.get("type", "string")
-        custom = next(
-            (extra.cell_links[(table.name, name)] for extra in added if (table.name, name) in extra.cell_links), None
-        )
-        cells = text[name].tolist()
-        html = custom.tolist() if custom is not None else [escape(c) for c in cells]
-        numeric = kind in NUMERIC
-        kept = name in next((set(extra.priority.get(table.name, [])) for extra in added if extra.priority), set())
-        classes = " ".join(c for c in ("num" if numeric else "", "keep" if kept else "") if c)
-        opening = f'<td class="{classes}"' if classes else "<td"
-        columns.append(
-            [
-                f'{opening} data-sort="{escape(c, quote=True)}">{h}</td>' if numeric else f"{opening}>{h}</td>"
-                for c, h in zip(cells, html, strict=True)
-            ]
-        )
+def lead(table) -> list[str]:
+    """The fields a resource declares to lead its table (``pubkit:lead``), those of its fields only."""
+    declared = table.resource.get(LEAD)
+    return [f for f in declared if f in table.field_names] if isinstance(declared, list) else []
+
+
+def _labels(table, text: pd.DataFrame) -> dict[str, str] | None:
+    """A table's key -> the text that names its row (``datasette.label_column``); None without both."""
+    key = table.schema.get("primaryKey")
+    key = [key] if isinstance(key, str) else key
+    label = datasette.label_column(table)
+    if not key or len(key) != 1 or not label:
+        return None
+    return dict(zip(text[key[0]].tolist(), text[label].tolist(), strict=True))
+
+
+def _foreign_labels(table, labels: dict) -> dict[str, dict[str, str]]:
+    """Each field of a one-field foreign key -> its parent's labels, where the parent has them."""
+    found = {}
+    for key in table.schema.get("foreignKeys", []):
+        fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
+        parent = key.get("reference", {}).get("resource") or table.name
+        if len(fields) == 1 and labels.get(parent):
+            found[fields[0]] = labels[parent]
+    return found
+
+
+def _order(table, added: list[Datasheet]) -> tuple[list[str], list[str]]:
+    """The columns in the order shown (the lead first, then the rest as the schema lists them), and those a
+    narrow screen shows: the declared lead, else what an extension names."""
+    first = lead(table)
+    keep = first or next((extra.priority[table.name] for extra in added if table.name in extra.priority), [])
+    return first + [f for f in table.field_names if f not in first], [f for f in keep if f in table.field_names]
+
+
+def _rows(table, text: pd.DataFrame, added: list[Datasheet], labels: dict) -> str:
+    order, keep = _order(table, added)
+    named = _foreign_labels(table, labels)
+    columns = [_column(table, text, added, table.field(name), name in keep, named.get(name)) for name in order]
     ids = next((extra.row_ids[table.name] for extra in added if table.name in extra.row_ids), None)
     # A row's anchor is namespaced (row-obs-013), so that no row id, such as "cite", can be one of the page's own
+    focus = ' tabindex="0"' if keep else ""
     starts = (
-        [f'<tr id="{ROW_ANCHOR}{escape(i, quote=True)}">' for i in ids.tolist()]
+        [f'<tr id="{ROW_ANCHOR}{escape(i, quote=True)}"{focus}>' for i in ids.tolist()]
         if ids is not None
-        else ["<tr>"] * len(text)
+        else [f"<tr{focus}>"] * len(text)
     )
     rows = ["".join([start, *cells, "</tr>"]) for start, *cells in zip(starts, *columns, strict=True)]
-    keep = next((extra.priority[table.name] for extra in added if table.name in extra.priority), None)
     if not keep:
-        return _table(table.field_names, rows, sortable=True)
+        return _table(order, rows, sortable=True)
     button = '<button class="all-columns" type="button">Show every column</button>'
-    return button + _table(table.field_names, rows, sortable=True, keep=set(keep))
+    return button + _table(order, rows, sortable=True, keep=set(keep))
+
+
+def _column(table, text: pd.DataFrame, added: list[Datasheet], field: dict, kept: bool, named) -> list[str]:
+    """A column's cells: an extension's HTML, else a parent's label beside the key, else the text."""
+    name, kind = field["name"], field.get("type", "string")
+    custom = next(
+        (extra.cell_links[(table.name, name)] for extra in added if (table.name, name) in extra.cell_links), None
+    )
+    cells = text[name].tolist()
+    if custom is not None:
+        html = custom.tolist()
+    elif named:
+        html = [f'{escape(named.get(c, ""))} <code class="id">{escape(c)}</code>' if c else "" for c in cells]
+    else:
+        html = [escape(c) for c in cells]
+    numeric = kind in NUMERIC
+    classes = " ".join(c for c in ("num" if numeric else "", "keep" if kept else "") if c)
+    opening = f'<td class="{classes}"' if classes else "<td"
+    if numeric:
+        return [f'{opening} data-sort="{escape(c, quote=True)}">{h}</td>' for c, h in zip(cells, html, strict=True)]
+    titled = [f' title="{escape(c, quote=True)}"' if len(c) > LONG else "" for c in cells]
+    return [f"{opening}{t}>{h}</td>" for t, h in zip(titled, html, strict=True)]
 
 
 def _table(head: list[str], rows: list[str], sortable: bool, keep: set[str] | None = None) -> str:
@@ -217,6 +270,7 @@ def _cite(core: dict, citation: str) -> str:
             f"  year = {{{core['created'][:4]}}},",
             f"  version = {{{core['version']}}},",
             f"  note = {{{citation.rsplit('. ', 1)[-1]}}},",
+            *([f"  url = {{{core['homepage']}}},"] if isinstance(core.get("homepage"), str) else []),
             "}",
         ]
     )
@@ -236,10 +290,10 @@ def _downloads(files: dict[str, tuple[int, str]], core: dict) -> str:
         "<code>sha256sum -c SHA256SUMS</code>."
     )
     release = f"{core['name']}-{core['version']}"
-    around = (
-        f"Beside this folder in <code>dist/</code>: {link(f'../{release}.zip', f'{release}.zip')}, the whole release "
-        f"in one file once it is released, and {link('../releases.json', 'releases.json')}, every release with the "
-        "sha256 of each of its files; what changed in each is in the repository's <code>CHANGELOG.md</code>"
+    around = (  # named, not linked: they are beside the folder in the repository, not in the unpacked zip
+        f"Beside this folder in the repository's <code>dist/</code>: <code>{escape(release)}.zip</code>, the whole "
+        "release in one file once it is released, and <code>releases.json</code>, every release with the sha256 of "
+        "each of its files; what changed in each is in the repository's <code>CHANGELOG.md</code>"
         + (f" ({link(core['homepage'], core['homepage'])})" if isinstance(core.get("homepage"), str) else "")
         + "."
     )

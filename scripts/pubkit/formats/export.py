@@ -233,16 +233,29 @@ def _header_cell(sheet, value):
 
 
 def _cell(sheet, value, cell_class):
-    """Big integers keep every digit; text that starts like a formula stays text."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**11:
-        cell = cell_class(sheet, value=value)
-        cell.number_format = "0"
-        return cell
+    """A number of four digits or more shows its thousands separated and its decimals as written (big
+    integers keep every digit); text that starts like a formula stays text."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1000:
+        shown = number_format(value)
+        if shown:
+            cell = cell_class(sheet, value=value)
+            cell.number_format = shown
+            return cell
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = cell_class(sheet, value=value)
         cell.data_type = "s"
         return cell
     return value
+
+
+def number_format(value: int | float) -> str | None:
+    """``#,##0`` with as many decimals as the shortest text of ``value`` has; None where it has an exponent
+    (infinite, or beyond what a format can show)."""
+    text = repr(value)
+    if "e" in text or "inf" in text or "nan" in text:
+        return None
+    decimals = len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def _write_rows(sheet, rows: list[tuple], widths: list[int] | None = None, wrap: bool = False) -> None:
@@ -254,8 +267,10 @@ def _write_rows(sheet, rows: list[tuple], widths: list[int] | None = None, wrap:
     _prepare(sheet, rows, len(rows), widths)
     sheet.append([_header_cell(sheet, v) for v in rows[0]])
     wrapped = Alignment(wrap_text=True, vertical="top")
-    for row in rows[1:]:
+    for number, row in enumerate(rows[1:], start=2):
         cells = [_cell(sheet, v, WriteOnlyCell) for v in row]
+        if wrap and widths:  # each row as tall as its wrapped text, so that no text runs over the next row
+            sheet.row_dimensions[number].height = LINE_POINTS * max(_lines(v, w) for v, w in zip(row, widths))
         if wrap:
             cells = [c if isinstance(c, Cell) else WriteOnlyCell(sheet, value=c) for c in cells]
             for cell in cells:
@@ -263,8 +278,21 @@ def _write_rows(sheet, rows: list[tuple], widths: list[int] | None = None, wrap:
         sheet.append(cells)
 
 
+LINE_POINTS = 15  # the height of one line of 11-point text, in points
+PRINTABLE_WIDTH = 140  # the width of a landscape A4 or Letter page inside its margins, in Excel's column units
+SMALLEST_SCALE = 0.73  # 11-point text printed at no less than 8 points
+
+
+def _lines(value, width: int) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` characters wide (each paragraph at least one)."""
+    paragraphs = ("" if value is None else str(value)).split("\n")
+    return sum(max(1, -(-_display_width(p) // max(1, width - 1))) for p in paragraphs)
+
+
 def _prepare(sheet, sample: list, rows: int, widths: list[int] | None = None) -> None:
-    """Frozen header, autofilter and readable widths; write-only sheets need these first."""
+    """Frozen header, autofilter and readable widths; write-only sheets need these first. Printed landscape,
+    the header row and the first column on every page; fitted to the page's width only where the text then
+    prints at 8 points or more (a wide sheet prints across pages instead)."""
     from openpyxl.utils import get_column_letter
 
     widths = widths or [min(MAX_WIDTH, max(_display_width(v) for v in column) + 2) for column in zip(*sample)]
@@ -272,10 +300,13 @@ def _prepare(sheet, sample: list, rows: int, widths: list[int] | None = None) ->
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{rows}"
-    sheet.page_setup.orientation = "landscape"  # printed: as wide as the page, the header on every page
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.orientation = "landscape"
+    if sum(widths) * SMALLEST_SCALE <= PRINTABLE_WIDTH:
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
+    if len(widths) > 1 and sum(widths) > PRINTABLE_WIDTH:
+        sheet.print_title_cols = "A:A"
 
 
 def _display_width(value) -> int:

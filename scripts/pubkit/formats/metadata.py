@@ -50,7 +50,9 @@ def jsonld(core: dict, files: dict[str, tuple[int, str]], named: dict[str, dict]
         "description": core.get("description", ""),
         "version": core["version"],
         "identifier": identifier(core),
+        **({"url": core["homepage"]} if isinstance(core.get("homepage"), str) else {}),
         "dateCreated": core["created"],
+        "datePublished": core["created"][:10],  # a release is published when it is cut, as `created` records
         "keywords": core.get("keywords", []),
         "license": [
             SPDX.format(item["name"]) if "name" in item else item["path"]
@@ -82,9 +84,12 @@ def media_type(path: str) -> str:
     return MEDIA_TYPES.get("." + path.rsplit(".", 1)[-1], "application/octet-stream")
 
 
-def release_readme(core: dict, tables: list[tuple[str, str, int]], release_name: str, citation: str) -> str:
+def release_readme(core: dict, tables: list[tuple[str, str, int]], names: tuple[str, str], citation: str) -> str:
     """The release's own ``README.md``: what each file is, how to load it, how to cite it, how to verify it.
-    ``tables`` holds each table's (name, title, rows); every path is relative to the release folder."""
+    ``tables`` holds each table's (name, title, rows), ``names`` the release's name and its database's file
+    name; every path is relative to the release folder."""
+    release_name, database = names
+    sources = [(s["path"], s.get("title", "a source")) for s in core.get("sources", []) if _local(s.get("path"))]
     first = tables[0][0] if tables else ""
     rows = [
         f"| `csv/{name}.csv`, `parquet/{name}.parquet` | {title}: {count:,} row{'s' if count != 1 else ''} |"
@@ -101,8 +106,9 @@ def release_readme(core: dict, tables: list[tuple[str, str, int]], release_name:
             "|---|---|",
             *rows,
             f"| `{release_name}.xlsx` | every table as a sheet, with `About` and `Fields` |",
-            f"| `{release_name}.sqlite` | every table in SQLite, typed, with its keys, and `_about` |",
-            "| `documents/` | the archived source documents, byte for byte |",
+            f"| `{database}` | every table in SQLite, typed, with its keys, and `_about`; `metadata.json` describes it to "
+            "Datasette |",
+            *[f"| `{source}` | {title}: archived byte for byte |" for source, title in sources],
             "| `datapackage.json` | the release descriptor: every table's schema, and the build's provenance |",
             "| `PROVENANCE.md` | how the release was built, in words |",
             "| `dataset.jsonld` | its schema.org description |",
@@ -121,7 +127,8 @@ def release_readme(core: dict, tables: list[tuple[str, str, int]], release_name:
             "```",
             "",
             f'In R: `arrow::read_parquet("parquet/{first}.parquet")`; in DuckDB: '
-            f"`select * from 'parquet/{first}.parquet'`; in SQLite: `sqlite3 {release_name}.sqlite`.",
+            f"`select * from 'parquet/{first}.parquet'`; in SQLite: `sqlite3 {database}`; in Datasette: "
+            f"`datasette {database} --metadata metadata.json`.",
             "",
             "## Citing it",
             "",
@@ -133,6 +140,10 @@ def release_readme(core: dict, tables: list[tuple[str, str, int]], release_name:
             "",
         ]
     )
+
+
+def _local(path) -> bool:
+    return isinstance(path, str) and "://" not in path
 
 
 def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], release_name: str) -> str:
@@ -189,8 +200,15 @@ def zenodo_json(core: dict, released: str) -> str:
         "publication_date": released,
         "keywords": [k for k in core.get("keywords", []) if isinstance(k, str)],
         **({"doi": doi(core)} if doi(core) else {}),
+        **_zenodo_homepage(core),
     }
     return json.dumps(deposit, ensure_ascii=False, indent=2) + "\n"
+
+
+def _zenodo_homepage(core: dict) -> dict:
+    if not isinstance(core.get("homepage"), str):
+        return {}
+    return {"related_identifiers": [{"identifier": core["homepage"], "relation": "isDocumentedBy", "scheme": "url"}]}
 
 
 def _cff_identifiers(core: dict) -> str:
@@ -236,6 +254,11 @@ def citation_cff(core: dict, released: str, release: str = "pubkit release") -> 
         + licence_line
         + f"abstract: {json.dumps(core.get('description', ''), ensure_ascii=False)}\n"
         + _cff_identifiers(core)
+        + (
+            f"url: {json.dumps(core['homepage'], ensure_ascii=False)}\n"
+            if isinstance(core.get("homepage"), str)
+            else ""
+        )
         + f"keywords:\n{''.join(f'  - {json.dumps(k, ensure_ascii=False)}' + chr(10) for k in core.get('keywords', []))}"
         f"authors:\n{authors}"
     )

@@ -1,7 +1,7 @@
 """Write a package's release into a folder: reads the validated sources, writes every file of the release.
 
 ``write_release`` writes ``<parent>/<name>-<version>/``: CSV, Parquet, the workbook, the SQLite database,
-the archived documents, PROVENANCE.md, the release descriptor, the datasheet, the JSON-LD and SHA256SUMS.
+the archived documents (each at its path in the package), PROVENANCE.md, the release descriptor, the datasheet, the JSON-LD and SHA256SUMS.
 It knows nothing of ``dist/``: ``build`` publishes what it writes, and ``proof`` rebuilds a released
 folder with it to compare bytes.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pubkit.checks import validate
 from pubkit.extensions import Context
-from pubkit.formats import agree, datasheet, export, metadata, sqlite
+from pubkit.formats import agree, datasette, datasheet, export, metadata, sqlite
 from pubkit.releases import buildinfo, index
 from pubkit.standard import descriptor, fieldtypes, plugins, read, views
 from pubkit.standard.descriptor import DataPackage
@@ -26,6 +26,7 @@ STAGING = ".build"
 SUMS = "SHA256SUMS"
 JSONLD = "dataset.jsonld"
 DATASHEET = "index.html"
+DATASETTE = "metadata.json"  # Datasette's description of the database
 RELEASE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_PROPERTIES = (
     "name",
@@ -55,7 +56,7 @@ def write_release(
     made = prepare(pkg, date, made_by)
     ctx, modules, tables, typed, texts, core = made.ctx, made.modules, made.tables, made.typed, made.texts, made.core
     out = parent / pkg.release_name
-    (out / "documents").mkdir(parents=True)
+    out.mkdir(parents=True)
     say("writing CSV and Parquet")
     write_tables(made, out)
     sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
@@ -63,14 +64,16 @@ def write_release(
     say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
     export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", made.created)
     say("writing the SQLite database")
-    sqlite.write_sqlite(sheets, about, out / f"{pkg.release_name}.sqlite")
-    for source in pkg.source_paths():
-        shutil.copyfile(pkg.root / source, out / "documents" / Path(source).name)
+    sqlite.write_sqlite(sheets, about, out / pkg.database_file)
+    _write_json(out / DATASETTE, datasette.metadata(core, tables, pkg.database_file))
+    for source in pkg.source_paths():  # at its path in the package, so that a path the data gives resolves
+        (out / source).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pkg.root / source, out / source)
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
     markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
     counts = [(t.name, t.title, len(typed[t.name])) for t in tables]
-    readme = metadata.release_readme(core, counts, pkg.release_name, citation(core))
+    readme = metadata.release_readme(core, counts, (pkg.release_name, pkg.database_file), citation(core))
     (out / "README.md").write_text(readme, encoding="utf-8")
     _write_json(
         out / descriptor.DESCRIPTOR,
@@ -172,10 +175,7 @@ def package_properties(pkg: DataPackage, created) -> dict:
     core = {k: pkg.descriptor[k] for k in PACKAGE_PROPERTIES if k in pkg.descriptor}
     core.update({k: pkg.descriptor[k] for k in plugins.declared_profiles(pkg.descriptor)})  # as roles to read it by
     core["created"] = buildinfo.iso(created)
-    core["sources"] = [
-        {**s, "path": f"documents/{Path(s['path']).name}"} if s.get("path") in pkg.source_paths() else s
-        for s in pkg.descriptor.get("sources", [])
-    ]
+    core["sources"] = list(pkg.descriptor.get("sources", []))  # each archived at its path in the package
     return core
 
 

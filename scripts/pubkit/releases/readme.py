@@ -110,15 +110,24 @@ def usage(pkg: DataPackage) -> str:
     names = _release_tables(pkg.root / folder)
     views = [v.get("name") for v in views_of(pkg) if isinstance(v, dict) and v.get("name") in names]
     table = (views or names or [""])[0]
-    parquet, database = f"{folder}/parquet/{table}.parquet", f"{folder}/{catalogue['releases'][-1]['folder']}.sqlite"
+    parquet, database = f"{folder}/parquet/{table}.parquet", _database(pkg.root / folder, folder)
+    datasette = f"datasette {database}"
+    if (pkg.root / folder / "metadata.json").is_file():  # what Datasette shows: units, descriptions, labels
+        datasette += f" --metadata {folder}/metadata.json"
     return (
         f'```python\nimport pandas as pd\n\ntable = pd.read_parquet("{parquet}")\nprint(table.head())\n```\n\n'
         f'```python\nimport polars as pl\n\ntable = pl.read_parquet("{parquet}")\nprint(table.head())\n```\n\n'
         f"```python\nimport duckdb\n\nprint(duckdb.sql(\"select * from '{parquet}' limit 5\"))\n```\n\n"
         f"```sh\nsqlite3 -header {database} 'select * from \"{table}\" limit 5'\n```\n\n"
         f'In R: `arrow::read_parquet("{parquet}")`. To browse the database in a web page, with every foreign key a '
-        f"link: `pip install datasette`, then `datasette {database}`.\n"
+        f"link labelled by name: `pip install datasette`, then `{datasette}`.\n"
     )
+
+
+def _database(folder, shown: str) -> str:
+    """The release's SQLite file, as a path from the package root (its name has changed across releases)."""
+    found = sorted(p.name for p in folder.glob("*.sqlite")) if folder.is_dir() else []
+    return f"{shown}/{found[0] if found else folder.name + '.sqlite'}"
 
 
 def _release_tables(folder) -> list[str]:

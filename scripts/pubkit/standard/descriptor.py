@@ -76,6 +76,12 @@ class DataPackage:
         """``<name>-<version>``, the release folder's name; None where either is missing."""
         return f"{self.name}-{self.version}" if self.name and self.version else None
 
+    @property
+    def database_file(self) -> str | None:
+        """The release's SQLite file name: the package's name with ``_`` for ``.``, since a client that names a
+        database by its file (Datasette) reads a dot as the start of a format (``/name.json``)."""
+        return f"{self.name.replace('.', '_')}.sqlite" if self.name else None
+
     def command(self, verb: str) -> str:
         """The command that runs ``verb`` (build, check, release, readme) for this package, as a message names
         it: ``make release`` where its Makefile defines the target, else ``pubkit release``."""
@@ -113,7 +119,17 @@ class DataPackage:
                     f"{t.path}: uniqueKeys are not enforced, as frictionless does not enforce them; "
                     '"pubkit:strict": true enforces them'
                 )
-        return notes
+        return notes + self._citation_notes()
+
+    def _citation_notes(self) -> list[str]:
+        """A package to be released with nothing a citation resolves to: no homepage, and no DOI as its id."""
+        if not self.version or self.descriptor.get("homepage") or "doi" in str(self.descriptor.get("id", "")):
+            return []
+        return [
+            f"{self.descriptor_file}: no homepage, and no DOI as id: a citation of a release names it by "
+            f"{json.dumps(self.descriptor.get('id', self.name), ensure_ascii=False)}, which no one can follow; "
+            'add "homepage" (where the releases can be had) or, once one is minted, the DOI as "id"'
+        ]
 
     def release_problems(self) -> list[Finding]:
         """What the descriptor lacks for a release: one finding per property, saying what to add."""
@@ -273,6 +289,15 @@ def _property_problems(descriptor) -> list[Finding]:
     return problems
 
 
+RELEASE_FILES = ("csv", "parquet", "datapackage.json", "README.md", "PROVENANCE.md", "SHA256SUMS", "index.html")
+RELEASE_FILES += ("dataset.jsonld", "metadata.json")
+
+
+def _release_file(name: str) -> bool:
+    """Whether a release writes a file or folder of this name at its top (its workbook and database too)."""
+    return name in RELEASE_FILES or name.endswith((".xlsx", ".sqlite", ".zip"))
+
+
 def release_problems(descriptor: dict) -> list[Finding]:
     """One finding per property a release needs and the descriptor lacks, saying what to add."""
     problems = [
@@ -285,15 +310,14 @@ def release_problems(descriptor: dict) -> list[Finding]:
         for s in descriptor.get("sources", [])
         if isinstance(s, dict) and "path" in s and not is_url(s["path"])
     ]
-    names = [PurePosixPath(p).name for p in local]
     problems += [
         _problem(
             DESCRIPTOR,
-            f"sources {quoted(p)} and {quoted(local[names.index(n)])} share the file name {quoted(n)}: "
-            "a release keeps archived documents by file name; rename one",
+            f"sources {quoted(p)} would stand where a release writes its own {quoted(PurePosixPath(p).parts[0])}: "
+            "a release keeps each archived document at its path in the package; move it (into sources/, say)",
         )
-        for i, (p, n) in enumerate(zip(local, names))
-        if n in names[:i]
+        for p in local
+        if PurePosixPath(p).parts and _release_file(PurePosixPath(p).parts[0])
     ]
     try:
         created = datetime.fromisoformat(str(descriptor.get("created")).replace("Z", "+00:00"))

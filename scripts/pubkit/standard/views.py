@@ -142,6 +142,7 @@ def make(pkg: DataPackage, typed: dict[str, pd.DataFrame], texts: dict[str, pd.D
         fields = [dict(definitions[name], name=name) for name in view["fields"]]
         schema = {"fields": fields, **({"title": view["title"]} if "title" in view else {})}
         schema["description"] = view.get("description", "")
+        schema.update(_keys(base, view))
         table = Table(view["name"], f"views/{view['name']}.csv", schema, "", {"name": view["name"], PROPERTY: True})
         index = typed[base.name].index
         frame_typed = pd.DataFrame({name: columns[name][0].to_numpy() for name in view["fields"]}, index=index)
@@ -151,6 +152,23 @@ def make(pkg: DataPackage, typed: dict[str, pd.DataFrame], texts: dict[str, pd.D
             frame_text[name] = frame_text[name].astype(columns[name][1].dtype)
         made.append((table, frame_typed, frame_text))
     return made
+
+
+def _keys(base: Table, view: dict) -> dict:
+    """The keys a view has by construction: one row per row of ``from``, so its primary key, and each foreign
+    key of ``from``, where the view keeps all their fields as ``from`` holds them (no join renamed onto them)."""
+    joined = {new for join in view.get("join", []) for new in join["fields"]}
+    kept = {name for name in view["fields"] if name in base.field_names and name not in joined}
+    keys: dict = {}
+    primary = base.schema.get("primaryKey")
+    if primary and set(_fields(primary)) <= kept:
+        keys["primaryKey"] = primary
+    foreign = [
+        {**key, "reference": {**key["reference"], "resource": _parent(base, key)}}
+        for key in base.schema.get("foreignKeys", [])
+        if set(_fields(key["fields"])) <= kept
+    ]
+    return {**keys, **({"foreignKeys": foreign} if foreign else {})}
 
 
 def _joined(field: dict, name: str) -> dict:

@@ -22,10 +22,12 @@ from pubkit.profiles.value_provenance import declaration as vp_roles
 from pubkit.standard import fieldtypes
 
 STYLE = """
-a.value{font-weight:600}.chart{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}
+a.value{font-weight:600;white-space:nowrap}.chart{width:100%;max-width:36rem;height:auto}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}
 pre.document{white-space:pre-wrap;font-family:inherit;background:#fafafa;border:1px solid #eee;padding:1rem}
 .q{background:#fff3bf;cursor:pointer}.q.active{background:#ffd43b;outline:2px solid #e67700}
-tr.flash{background:#e7f5ff}#shown{font-weight:600}
+tr.flash{background:#e7f5ff}#shown{font-weight:600}.says{color:#444}
+.status{font-size:.8em;border:1px solid #e67700;color:#a34d00;border-radius:.6em;padding:0 .35em;margin-left:.2em}
+@media (max-width:40rem){.says,.status{display:block;width:max-content;margin-left:auto}}
 """
 SCRIPT = """
 function show(id){document.querySelectorAll('.q.active').forEach(function(e){e.classList.remove('active')});
@@ -65,10 +67,11 @@ def datasheet(ctx: Context) -> Datasheet:
     figures = vp_roles.figures_frame(ctx, r)
     shown = figures.iloc[:PREVIEW_ROWS]
     ids = shown["id"].astype(str)
+    status = shown["status"] if "status" in shown else pd.Series(None, index=shown.index, dtype="object")
     links = [
         f'<a class="value" href="#source" data-obs="{escape(i, quote=True)}" title="{escape(_human(v, q), quote=True)}">'
-        f"{escape(_human_scale(v, q))}</a>{' ' + escape(str(u)) if pd.notna(u) else ''}"
-        for i, v, q, u in zip(ids, shown["value"], shown["qualifier"], shown["unit"], strict=True)
+        f"{escape(_human_scale(v, q))}</a>{' ' + escape(str(u)) if pd.notna(u) else ''}{_words(q, f)}"
+        for i, v, q, u, f in zip(ids, shown["value"], shown["qualifier"], shown["unit"], status, strict=True)
     ]
     # The headings in English, and in the documents' language beside it where it has words for them here
     words = HEADINGS.get(_language(ctx, r).split("-")[0], {})
@@ -84,6 +87,26 @@ def datasheet(ctx: Context) -> Datasheet:
         sections=sections,
         style=STYLE,
         script=SCRIPT,
+    )
+
+
+QUALIFIER_WORDS = {
+    "approx": "about",
+    "nearly": "nearly",
+    "more_than": "more than",
+    "at_least": "at least",
+    "less_than": "less than",
+    "at_most": "at most",
+}
+STATUS_WORDS = {"F": "forecast", "E": "estimated", "P": "provisional"}  # SDMX CL_OBS_STATUS; A (normal) says nothing
+
+
+def _words(qualifier, status) -> str:
+    """What the sign and the status code say, in words after the value: `` (nearly)``, `` forecast``."""
+    said = QUALIFIER_WORDS.get(qualifier) if isinstance(qualifier, str) else None
+    state = STATUS_WORDS.get(status) if isinstance(status, str) else None
+    return (f' <span class="says">({said})</span>' if said else "") + (
+        f' <span class="status">{state}</span>' if state else ""
     )
 
 
