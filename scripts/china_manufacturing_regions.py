@@ -231,7 +231,7 @@ def jsonld(dataset: dict, ctx: Context) -> dict:
         ],
         "spatialCoverage": {
             "@type": "Place",
-            "name": "China (中国)",
+            "name": "China",
             "identifier": "china",
             "containsPlace": [
                 {"@type": "Place", "name": f"{areas.loc[a, 'name_en']} ({areas.loc[a, 'name_zh']})", "identifier": a}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -123,3 +124,15 @@ def release_metadata(name: str, title: str) -> dict:
         "licenses": [{"name": "CC0-1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
         "contributors": [{"title": "Test", "role": "author"}],
     }
+
+
+def citation_note(identifier: str) -> str:
+    """The note `check` gives a package with releases and neither a homepage nor a DOI (#24)."""
+    return (
+        f'note: datapackage.json: no homepage, and no DOI as id: a citation of a release names it by "{identifier}", '
+        'which no one can follow; add "homepage" (where the releases can be had) or, once one is minted, the DOI '
+        'as "id"\n'
+    )
+
+
+CITATION_NOTE = citation_note(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["id"])

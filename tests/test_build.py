@@ -46,11 +46,12 @@ def test_build_writes_the_release_layout(fresh, capsys):
                 "README.md",  # the release's own: its files, how to load, cite and verify it
                 "SHA256SUMS",
                 f"{RELEASE[5:]}.xlsx",
-                f"{RELEASE[5:]}.sqlite",
+                "china-manufacturing-regions.sqlite",  # named for Datasette: no dot but its suffix's
+                "metadata.json",  # what Datasette shows of it
                 "datapackage.json",
                 "dataset.jsonld",
                 "index.html",
-                "documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",
+                "sources/documents/stcn-2022-09-24-miit-manufacturing-clusters.txt",  # at its path in the package
                 *[f"csv/{t}.csv" for t in tables],
                 *[f"parquet/{t}.parquet" for t in tables],
             ]
@@ -239,4 +240,4 @@ def test_the_release_descriptor_lists_every_file_of_the_release(fresh, capsys):
     for path, entry in listed.items():
         if "hash" in entry:
             assert entry["hash"] == f"sha256:{_sha((folder / path).read_bytes())}", path
-    assert listed[f"{RELEASE[5:]}.sqlite"]["mediatype"] == "application/vnd.sqlite3"
+    assert listed["china-manufacturing-regions.sqlite"]["mediatype"] == "application/vnd.sqlite3"

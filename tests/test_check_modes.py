@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, bump, run_cli
+from conftest import CITATION_NOTE, ROOT, bump, run_cli
 from pubkit.releases import buildinfo
 from pubkit.standard import descriptor
 
@@ -114,7 +114,7 @@ def test_a_release_built_by_another_toolkit_is_rebuilt_and_compared(package, cap
     code, out, err = run_cli(capsys, "check", str(package))
     assert (code, out) == (0, f"ok: {PKG.release_name}: sources valid, dist/ verified\n")
     recorded = buildinfo.recorded_provenance(ROOT / CURRENT)["toolkit"]["code"].removeprefix("sha256:")[:12]
-    assert err == (
+    assert err == CITATION_NOTE + (
         f"note: {CURRENT} was built by another toolkit or environment (the toolkit's code: sha256 {recorded} then, "
         "sha256 000000000000 now); this toolkit builds the same bytes from these sources (rebuilt and compared)\n"
     )
@@ -156,7 +156,7 @@ def test_check_finds_a_forgery_that_the_recorded_hashes_cannot(package, capsys):
         f"{UNRELEASED}: csv/areas.csv differ from what these sources build with the toolkit that built them: the "
         "folder was changed after it was built; run `make` to rebuild it (release altered)\n"
         "1 problem(s):\n  1 × release altered\n",
-        "",
+        CITATION_NOTE,
     )
     code, out, _ = run_cli(capsys, "check", "--deep", str(package))
     assert (code, out.splitlines()[0]) == (
@@ -216,5 +216,5 @@ def test_check_finds_a_released_folder_forged_with_every_hash_that_records_it(pa
         f"{CURRENT}: csv/areas.csv differ from what these sources build with the toolkit that built them: the "
         f"folder was changed after it was built; restore it with `git checkout -- {CURRENT}` (release altered)\n"
         "1 problem(s):\n  1 × release altered\n",
-        "",
+        CITATION_NOTE,
     )

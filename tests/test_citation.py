@@ -71,6 +71,9 @@ def test_release_jsonld_parses_and_holds_what_catalogues_need():
     assert dataset[s("temporalCoverage")][0]["@value"] == "2012-01-01/2022-12-31"
     assert dataset[s("creator")][0][s("name")][0]["@value"] == "china-manufacturing-regions maintainers"
     assert dataset[s("spatialCoverage")][0][s("name")][0]["@value"] == "China"
+    contained = [p[s("identifier")][0]["@value"] for p in dataset[s("spatialCoverage")][0][s("containsPlace")]]
+    assert "china" not in contained and "west" in contained  # the country is not among the places it contains
+    assert dataset[s("datePublished")][0]["@value"] == PKG.descriptor["created"][:10]
     for key in ("name", "description"):
         assert dataset[s(key)][0]["@value"]
     units = {v[s("propertyID")][0]["@value"]: v[s("unitText")][0]["@value"] for v in dataset[s("variableMeasured")]}

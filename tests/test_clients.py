@@ -70,7 +70,7 @@ def test_pandas_with_pyarrow(table):
 def test_sqlite3_command_line_reads_every_table_as_the_csv(table):
     """#15: the release's SQLite database, read by Debian's sqlite3 (what Datasette users have)."""
     sqlite3 = require_program("sqlite3", "sqlite3")
-    database = RELEASE / f"{PKG.release_name}.sqlite"
+    database = RELEASE / PKG.database_file
     result = run_process(sqlite3, "-json", f"file:{database}?mode=ro", f'SELECT * FROM "{table}" ORDER BY rowid')
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout or "[]")
@@ -81,7 +81,7 @@ def test_sqlite3_command_line_reads_every_table_as_the_csv(table):
 
 def test_the_sqlite_database_declares_types_and_keys():
     sqlite3 = require_program("sqlite3", "sqlite3")
-    database = RELEASE / f"{PKG.release_name}.sqlite"
+    database = RELEASE / PKG.database_file
     schema = run_process(sqlite3, f"file:{database}?mode=ro", ".schema observations").stdout
     assert '"value" REAL' in schema and '"unit_mult" INTEGER' in schema
     assert 'PRIMARY KEY ("observation_id")' in schema

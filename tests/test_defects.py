@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, bump, notes_only, pubkit_process, run_cli, snapshot
+from conftest import CITATION_NOTE, FIXTURES, bump, notes_only, pubkit_process, run_cli, snapshot
 
 INVALID = FIXTURES / "invalid"
 DEFECTS = sorted(p.name for p in INVALID.iterdir())
@@ -119,7 +119,7 @@ def test_mixed_line_endings_are_accepted(package, capsys):
     assert run_cli(capsys, "check", str(package)) == (
         0,
         "ok: china-manufacturing-regions-9.1.1: sources valid, dist/ verified\n",
-        "",
+        CITATION_NOTE,
     )
 
 

@@ -336,7 +336,7 @@ def test_a_second_build_while_one_runs_is_refused_in_one_line(package, capsys):
             )
 
 
-def test_two_sources_with_one_file_name_are_refused_before_a_release_ships_the_wrong_text(package, capsys):
+def test_two_sources_with_one_file_name_ship_each_at_its_own_path(package, capsys):
     other = package / "sources" / "copy"
     other.mkdir()
     name = "stcn-2022-09-24-miit-manufacturing-clusters.txt"
@@ -345,10 +345,23 @@ def test_two_sources_with_one_file_name_are_refused_before_a_release_ships_the_w
         package / "datapackage.json", lambda d: d["sources"].append({"title": "x", "path": f"sources/copy/{name}"})
     )
     bump(package, "99.0.0")
+    assert run_cli(capsys, "build", str(package))[0] == 0
+    release = package / "dist" / "china-manufacturing-regions-99.0.0"
+    assert (release / "sources" / "copy" / name).read_text(encoding="utf-8") == "another text"
+    assert (release / "sources" / "documents" / name).read_bytes() == (
+        package / "sources" / "documents" / name
+    ).read_bytes()
+
+
+def test_a_source_where_a_release_writes_its_own_files_is_refused(package, capsys):
+    (package / "csv").mkdir()
+    (package / "csv" / "areas.csv").write_text("a forged table", encoding="utf-8")
+    edit_json(package / "datapackage.json", lambda d: d["sources"].append({"title": "x", "path": "csv/areas.csv"}))
+    bump(package, "99.0.0")
     code, out, _ = run_cli(capsys, "build", str(package))
     assert code == 1 and out.splitlines()[0] == (
-        f'datapackage.json: sources "sources/copy/{name}" and "sources/documents/{name}" share the file name '
-        f'"{name}": a release keeps archived documents by file name; rename one (descriptor)'
+        'datapackage.json: sources "csv/areas.csv" would stand where a release writes its own "csv": a release keeps '
+        "each archived document at its path in the package; move it (into sources/, say) (descriptor)"
     )
 
 

@@ -47,7 +47,7 @@ def test_a_resources_title_description_and_metadata_reach_every_format(tmp_path,
     assert f'<a href="#table-countries">{TITLE}</a>' in page
     about = dict(load_workbook(folder / "countries-1.0.0.xlsx")["About"].iter_rows(values_only=True))
     assert about["table countries"] == f"2 rows: {DESCRIPTION}"
-    database = sqlite3.connect(folder / "countries-1.0.0.sqlite")
+    database = sqlite3.connect(folder / "countries.sqlite")
     assert database.execute("SELECT value FROM _about WHERE property = 'table countries'").fetchone() == (
         f"2 rows: {DESCRIPTION}",
     )

@@ -6,7 +6,7 @@ import json
 import zipfile
 from datetime import datetime
 
-from conftest import ROOT, bump, run_cli, snapshot
+from conftest import CITATION_NOTE, ROOT, bump, run_cli, snapshot
 from pubkit.standard import descriptor
 
 PKG = descriptor.load(ROOT, trusted=True)
@@ -47,7 +47,8 @@ def test_changed_sources_without_a_bump_fail_build_and_check(package, capsys):
     assert run_cli(capsys, "build", str(package)) == (1, "", f"error: {BUMP}\n")
     assert snapshot(package / "dist") == before
     located = BUMP.replace(" is released", ": is released", 1)
-    assert run_cli(capsys, "check", str(package)) == (1, f"{located} (released)\n1 problem(s):\n  1 × released\n", "")
+    found = (1, f"{located} (released)\n1 problem(s):\n  1 × released\n", CITATION_NOTE)
+    assert run_cli(capsys, "check", str(package)) == found
 
 
 def test_a_new_version_is_cut_beside_the_old_one(package, capsys):
@@ -164,9 +165,13 @@ def test_check_notes_a_created_date_before_the_latest_release(package, capsys):
     run_cli(capsys, "build", str(package))
     code, out, err = run_cli(capsys, "check", str(package))
     assert (code, out) == (0, f"ok: {PKG.name}-{NEXT}: sources valid, dist/ verified\n")
-    assert err == (
-        f"note: datapackage.json: created (2000-01-01T00:00:00Z) is before the latest release ({CURRENT}, "
-        f"{created[:10]}); `make release` sets it to the moment of the release\n"
+    assert (
+        err
+        == (
+            f"note: datapackage.json: created (2000-01-01T00:00:00Z) is before the latest release ({CURRENT}, "
+            f"{created[:10]}); `make release` sets it to the moment of the release\n"
+        )
+        + CITATION_NOTE
     )
 
 

@@ -45,6 +45,7 @@ from conftest import ROOT, TRUST, snapshot
 from pubkit import cli
 from pubkit.formats import sqlite as sqlite_format
 from pubkit.releases import index, proof, semver
+from pubkit.standard import descriptor
 
 EXAMPLES = max(2, int(os.environ.get("FUZZ_EXAMPLES", "250")) // 125)
 LABELS = {"one": "the first", "two": "the second", "x y": "with a space", "ü": "not ASCII"}
@@ -93,7 +94,7 @@ def read_back(folder: Path, name: str, key: str | None = "id") -> dict[str, dict
         formats["csv"] = _by_key(list(csv.DictReader(stream)), key)
     table = pq.read_table(folder / "parquet" / f"{name}.parquet").to_pylist()
     formats["parquet"] = _by_key([{k: _as_text(v) for k, v in row.items()} for row in table], key)
-    database = sqlite3.connect(f"file:{folder / (folder.name + '.sqlite')}?mode=ro", uri=True)
+    database = sqlite3.connect(f"file:{folder / descriptor.load(folder).database_file}?mode=ro", uri=True)
     try:
         cursor = database.execute(f'SELECT * FROM "{name}"')
         columns = [c[0] for c in cursor.description]

@@ -46,7 +46,7 @@ def test_the_labelled_view_has_one_row_per_observation_with_names_and_units_in_e
     assert book.sheetnames[:2] == ["About", VIEW]
     sheet_rows = list(book[VIEW].iter_rows(values_only=True))
     assert len(sheet_rows) == len(expected) + 1 and sheet_rows[1][0] == expected[0]["observation_id"]
-    with sqlite3.connect(f"file:{RELEASE / f'{PKG.release_name}.sqlite'}?mode=ro", uri=True) as database:
+    with sqlite3.connect(f"file:{RELEASE / PKG.database_file}?mode=ro", uri=True) as database:
         stored = database.execute(f'SELECT observation_id, area_name_zh FROM "{VIEW}" ORDER BY rowid').fetchall()
     assert stored == [(e["observation_id"], e["area_name_zh"]) for e in expected]
     described = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))

@@ -145,7 +145,7 @@ def _normalised(kind: str, value):
     """``fieldtypes.normalise``; a value that is none of the field's type (a damaged file) stays itself."""
     try:
         return fieldtypes.normalise(kind, value)
-    except (ValueError, TypeError, ArithmeticError, OverflowError):
+    except (ValueError, TypeError, AttributeError, ArithmeticError, OverflowError):  # a number as a date
         return value
 
 

@@ -15,8 +15,11 @@ a scratch build.
 
 from __future__ import annotations
 
+import json
+
 from pubkit.base.findings import Finding
 from pubkit.checks import validate
+from pubkit.formats import metadata
 from pubkit.releases import index, proof, semver, verify
 from pubkit.standard.descriptor import DataPackage
 
@@ -36,7 +39,7 @@ def package(pkg: DataPackage, engine: str = "fast", deep: bool = False) -> tuple
         if backwards:
             return backwards, notes
     findings, damaged = verify.dist(pkg, deep=deep)
-    notes += _created_notes(pkg)
+    notes += _created_notes(pkg) + citation_notes(pkg)
     if damaged:  # a damaged current release is reported as such, not compared with a fresh build
         return findings, notes
     fresh, note = proof.fresh(pkg, deep)
@@ -50,6 +53,17 @@ def _version_findings(pkg: DataPackage) -> list[Finding]:
         return []
     dist = pkg.root / proof.DIST
     return semver.findings(pkg, latest, dist / f"{pkg.name}-{latest}", dist / pkg.release_name)
+
+
+def citation_notes(pkg: DataPackage) -> list[str]:
+    """A package with releases and nothing a citation resolves to: no homepage, and no DOI as its id."""
+    if not index.load(pkg.root)["releases"] or pkg.descriptor.get("homepage") or metadata.doi(pkg.descriptor):
+        return []
+    return [
+        f"{pkg.descriptor_file}: no homepage, and no DOI as id: a citation of a release names it by "
+        f"{json.dumps(pkg.descriptor.get('id', pkg.name), ensure_ascii=False)}, which no one can follow; "
+        'add "homepage" (where the releases can be had) or, once one is minted, the DOI as "id"'
+    ]
 
 
 def _created_notes(pkg: DataPackage) -> list[str]:

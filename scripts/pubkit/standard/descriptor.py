@@ -119,17 +119,7 @@ class DataPackage:
                     f"{t.path}: uniqueKeys are not enforced, as frictionless does not enforce them; "
                     '"pubkit:strict": true enforces them'
                 )
-        return notes + self._citation_notes()
-
-    def _citation_notes(self) -> list[str]:
-        """A package to be released with nothing a citation resolves to: no homepage, and no DOI as its id."""
-        if not self.version or self.descriptor.get("homepage") or "doi" in str(self.descriptor.get("id", "")):
-            return []
-        return [
-            f"{self.descriptor_file}: no homepage, and no DOI as id: a citation of a release names it by "
-            f"{json.dumps(self.descriptor.get('id', self.name), ensure_ascii=False)}, which no one can follow; "
-            'add "homepage" (where the releases can be had) or, once one is minted, the DOI as "id"'
-        ]
+        return notes
 
     def release_problems(self) -> list[Finding]:
         """What the descriptor lacks for a release: one finding per property, saying what to add."""
