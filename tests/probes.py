@@ -18,8 +18,20 @@ def fields(*more: dict) -> dict:
     return {"fields": [S, *more]}
 
 
+FILES = {  # probe -> the files it needs besides p.csv and its descriptor
+    "dialect-in-its-own-file": {"dialect.json": '{"delimiter": ";"}'},
+    "dialect-file-missing": {},
+}
+
 PROBES = [
     # Dialect ------------------------------------------------------------------------------
+    (
+        "dialect-in-its-own-file",
+        {"dialect": "dialect.json"},
+        fields({"name": "n", "type": "integer"}),
+        "s;n\na;1\nb;x\n",
+    ),
+    ("dialect-file-missing", {"dialect": "dialect.json"}, fields({"name": "n", "type": "integer"}), "s;n\na;1\n"),
     ("dialect-delimiter", {"dialect": {"delimiter": ";"}}, fields({"name": "n", "type": "integer"}), "s;n\na;1\nb;x\n"),
     ("dialect-quote-char", {"dialect": {"quoteChar": "'"}}, fields({"name": "t"}), "s,t\na,'x,y'\n"),
     (
@@ -266,6 +278,21 @@ PROBES = [
         's,a,o,g\na,"[1, 2]","{""k"": 1}","{""type"": ""Point"", ""coordinates"": [1, 2]}"\n',
     ),
     ("valid-list", {V2: True}, fields({"name": "l", "type": "list"}), 's,l\na,"1,2"\n'),
+    (
+        "list-item-type-delimiter",
+        {V2: True},
+        fields({"name": "l", "type": "list", "delimiter": ";", "itemType": "integer"}),
+        "s,l\na,1;2;3\nb,4;x\n",
+    ),
+    (
+        "valid-list-item-type",
+        {V2: True},
+        fields(
+            {"name": "l", "type": "list", "delimiter": ";", "itemType": "number"},
+            {"name": "b", "type": "list", "itemType": "boolean"},
+        ),
+        's,l,b\na,1.5;2;-3,"true,false"\nb,4,\n',
+    ),
     (
         "valid-time-types",
         {},

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from probes import KNOWN_GAPS, PROBES, STRICT, V2
+from probes import FILES, KNOWN_GAPS, PROBES, STRICT, V2
 from test_conformance import RELEASE_NEEDS, assert_faithful_release, frictionless_errors, our_findings
 
 EXPECTED = FIXTURES / "probes"
@@ -34,6 +34,8 @@ TWO_TABLES = {  # composite and cross-table foreign keys need a second table
 
 def probe_package(root: Path, resource: dict, schema: dict, data) -> Path:
     root.mkdir(parents=True)
+    for name, text in FILES.get(root.name, {}).items():
+        (root / name).write_text(text, encoding="utf-8")
     (root / "p.csv").write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     v2 = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json"} if resource.pop(V2, False) else {}
     strict = {"pubkit:strict": True, **RELEASE_NEEDS} if resource.pop(STRICT, False) else {}

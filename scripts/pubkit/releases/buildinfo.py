@@ -18,6 +18,7 @@ from pathlib import Path
 from pubkit.base import toolkit
 from pubkit.base.findings import PubkitError
 from pubkit.standard.descriptor import DataPackage
+from pubkit.standard.resources import DIALECT_FILE
 
 LOCK = "requirements.lock"  # the pinned environment, where the package keeps one
 TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml", "matplotlib", "python-calamine")
@@ -74,6 +75,7 @@ def inputs(pkg: DataPackage) -> dict[str, str]:
         *sorted({t.schema_path for t in pkg.tables}),
         *[p for t in pkg.tables if t.inline is None for p in (t.parts or [t.path])],
         *pkg.source_paths(),
+        *[t.resource[DIALECT_FILE] for t in pkg.tables if t.resource.get(DIALECT_FILE)],
     ]
     paths += pkg.descriptor.get("pubkit:extensions", [])
     paths = [p for p in dict.fromkeys(paths) if (pkg.root / p).is_file()]  # inline tables live in the descriptor

@@ -26,6 +26,7 @@ import numpy
 import pandas as pd
 import pyarrow
 
+from pubkit.standard import listtype
 from pubkit.standard.workbookcells import (
     _excel_boolean,
     _excel_date,
@@ -64,7 +65,17 @@ def reference_reader(field: dict):
     return frictionless.Field.from_descriptor(reading_part(field)).create_value_reader()
 
 
-READING = ("type", "format", "trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber")
+READING = (
+    "type",
+    "format",
+    "trueValues",
+    "falseValues",
+    "decimalChar",
+    "groupChar",
+    "bareNumber",
+    "delimiter",
+    "itemType",
+)
 
 
 def reading_part(field: dict) -> dict:
@@ -209,13 +220,8 @@ def _point(value) -> tuple[float, float]:
 
 
 def _cast_list(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
-    """A list (Table Schema v2) as frictionless reads it: its items, as text in Parquet's list of strings."""
-    return _by_reference(cells, field, lambda items: [str(i) for i in items])
-
-
-def _items(value) -> list[str]:
-    """A list from Parquet (its items) or from its text (items joined by the default delimiter ``,``)."""
-    return [str(i) for i in value] if isinstance(value, list | tuple) else str(value).split(",")
+    """A list (Table Schema v2) as frictionless reads it, typed as its items are (``listtype``)."""
+    return _by_reference(cells, field, listtype.converter(field))
 
 
 def _cast_canonical(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
@@ -300,7 +306,7 @@ TYPES = {
         *[_textual(name, _cast_canonical) for name in CANONICAL_TEXT],
         *[_textual(name, _cast_as_read) for name in SOURCE_TEXT],
         *[FieldType(name, pyarrow.json_(), ARROW_STRING, _cast_as_read, None, _excel_text, str) for name in JSON_TEXT],
-        FieldType("list", pyarrow.list_(pyarrow.string()), None, _cast_list, None, _excel_text, _items),
+        FieldType("list", pyarrow.list_(pyarrow.string()), None, _cast_list, None, listtype.excel, listtype.items),
     )
 }
 ORDER = ("string", "number", "integer", "boolean", "date", "datetime", "year", "yearmonth", "time", "duration")
@@ -350,7 +356,7 @@ def _iso_datetime(value) -> str:
 
 def arrow_type(field: dict, typed: pd.Series) -> pyarrow.DataType:
     """The field's Arrow type; a datetime column keeps its zone, or none where its values are naive."""
-    kind = of(field).arrow
+    kind = of(field).arrow if field.get("type") != "list" else listtype.arrow(field)
     if pyarrow.types.is_timestamp(kind) and getattr(typed.dtype, "tz", None) is None:
         return pyarrow.timestamp("us")
     if pyarrow.types.is_timestamp(kind) and str(typed.dtype.tz) != "UTC":  # the one offset the source writes

@@ -195,6 +195,9 @@ def _load_table(
         problems.append(
             _problem(DESCRIPTOR, f"{where}.path {quoted(path)} is listed but does not exist", "missing-file")
         )
+    resource, found = _dialect_from_file(root, resource, where) if not problems else (resource, [])
+    if found:
+        return None, found
     schema = schemacheck.normalised(schema)
     problems += [_problem(DESCRIPTOR, p) for p in support.resource_problems(resource, where)]
     problems += schemacheck.problems(schema, schema_path, v2)
@@ -208,6 +211,29 @@ def _load_table(
         resource = _with_detected_delimiter(root, resource, path)
     table = Table(name, path, schema, schema_path, resource, strict) if not problems else None
     return table, problems
+
+
+DIALECT_FILE = "pubkit:dialectFile"  # set on a resource whose dialect was read from its own file
+
+
+def _dialect_from_file(root: Path, resource: dict, where: str) -> tuple[dict, list[Finding]]:
+    """A dialect given as the path to its own JSON file, read into the resource as frictionless reads it."""
+    dialect = resource.get("dialect")
+    if not isinstance(dialect, str):
+        return resource, []
+    if is_url(dialect):
+        detail = f"{where}.dialect {quoted(dialect)} is remote: pubkit reads local files only, offline (refused)"
+        return resource, [_problem(DESCRIPTOR, detail)]
+    unsafe = _unsafe(root, dialect, f"{where}.dialect")
+    if unsafe:
+        return resource, unsafe
+    if not (root / dialect).is_file():
+        detail = f"{where}.dialect {quoted(dialect)} names no file of the package, as a dialect given by path must"
+        return resource, [_problem(DESCRIPTOR, detail)]
+    try:
+        return {**resource, "dialect": load_json(root, dialect), DIALECT_FILE: dialect}, []
+    except CheckFailed as failed:
+        return resource, failed.findings
 
 
 DETECTED = "pubkit:detectedDelimiter"  # set on a resource whose delimiter was detected, as frictionless detects it
