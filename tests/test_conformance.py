@@ -121,7 +121,7 @@ def assert_faithful_release(published: Path, capsys) -> None:
     report = frictionless.Package(str(release / "datapackage.json")).validate()
     assert report.valid, report.flatten(["type", "note"])[:5]
     source = frictionless.Package(str(path))
-    for resource in source.resources:
+    for resource in (r for r in source.resources if r.type == "table"):  # a document is compared by its hash
         rows = resource.read_rows()
         parquet = pq.read_table(release / "parquet" / f"{resource.name}.parquet").to_pylist()
         names, kinds = resource.schema.field_names, {f.name: f.type for f in resource.schema.fields}

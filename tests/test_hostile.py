@@ -361,7 +361,7 @@ def test_a_source_where_a_release_writes_its_own_files_is_refused(package, capsy
     code, out, _ = run_cli(capsys, "build", str(package))
     assert code == 1 and out.splitlines()[0] == (
         'datapackage.json: sources "csv/areas.csv" would stand where a release writes its own "csv": a release keeps '
-        "each archived document at its path in the package; move it (into sources/, say) (descriptor)"
+        "each file of the package at its path in the package; move it (into sources/, say) (descriptor)"
     )
 
 

@@ -147,3 +147,54 @@ def test_a_key_repeated_across_parts_names_the_part_of_its_first_row(tmp_path, c
         "2 problem(s):\n  2 × primary key\n",
         "",
     )
+
+
+def _package_with_a_document(root: Path, declared: bytes, held: bytes) -> Path:
+    """A table and a non-tabular resource (a PDF) that declares its bytes and sha256."""
+    import hashlib
+
+    (root / "docs").mkdir(parents=True)
+    (root / "p.csv").write_text("s,n\na,1\n", encoding="utf-8")
+    (root / "docs" / "report.pdf").write_bytes(held)
+    document = {
+        "name": "report",
+        "title": "The report",
+        "path": "docs/report.pdf",
+        "mediatype": "application/pdf",
+        "bytes": len(declared),
+        "hash": f"sha256:{hashlib.sha256(declared).hexdigest()}",
+    }
+    table = {"name": "p", "path": "p.csv", "schema": {"fields": [{"name": "s"}, {"name": "n", "type": "integer"}]}}
+    descriptor = {"name": "probe", "resources": [table, document]}
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return root
+
+
+def test_a_non_tabular_resource_is_checked_by_its_bytes_and_hash_and_shipped_as_a_file(tmp_path, capsys):
+    """#22: a document of the package needs no schema; a changed one is found as frictionless finds it, and
+    a release carries it at its path, listed in its descriptor with its sha256."""
+    import hashlib
+
+    good = b"%PDF-1.4 the report\n"
+    changed = _package_with_a_document(tmp_path / "changed", good, b"%PDF-1.4 the rep0rt\n")
+    assert run_cli(capsys, "check", str(changed)) == (
+        1,
+        f"docs/report.pdf: has sha256 {hashlib.sha256(b'%PDF-1.4 the rep0rt' + bytes([10])).hexdigest()}, but the "
+        f"descriptor declares sha256:{hashlib.sha256(good).hexdigest()} (hash count)\n1 problem(s):\n  1 × hash count\n",
+        "",
+    )
+    assert our_findings(changed) == frictionless_errors(changed)
+    valid = _package_with_a_document(tmp_path / "valid", good, good)
+    assert run_cli(capsys, "check", str(valid))[:2] == (0, "ok: valid: sources valid (no dist/ to verify)\n")
+    assert_faithful_release(valid, capsys)
+    release = next((valid / "dist").glob("probe-*/"))
+    assert (release / "docs" / "report.pdf").read_bytes() == good
+    listed = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert listed[-1] == {
+        "name": "report",
+        "title": "The report",
+        "path": "docs/report.pdf",
+        "mediatype": "application/pdf",
+        "bytes": len(good),
+        "hash": f"sha256:{hashlib.sha256(good).hexdigest()}",
+    }

@@ -84,12 +84,15 @@ def media_type(path: str) -> str:
     return MEDIA_TYPES.get("." + path.rsplit(".", 1)[-1], "application/octet-stream")
 
 
-def release_readme(core: dict, tables: list[tuple[str, str, int]], names: tuple[str, str], citation: str) -> str:
+def release_readme(
+    core: dict, tables: list[tuple[str, str, int]], names: tuple[str, str], citation: str, files: tuple = ()
+) -> str:
     """The release's own ``README.md``: what each file is, how to load it, how to cite it, how to verify it.
     ``tables`` holds each table's (name, title, rows), ``names`` the release's name and its database's file
-    name; every path is relative to the release folder."""
+    name, ``files`` each file resource's (path, title); every path is relative to the release folder."""
     release_name, database = names
     sources = [(s["path"], s.get("title", "a source")) for s in core.get("sources", []) if _local(s.get("path"))]
+    sources += [(path, title) for path, title in files]
     first = tables[0][0] if tables else ""
     rows = [
         f"| `csv/{name}.csv`, `parquet/{name}.parquet` | {title}: {count:,} row{'s' if count != 1 else ''} |"
@@ -108,7 +111,7 @@ def release_readme(core: dict, tables: list[tuple[str, str, int]], names: tuple[
             f"| `{release_name}.xlsx` | every table as a sheet, with `About` and `Fields` |",
             f"| `{database}` | every table in SQLite, typed, with its keys, and `_about`; `metadata.json` describes it to "
             "Datasette |",
-            *[f"| `{source}` | {title}: archived byte for byte |" for source, title in sources],
+            *[f"| `{source}` | {title}: as the package holds it, byte for byte |" for source, title in sources],
             "| `datapackage.json` | the release descriptor: every table's schema, and the build's provenance |",
             "| `PROVENANCE.md` | how the release was built, in words |",
             "| `dataset.jsonld` | its schema.org description |",

@@ -66,18 +66,19 @@ def write_release(
     say("writing the SQLite database")
     sqlite.write_sqlite(sheets, about, out / pkg.database_file)
     _write_json(out / DATASETTE, datasette.metadata(core, tables, pkg.database_file))
-    for source in pkg.source_paths():  # at its path in the package, so that a path the data gives resolves
-        (out / source).parent.mkdir(parents=True, exist_ok=True)
+    for source in [*pkg.source_paths(), *(f.path for f in pkg.files)]:  # at its path in the package, so that a
+        (out / source).parent.mkdir(parents=True, exist_ok=True)  # path the data gives resolves in the release
         shutil.copyfile(pkg.root / source, out / source)
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
     markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
     counts = [(t.name, t.title, len(typed[t.name])) for t in tables]
-    readme = metadata.release_readme(core, counts, (pkg.release_name, pkg.database_file), citation(core))
+    files = tuple((f.path, f.resource.get("title") or f.name) for f in pkg.files)
+    readme = metadata.release_readme(core, counts, (pkg.release_name, pkg.database_file), citation(core), files)
     (out / "README.md").write_text(readme, encoding="utf-8")
     _write_json(
         out / descriptor.DESCRIPTOR,
-        _release_descriptor([*pkg.tables, *tables[: len(made.views)]], core, made.provenance, out),
+        _release_descriptor([*pkg.tables, *tables[: len(made.views)]], core, made.provenance, out, pkg.files),
     )
     say("writing the datasheet and metadata")
     added = plugins.call(modules, "datasheet", ctx)
@@ -179,7 +180,7 @@ def package_properties(pkg: DataPackage, created) -> dict:
     return core
 
 
-def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -> dict:
+def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path, files=()) -> dict:
     resources = []
     for table in tables:
         path = f"csv/{table.name}.csv"
@@ -198,8 +199,16 @@ def _release_descriptor(tables: list, core: dict, provenance: dict, out: Path) -
                 "schema": fieldtypes.release_schema(table.schema),
             }
         )
-    files = _other_files(out, {r["path"] for r in resources})
-    return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, FILES: files, "provenance": provenance}
+    resources += [_file_resource(file, out) for file in files]
+    others = _other_files(out, {r["path"] for r in resources})
+    return {"$schema": RELEASE_SCHEMA, **core, "resources": resources, FILES: others, "provenance": provenance}
+
+
+def _file_resource(file, out: Path) -> dict:
+    """A resource that is no table, as its package declares it, with the size and sha256 of its copy."""
+    declared = {k: v for k, v in file.resource.items() if k not in ("bytes", "hash")}
+    size, digest = (out / file.path).stat().st_size, buildinfo.sha256_file(out / file.path)
+    return {**declared, "path": file.path, "bytes": size, "hash": f"sha256:{digest}"}
 
 
 RESOURCE_PROPERTIES = ("homepage", "sources", "licenses")  # a resource's own, which its release keeps

@@ -76,6 +76,7 @@ def inputs(pkg: DataPackage) -> dict[str, str]:
         *[p for t in pkg.tables if t.inline is None for p in (t.parts or [t.path])],
         *pkg.source_paths(),
         *[t.resource[DIALECT_FILE] for t in pkg.tables if t.resource.get(DIALECT_FILE)],
+        *[f.path for f in pkg.files],
     ]
     paths += pkg.descriptor.get("pubkit:extensions", [])
     paths = [p for p in dict.fromkeys(paths) if (pkg.root / p).is_file()]  # inline tables live in the descriptor

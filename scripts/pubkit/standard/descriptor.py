@@ -17,7 +17,16 @@ from pubkit.standard import schemacheck, support
 from pubkit.standard.files import INFERRED, _field_list, is_url, load_json, load_yaml
 from pubkit.standard.files import problem as _problem
 from pubkit.standard.files import unsafe as _unsafe
-from pubkit.standard.resources import DETECTED, NAME, Table, _control_characters, _load_table
+from pubkit.standard.resources import (
+    DETECTED,
+    NAME,
+    FileResource,
+    Table,
+    _control_characters,
+    _load_table,
+    is_file,
+    load_file,
+)
 
 DESCRIPTOR = "datapackage.json"
 YAML_DESCRIPTORS = ("datapackage.yaml", "datapackage.yml")
@@ -62,6 +71,7 @@ class DataPackage:
     tables: tuple[Table, ...]
     trusted: bool = False  # whether the package's own extension modules may run
     descriptor_file: str = DESCRIPTOR  # or datapackage.yaml
+    files: tuple[FileResource, ...] = ()  # the resources that are no tables: documents, images
 
     @property
     def name(self) -> str | None:
@@ -183,8 +193,13 @@ def _load(root: Path, name: str, trusted: bool) -> DataPackage:
         if isinstance(n, str) and n in names[:i]
     ]
     problems += _extension_problems(root, descriptor)
-    tables = []
+    tables, files = [], []
     for i, resource in enumerate(descriptor.get("resources", [])):
+        if is_file(resource):  # a document, an image: part of the package, but no table
+            file, found = load_file(root, resource, i)
+            problems += found + ([] if found else _release_clash(resource["path"], f"resources[{i}].path"))
+            files += [file] if file else []
+            continue
         table, found = _load_table(root, resource, i, descriptor.get(STRICT) is True, _is_v2(descriptor))
         problems += found
         if table:
@@ -194,7 +209,7 @@ def _load(root: Path, name: str, trusted: bool) -> DataPackage:
     problems += schemacheck.version_problems(tables, standard_version(descriptor))
     if problems:
         raise CheckFailed(problems)
-    return DataPackage(root, descriptor, tuple(tables), trusted, name)
+    return DataPackage(root, descriptor, tuple(tables), trusted, name, tuple(files))
 
 
 def _extension_problems(root: Path, descriptor: dict) -> list[Finding]:
@@ -283,6 +298,18 @@ RELEASE_FILES = ("csv", "parquet", "datapackage.json", "README.md", "PROVENANCE.
 RELEASE_FILES += ("dataset.jsonld", "metadata.json")
 
 
+def _release_clash(path: str, where: str) -> list[Finding]:
+    """A file the release keeps at its path in the package, where the release writes a file of its own."""
+    parts = PurePosixPath(path).parts
+    if not parts or not _release_file(parts[0]):
+        return []
+    detail = (
+        f"{where} {quoted(path)} would stand where a release writes its own {quoted(parts[0])}: a release keeps "
+        "each file of the package at its path in the package; move it (into sources/, say)"
+    )
+    return [_problem(DESCRIPTOR, detail)]
+
+
 def _release_file(name: str) -> bool:
     """Whether a release writes a file or folder of this name at its top (its workbook and database too)."""
     return name in RELEASE_FILES or name.endswith((".xlsx", ".sqlite", ".zip"))
@@ -300,15 +327,7 @@ def release_problems(descriptor: dict) -> list[Finding]:
         for s in descriptor.get("sources", [])
         if isinstance(s, dict) and "path" in s and not is_url(s["path"])
     ]
-    problems += [
-        _problem(
-            DESCRIPTOR,
-            f"sources {quoted(p)} would stand where a release writes its own {quoted(PurePosixPath(p).parts[0])}: "
-            "a release keeps each archived document at its path in the package; move it (into sources/, say)",
-        )
-        for p in local
-        if PurePosixPath(p).parts and _release_file(PurePosixPath(p).parts[0])
-    ]
+    problems += [found for p in local for found in _release_clash(p, "sources")]
     try:
         created = datetime.fromisoformat(str(descriptor.get("created")).replace("Z", "+00:00"))
     except ValueError:

@@ -9,7 +9,7 @@ import dataclasses
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pubkit.base.findings import CheckFailed, Finding, quoted
 from pubkit.standard import schemacheck, support
@@ -138,6 +138,45 @@ def _inline_table(resource: dict, where: str, strict: bool, v2: bool = False) ->
     if problems:
         return None, problems
     return Table(resource["name"], f"{DESCRIPTOR}#{where}.data", schema, DESCRIPTOR, resource, strict), []
+
+
+TABULAR = ("csv", "tsv")  # the formats of a file a resource without a schema is read as a table from
+
+
+@dataclass(frozen=True)
+class FileResource:
+    """A resource that is not a table (a document, an image, a PDF): checked by its declared ``bytes`` and
+    ``hash``, and shipped in a release at its path, as a file."""
+
+    name: str
+    path: str
+    resource: dict
+
+
+def is_file(resource) -> bool:
+    """Whether ``resource`` is no table: no schema, no inline data, not declared ``type: table``, and a file
+    whose format (declared, else its suffix) is none a table is read from."""
+    if not isinstance(resource, dict) or {"schema", "data"} & resource.keys() or resource.get("type") == "table":
+        return False
+    path = resource.get("path")
+    if not isinstance(path, str) or is_url(path) or str(resource.get("mediatype", "")).lower() == "text/csv":
+        return False
+    declared = resource.get("format") or (PurePosixPath(path).suffix.lstrip(".") or "")
+    return str(declared).lower() not in TABULAR
+
+
+def load_file(root: Path, resource: dict, i: int) -> tuple[FileResource | None, list[Finding]]:
+    """A file resource, vetted: its name, a safe path to a file of the package, and well-formed bytes and hash."""
+    where, name, path = f"resources[{i}]", resource.get("name"), resource["path"]
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        detail = f"{where}.name {quoted(name)} must be lower-case letters, digits, ., _ or - (the standard's pattern)"
+        return None, [_problem(DESCRIPTOR, detail)]
+    problems = _unsafe(root, path, f"{where}.path")
+    if not problems and not (root / path).is_file():
+        detail = f"{where}.path {quoted(path)} is listed but does not exist"
+        problems.append(_problem(DESCRIPTOR, detail, "missing-file"))
+    problems += [_problem(DESCRIPTOR, p) for p in support.integrity_problems(resource, where)]
+    return (None if problems else FileResource(name, path, resource)), problems
 
 
 def _load_table(

@@ -80,6 +80,14 @@ HASHES = ("md5", "sha1", "sha256", "sha512")
 
 def resource_problems(resource: dict, where: str) -> list[str]:
     """One line per property of ``resource`` (a resource descriptor) that the toolkit would have to ignore."""
+    problems = integrity_problems(resource, where)
+    if "data" in resource and "path" in resource:
+        problems.append(f"{where} has both data and path: the standard allows one of them")
+    return problems + _format_problems(resource, where)
+
+
+def integrity_problems(resource: dict, where: str) -> list[str]:
+    """``bytes`` is a whole number, and ``hash`` hex, or an algorithm the toolkit knows and hex."""
     problems = []
     if "bytes" in resource and (not isinstance(resource["bytes"], int) or isinstance(resource["bytes"], bool)):
         problems.append(f"{where}.bytes must be a whole number")
@@ -89,8 +97,11 @@ def resource_problems(resource: dict, where: str) -> list[str]:
             problems.append(
                 f"{where}.hash {_json(resource['hash'])} must be hex, or md5:, sha1:, sha256: or sha512: and hex"
             )
-    if "data" in resource and "path" in resource:
-        problems.append(f"{where} has both data and path: the standard allows one of them")
+    return problems
+
+
+def _format_problems(resource: dict, where: str) -> list[str]:
+    problems = []
     fmt = resource.get("format")
     if fmt is not None and str(fmt).lower() != "csv":
         problems.append(f"{where}.format {_json(fmt)} is not read: this toolkit reads CSV tables (refused)")
