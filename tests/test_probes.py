@@ -198,3 +198,43 @@ def test_a_non_tabular_resource_is_checked_by_its_bytes_and_hash_and_shipped_as_
         "bytes": len(good),
         "hash": f"sha256:{hashlib.sha256(good).hexdigest()}",
     }
+
+
+def _compressed_package(root: Path, rows: str, archive: bytes | None = None) -> Path:
+    """A table as ``.csv.gz`` and one as the single file of a ``.csv.zip``, as frictionless reads them."""
+    import gzip
+    import io
+    import zipfile
+
+    root.mkdir(parents=True)
+    (root / "p.csv.gz").write_bytes(archive if archive is not None else gzip.compress(rows.encode(), mtime=0))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        zipped.writestr("q.csv", rows)
+    (root / "q.csv.zip").write_bytes(buffer.getvalue())
+    schema = {"fields": [{"name": "s"}, {"name": "n", "type": "integer"}]}
+    resources = [{"name": n, "path": p, "schema": schema} for n, p in (("p", "p.csv.gz"), ("q", "q.csv.zip"))]
+    (root / "datapackage.json").write_text(json.dumps({"name": "probe", "resources": resources}), encoding="utf-8")
+    return root
+
+
+def test_compressed_tables_are_read_as_frictionless_reads_them(tmp_path, capsys):
+    """#22: ``.csv.gz`` and ``.csv.zip`` give frictionless' findings at its rows, build a release that holds
+    their values, and a broken archive is one compression error."""
+    invalid = _compressed_package(tmp_path / "invalid", "s,n\na,1\nb,x\n")
+    assert run_cli(capsys, "check", str(invalid)) == (
+        1,
+        'p.csv.gz:3: n: "x" is not an integer (type integer)\nq.csv.zip:3: n: "x" is not an integer (type integer)\n'
+        "2 problem(s):\n  2 × type integer\n",
+        "",
+    )
+    inner = Counter({(path.split(" -> ")[0], *rest): n for (path, *rest), n in frictionless_errors(invalid).items()})
+    assert our_findings(invalid) == inner  # frictionless names a zip's file "q.csv.zip -> q.csv"
+    broken = _compressed_package(tmp_path / "broken", "s,n\na,1\n", archive=b"garbage")
+    assert run_cli(capsys, "check", str(broken))[:2] == (
+        1,
+        "p.csv.gz: cannot be decompressed as gz: Not a gzipped file (b'ga') (compression)\n"
+        "1 problem(s):\n  1 × compression\n",
+    )
+    assert our_findings(broken) == frictionless_errors(broken)
+    assert_faithful_release(_compressed_package(tmp_path / "valid", "s,n\na,1\nb,2\n"), capsys)

@@ -44,6 +44,9 @@ E = ErrorType
 # The sources: structure, encoding, header (frictionless' codes) --------------------------------
 ENCODING = E("encoding-error", "encoding", "{detail}", "save the file as UTF-8 without a byte-order mark")
 CSV_SYNTAX = E("format-error", "csv", "the CSV cannot be parsed: {detail}", "close the quote the message points at")
+COMPRESSION = E(
+    "compression-error", "compression", "{detail}", "save the file again, compressed whole, or uncompressed"
+)
 EMPTY_FILE = E("source-error", "header", "the file is empty: it needs a header row", "write the header row")
 NO_ROWS = E("no-rows", "no rows", "the file has a header but no rows", "add the rows, or remove the resource")
 BLANK_LABEL = E(

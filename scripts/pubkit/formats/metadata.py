@@ -92,7 +92,8 @@ def release_readme(
     name, ``files`` each file resource's (path, title); every path is relative to the release folder."""
     release_name, database = names
     sources = [(s["path"], s.get("title", "a source")) for s in core.get("sources", []) if _local(s.get("path"))]
-    sources += [(path, title) for path, title in files]
+    sources = [(path, f"{title}: archived byte for byte") for path, title in sources]
+    sources += [(path, f"{title}: a file of the package, byte for byte") for path, title in files]
     first = tables[0][0] if tables else ""
     rows = [
         f"| `csv/{name}.csv`, `parquet/{name}.parquet` | {title}: {count:,} row{'s' if count != 1 else ''} |"
@@ -111,7 +112,7 @@ def release_readme(
             f"| `{release_name}.xlsx` | every table as a sheet, with `About` and `Fields` |",
             f"| `{database}` | every table in SQLite, typed, with its keys, and `_about`; `metadata.json` describes it to "
             "Datasette |",
-            *[f"| `{source}` | {title}: as the package holds it, byte for byte |" for source, title in sources],
+            *[f"| `{source}` | {said} |" for source, said in sources],
             "| `datapackage.json` | the release descriptor: every table's schema, and the build's provenance |",
             "| `PROVENANCE.md` | how the release was built, in words |",
             "| `dataset.jsonld` | its schema.org description |",

@@ -65,17 +65,8 @@ def reference_reader(field: dict):
     return frictionless.Field.from_descriptor(reading_part(field)).create_value_reader()
 
 
-READING = (
-    "type",
-    "format",
-    "trueValues",
-    "falseValues",
-    "decimalChar",
-    "groupChar",
-    "bareNumber",
-    "delimiter",
-    "itemType",
-)
+NUMBER_READING = ("decimalChar", "groupChar", "bareNumber")
+READING = ("type", "format", "trueValues", "falseValues", *NUMBER_READING, "delimiter", "itemType")
 
 
 def reading_part(field: dict) -> dict:

@@ -126,6 +126,53 @@ def _as_json(value, where: str) -> tuple[object, list[str]]:
     ]
 
 
+COMPRESSIONS = ("gz", "zip")  # as frictionless reads them: a gzip stream, or the first file of a zip archive
+DECOMPRESSED_LIMIT = 2**31  # bytes a compressed table may expand to: past it, a bomb, refused
+
+
+def compression(path: str, resource: dict | None = None) -> str | None:
+    """``gz`` or ``zip`` where the resource declares it (``compression``) or its path ends so; else None."""
+    declared = (resource or {}).get("compression")
+    if isinstance(declared, str) and declared.lower() in COMPRESSIONS:
+        return declared.lower()
+    suffix = PurePosixPath(path).suffix.lower().lstrip(".")
+    return suffix if suffix in COMPRESSIONS else None
+
+
+def uncompressed_name(path: str) -> str:
+    """The path without its compression suffix (``data.csv.gz`` is ``data.csv``), whose suffix is its format."""
+    return path[: -len(PurePosixPath(path).suffix)] if compression(path) else path
+
+
+def contents(path: Path, kind: str | None, limit: int = DECOMPRESSED_LIMIT, head: bool = False) -> bytes:
+    """A file's bytes, decompressed where ``kind`` says it is compressed; ``ValueError`` for a broken or
+    oversized archive, with why. With ``head``, its first ``limit`` bytes only."""
+    if kind is None:
+        with path.open("rb") as stream:
+            return stream.read(limit) if head else stream.read()
+    import gzip
+    import zipfile
+
+    try:
+        if kind == "gz":
+            with gzip.open(path, "rb") as stream:
+                data = stream.read(limit + 1)
+        else:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                if not members:
+                    raise ValueError("the zip archive holds no file")
+                with archive.open(members[0]) as stream:
+                    data = stream.read(limit + 1)
+    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as err:
+        raise ValueError(f"cannot be decompressed as {kind}: {err}") from None
+    if len(data) > limit and head:
+        return data[:limit]
+    if len(data) > limit:
+        raise ValueError(f"expands past {limit:,} bytes when decompressed (refused)")
+    return data
+
+
 def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 

@@ -13,7 +13,16 @@ from pathlib import Path, PurePosixPath
 
 from pubkit.base.findings import CheckFailed, Finding, quoted
 from pubkit.standard import schemacheck, support
-from pubkit.standard.files import DESCRIPTOR, INFERRED, inferred_schema, is_url, load_json
+from pubkit.standard.files import (
+    DESCRIPTOR,
+    INFERRED,
+    compression,
+    contents,
+    inferred_schema,
+    is_url,
+    load_json,
+    uncompressed_name,
+)
 from pubkit.standard.files import problem as _problem
 from pubkit.standard.files import unsafe as _unsafe
 
@@ -161,7 +170,7 @@ def is_file(resource) -> bool:
     path = resource.get("path")
     if not isinstance(path, str) or is_url(path) or str(resource.get("mediatype", "")).lower() == "text/csv":
         return False
-    declared = resource.get("format") or (PurePosixPath(path).suffix.lstrip(".") or "")
+    declared = resource.get("format") or (PurePosixPath(uncompressed_name(path)).suffix.lstrip(".") or "")
     return str(declared).lower() not in TABULAR
 
 
@@ -286,18 +295,17 @@ def _with_detected_delimiter(root: Path, resource: dict, path: str) -> dict:
     findings, not a header of one label. The resource then carries the detected delimiter, and a note says so."""
     dialect = resource.get("dialect")
     declared = isinstance(dialect, dict) and "delimiter" in dialect
-    is_csv = resource.get("format", Path(path).suffix.lstrip(".").lower()) == "csv"
+    is_csv = resource.get("format", Path(uncompressed_name(path)).suffix.lstrip(".").lower()) == "csv"
     if declared or not is_csv or (dialect is not None and not isinstance(dialect, dict)):
         return resource
     import csv
 
     encoding = resource.get("encoding", "utf-8") if isinstance(resource.get("encoding"), str) else "utf-8"
     try:
-        with (root / path).open("rb") as stream:
-            head = stream.read(1 << 16)
+        head = contents(root / path, compression(path, resource), limit=1 << 16, head=True)
         lines = head.decode(encoding, errors="replace").splitlines(keepends=True)[:SAMPLE_LINES]
         found = csv.Sniffer().sniff("".join(lines), DELIMITERS).delimiter
-    except (csv.Error, OSError, LookupError):
+    except (csv.Error, OSError, LookupError, ValueError):
         return resource
     if found == ",":
         return resource

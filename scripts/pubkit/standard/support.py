@@ -42,6 +42,7 @@ RESOURCE_METADATA = {
     "bytes",
     "hash",
     "scheme",
+    "compression",
 }
 FIELD_METADATA = {
     "name",
@@ -111,9 +112,10 @@ def _format_problems(resource: dict, where: str) -> list[str]:
     encoding = resource.get("encoding")
     if encoding is not None and _codec_problem(encoding):
         problems.append(f"{where}.encoding {_json(encoding)} {_codec_problem(encoding)} (refused)")
-    for key in ("compression", "compressionFormat"):
-        if key in resource:
-            problems.append(f"{where}.{key}: compressed resources are not read by this toolkit (refused)")
+    if "compression" in resource and str(resource["compression"]).lower() not in ("gz", "zip"):
+        problems.append(f"{where}.compression {_json(resource['compression'])} is not read: gz and zip are (refused)")
+    if "compressionFormat" in resource:
+        problems.append(f"{where}.compressionFormat is not read by this toolkit: gz and zip are read (refused)")
     return problems + _dialect_problems(resource.get("dialect"), f"{where}.dialect")
 
 
