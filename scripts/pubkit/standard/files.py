@@ -173,6 +173,15 @@ def contents(path: Path, kind: str | None, limit: int = DECOMPRESSED_LIMIT, head
     return data
 
 
+def table_bytes(root: Path, path: str, resource: dict) -> bytes:
+    """A table file's bytes, decompressed where it is compressed, as frictionless reads it; a broken archive is
+    a ``compression-error``."""
+    try:
+        return contents(root / path, compression(path, resource))
+    except ValueError as err:
+        raise CheckFailed([errors.COMPRESSION.at(path, None, detail=str(err))]) from None
+
+
 def is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 

@@ -29,7 +29,7 @@ from pubkit.base.findings import CheckFailed
 from pubkit.standard import csvscan, fieldtypes
 from pubkit.standard.bulkcsv import NotPlain, blank_records, bulk_numbers, bulk_records, rows_at
 from pubkit.standard.descriptor import DataPackage, Table
-from pubkit.standard.files import compression, contents
+from pubkit.standard.files import table_bytes
 from pubkit.standard.resources import inline_csv
 
 BOM = "\ufeff"
@@ -115,15 +115,7 @@ def raw_table(pkg: DataPackage, table: Table) -> RawTable:
     if table.parts:
         data, starts = multipart(pkg, table)
         return dataclasses.replace(from_bytes(table, data), part_starts=starts)
-    return from_bytes(table, utf8(table, _bytes(pkg, table, table.path)))
-
-
-def _bytes(pkg: DataPackage, table: Table, path: str) -> bytes:
-    """A file's bytes, decompressed where it is compressed (``.csv.gz``, ``.csv.zip``), as frictionless reads it."""
-    try:
-        return contents(pkg.root / path, compression(path, table.resource))
-    except ValueError as err:
-        raise CheckFailed([errors.COMPRESSION.at(path, None, detail=str(err))]) from None
+    return from_bytes(table, utf8(table, table_bytes(pkg.root, table.path, table.resource)))
 
 
 def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:
@@ -131,7 +123,7 @@ def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:
     line (its header) is left out. Returns the bytes, and where each part starts: (line, path, shift)."""
     chunks, starts, line = [], [], 1
     for number, part in enumerate(table.parts):
-        data = utf8(table, _bytes(pkg, table, part))
+        data = utf8(table, table_bytes(pkg.root, part, table.resource))
         shift = line - 1
         if number:
             data = data.split(b"\n", 1)[1] if b"\n" in data else b""
