@@ -227,6 +227,7 @@ def test_every_finding_kind_is_one_catalogue_entry_with_frictionless_codes_where
         "field-error",
         "schema-error",
         "scheme-error",
+        "compression-error",
     }
     assert {e.code for e in entries} & theirs == ours
 
