@@ -12,6 +12,11 @@ STRICT = "strict"  # in a probe's resource properties: the package opts into pub
 KNOWN_GAPS = {  # probe -> why its parity with frictionless does not hold yet
     "number-nan": "NaN is held as a missing value in float64, so it is reported as a type error where frictionless reads it",
 }  # a plain first column, so that every probe row has a key-like cell
+DIVERGENCES = {  # probe -> where pubkit reports what frictionless does not, with the standard's words (README)
+    "categories-not-a-list": 'the standard: categories "MUST be an array"; frictionless 5.21 reads any value',
+    "categories-on-a-number": 'the standard allows categories on "string" and "integer" fields; frictionless any',
+    "categories-repeated": 'the standard: each category value "MUST be unique"; frictionless does not check it',
+}
 
 
 def fields(*more: dict) -> dict:
@@ -341,4 +346,52 @@ PROBES = [
         {**fields({"name": "n", "type": "integer"}), "missingValues": [{"value": "NA", "label": "not available"}]},
         "s,n\na,NA\nb,2\n",
     ),
+    # fieldsMatch (Table Schema v2): how labels pair with fields ---------------------------------
+    *[
+        (f"fields-match-{mode}-{case}", {V2: True}, {**schema, "fieldsMatch": mode}, text)
+        for mode in ("exact", "equal", "subset", "superset", "partial")
+        for case, schema, text in (
+            ("reordered", fields({"name": "n", "type": "integer"}), "n,s\n1,a\nx,b\n"),
+            ("extra-label", fields(), "s,z\na,1\n"),
+            ("missing-field", fields({"name": "n", "type": "integer"}), "s\na\n"),
+            (
+                "missing-required",
+                fields({"name": "n", "type": "integer", "constraints": {"required": True}}),
+                "s\na\n",
+            ),
+            ("no-label-matches", fields({"name": "n"}), "x,y\n1,2\n"),
+            ("repeated-label", fields({"name": "n"}), "s,n,s\na,1,b\n"),
+            ("short-row", fields({"name": "n", "type": "integer"}), "n,z,s\n1,2,a\n3\n"),
+        )
+    ],
+    ("fields-match-unknown", {V2: True}, {**fields(), "fieldsMatch": "bogus"}, "s\na\n"),
+    # categories (Table Schema v2) ---------------------------------------------------------------
+    ("categories-values", {V2: True}, fields({"name": "c", "categories": ["x", "y"]}), "s,c\na,x\nb,z\nc,\n"),
+    (
+        "categories-objects-ordered",
+        {V2: True},
+        fields(
+            {
+                "name": "c",
+                "categories": [{"value": "lo", "label": "low"}, {"value": "hi", "label": "high"}],
+                "categoriesOrdered": True,
+            }
+        ),
+        "s,c\na,hi\nb,lo\nc,mid\n",
+    ),
+    (
+        "categories-integer",
+        {V2: True},
+        fields({"name": "c", "type": "integer", "categories": [{"value": 1, "label": "one"}, {"value": 2}]}),
+        "s,c\na,2\nb,1\nc,3\n",
+    ),
+    ("categories-strict", {V2: True, STRICT: True}, fields({"name": "c", "categories": ["x", "y"]}), "s,c\na,x\nb,z\n"),
+    ("categories-not-a-list", {V2: True}, fields({"name": "c", "categories": "x"}), "s,c\na,x\n"),
+    (
+        "categories-on-a-number",
+        {V2: True},
+        fields({"name": "c", "type": "number", "categories": [1.5]}),
+        "s,c\na,1.5\n",
+    ),
+    ("categories-repeated", {V2: True}, fields({"name": "c", "categories": ["x", "x"]}), "s,c\na,x\n"),
 ]

@@ -228,6 +228,8 @@ def test_every_finding_kind_is_one_catalogue_entry_with_frictionless_codes_where
         "schema-error",
         "scheme-error",
         "compression-error",
+        "unmatched-header",
+        "error",
     }
     assert {e.code for e in entries} & theirs == ours
 

@@ -64,6 +64,18 @@ EXTRA_LABEL = E(
     "the header has a column the schema does not define",
     "delete the column, or define it in the schema",
 )
+UNMATCHED_HEADER = E(
+    "unmatched-header",
+    "unmatched header",
+    "no label of the header is a field of the schema ({fields}); fieldsMatch is partial",
+    "name the columns as the schema names its fields",
+)
+AMBIGUOUS_LABELS = E(
+    "error",
+    "ambiguous labels",
+    "{label} names more than one column, and fieldsMatch {mode} pairs columns with fields by name",
+    "give each column its own name",
+)
 INCORRECT_LABEL = E(
     "incorrect-label",
     "incorrect label",
@@ -108,6 +120,12 @@ TYPE = E(
 )
 REQUIRED = E("constraint-error", "constraint required", "is empty, but a value is required", "fill in the cell")
 ENUM = E("constraint-error", "constraint enum", "{value} is not one of: {enum}{hint}", "use one of the listed codes")
+CATEGORY = E(
+    "constraint-error",
+    "constraint categories",
+    "{value} is not one of the field's categories: {categories}",
+    "use one of the categories, or add it to them",
+)
 PATTERN = E(
     "constraint-error", "constraint pattern", "{value} does not match the pattern {pattern}{hint}", "fix the value"
 )

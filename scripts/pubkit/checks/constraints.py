@@ -30,6 +30,7 @@ def findings(pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame
         except pa.errors.SchemaErrors as failed:
             found += _translated(raws[name], frame, failed.failure_cases, {r.key: r for r in table_rules})
         found += keys.primary_key_findings(raws[name], frame) + keys.unique_key_findings(raws[name], frame)
+        found += keys.category_findings(raws[name], frame)
         found += reference_findings(raws[name], frame)
     return found
 

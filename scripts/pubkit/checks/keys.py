@@ -1,4 +1,4 @@
-"""Primary keys and repeated values, in one grouped pass per key: reads typed frames, writes nothing.
+"""Primary keys, repeated values and (strict) categories, one pass per key: reads typed frames, writes nothing.
 
 As frictionless checks a primary key: a row whose key cells are all empty breaks it
 (blank rows included), and so does a row whose key repeats an earlier row's. Each
@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from pubkit.base import errors
-from pubkit.base.findings import Finding
+from pubkit.base.findings import Finding, quoted
 from pubkit.checks import structure
-from pubkit.standard import read
+from pubkit.standard import categories, read
 
 
 def first_lines(frame: pd.DataFrame, key: list[str]) -> pd.Series:
@@ -58,4 +58,23 @@ def primary_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Findin
         findings.append(
             structure.repeat_error(path, int(line), key, cells, raw.earlier(int(first[line]), int(line)), primary=True)
         )
+    return findings
+
+
+def category_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
+    """Table Schema v2's ``categories``, enforced in a strict package: a value that is none of them."""
+    if not raw.table.strict:
+        return []
+    findings = []
+    for field in raw.table.fields:
+        if not categories.declared(field) or raw.position(field["name"]) is None:
+            continue
+        allowed, column = categories.values(field), frame[field["name"]]
+        outside = column.notna() & ~column.isin(allowed)
+        shown = ", ".join(map(str, allowed))
+        for line in frame.index[outside.to_numpy()]:
+            cell = raw.cell(int(line), field["name"])
+            findings.append(
+                errors.CATEGORY.at(raw.table.path, int(line), field["name"], cell, value=quoted(cell), categories=shown)
+            )
     return findings

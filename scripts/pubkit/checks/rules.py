@@ -16,7 +16,7 @@ import pyarrow
 from pubkit.base import errors
 from pubkit.base.findings import quoted
 from pubkit.extensions import Frames, Rule, show
-from pubkit.standard import read
+from pubkit.standard import csvscan
 from pubkit.standard.descriptor import DataPackage
 
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f" + "\ufffe\uffff]"  # what XML 1.0, so a workbook, cannot store (literal
@@ -85,7 +85,7 @@ def _has_control(column: pd.Series) -> pd.Series:
 
 def _bytes_at_least_space(chunk) -> bool:
     """No byte below 0x20 and no noncharacter: nothing a workbook cannot store."""
-    raw = read.text_bytes(chunk)
+    raw = csvscan.text_bytes(chunk)
     data = np.frombuffer(raw, dtype=np.uint8)
     if data.size and int(data.min()) < 0x20:
         return False

@@ -16,7 +16,7 @@ import pandas as pd
 
 from pubkit.base import errors
 from pubkit.base.findings import Finding, quoted
-from pubkit.standard import fieldtypes, read
+from pubkit.standard import fieldtypes, labels, read
 
 NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -24,8 +24,10 @@ THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 
 def header_findings(raw: read.RawTable) -> list[Finding]:
-    """Each header label against the schema's fields."""
+    """Each header label against the schema's fields, as its ``fieldsMatch`` pairs them."""
     path, fields, header, line = raw.table.path, raw.table.field_names, raw.header, raw.header_line
+    if labels.by_name(raw.table):
+        return _named_header_findings(raw)
     findings = []
     for i, label in enumerate(header):
         if i >= len(fields):
@@ -40,6 +42,15 @@ def header_findings(raw: read.RawTable) -> list[Finding]:
     return findings
 
 
+def _named_header_findings(raw: read.RawTable) -> list[Finding]:
+    """Labels that name no field, fields no label names, and (``partial``) a header that names none."""
+    path, line, table = raw.table.path, raw.header_line, raw.table
+    findings = [errors.EXTRA_LABEL.at(path, line, label) for label in labels.extra(raw.header, table)]
+    if labels.unmatched(raw.header, table):
+        findings.append(errors.UNMATCHED_HEADER.at(path, line, fields=", ".join(table.field_names)))
+    return findings + [errors.MISSING_LABEL.at(path, line, name) for name in labels.missing(raw.header, table)]
+
+
 def incorrect_label(path: str, line: int, label: str, field: str, fields: list[str]) -> Finding:
     return errors.INCORRECT_LABEL.at(path, line, label=quoted(label), field=quoted(field), fields=", ".join(fields))
 
@@ -47,17 +58,17 @@ def incorrect_label(path: str, line: int, label: str, field: str, fields: list[s
 def row_findings(raw: read.RawTable) -> list[Finding]:
     """Blank rows, and rows with more or fewer cells than the header has labels (as frictionless counts them).
 
-    A wrong header hides nothing: fields are matched to columns by position, as frictionless does.
+    A wrong header hides nothing: fields are paired with columns as frictionless pairs them (``labels``).
     """
-    path, fields, labels = raw.table.path, raw.table.field_names, len(raw.header)
+    path, count, names = raw.table.path, len(raw.header), labels.column_names(raw.header, raw.table)
     findings = [errors.BLANK_ROW.at(path, line) for line in raw.blank_lines]
     required = {f["name"] for f in raw.table.fields if f.get("constraints", {}).get("required")}
-    ragged = np.flatnonzero(raw.widths != labels)
+    ragged = np.flatnonzero(raw.widths != count)
     for line, width in zip(raw.lines[ragged].tolist(), raw.widths[ragged].tolist(), strict=True):
-        findings += [errors.EXTRA_CELL.at(path, line, count=labels, number=n) for n in range(labels + 1, width + 1)]
-        for position in range(width, labels):
-            name = fields[position] if position < len(fields) else raw.header[position]
-            findings.append(errors.MISSING_CELL.at(path, line, name, count=labels))
+        findings += [errors.EXTRA_CELL.at(path, line, count=count, number=n) for n in range(count + 1, width + 1)]
+        for position in range(width, count):
+            name = names[position]
+            findings.append(errors.MISSING_CELL.at(path, line, name, count=count))
             if name in required:  # frictionless reports both: the cell is missing, and it is required
                 findings.append(errors.REQUIRED.at(path, line, name))
     return findings

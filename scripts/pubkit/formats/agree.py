@@ -118,7 +118,7 @@ class Written:
 
     def text(self) -> pd.DataFrame:
         if self._text is None:
-            raw_text = pd.DataFrame({n: self.raw.text(n) for n in self.raw.header}, index=self.raw.index)
+            raw_text = pd.DataFrame({n: self.raw.text(n) for n in self.raw.table.field_names}, index=self.raw.index)
             self._text = export.text_frame(self.table, self.typed, raw_text)
         return self._text
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from pubkit.standard import categories
 from pubkit.standard.descriptor import Table
 
 SPDX = "https://spdx.org/licenses/{}.html"
@@ -56,7 +57,7 @@ def _table(table: Table, referenced: bool) -> dict:
 
 
 def _column(field: dict) -> str:
-    words = field.get("description") or field.get("title") or field["name"]
+    words = categories.described_field(field.get("description") or field.get("title") or field["name"], field)
     unit = field.get("unit")
     return f"{words} Unit: {unit}." if isinstance(unit, str) and unit else words
 

@@ -20,6 +20,7 @@ import pandas as pd
 from pubkit.checks.identity import LEAD
 from pubkit.extensions import Datasheet
 from pubkit.formats import datasette
+from pubkit.standard import categories
 
 PREVIEW_ROWS = 2000
 LONG = 32  # a cell longer than this shows its whole text as its title, and on its row's focus
@@ -156,7 +157,7 @@ def _fields(table) -> str:
     required = lambda f: "yes" if f.get("constraints", {}).get("required") else "no"  # noqa: E731
     rows = [
         f"<tr><td><code>{escape(f['name'])}</code></td><td>{escape(f.get('type', 'string'))}</td><td>{required(f)}</td>"
-        f"<td>{escape(str(f.get('unit', '')))}</td><td>{escape(str(f.get('description', '')))}</td></tr>"
+        f"<td>{escape(str(f.get('unit', '')))}</td><td>{escape(categories.described_field(str(f.get('description', '')), f))}</td></tr>"
         for f in table.fields
     ]
     return _table(["field", "type", "required", "unit", "description"], rows, sortable=False)

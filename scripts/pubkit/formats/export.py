@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from pubkit.standard import fieldtypes, read, tableschema
+from pubkit.standard import categories, csvscan, fieldtypes, tableschema
 from pubkit.standard.descriptor import Table
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -67,7 +67,7 @@ def write_csv(table: Table, text: pd.DataFrame, path: Path) -> None:
         for batch in arrow.to_batches(max_chunksize=CSV_BATCH_ROWS):
             cells = [_csv_cells(column, alone=batch.num_columns == 1) for column in batch.columns]
             rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\r\n")
-            out.write(read.text_bytes(rows))
+            out.write(csvscan.text_bytes(rows))
 
 
 def _csv_cells(column: pyarrow.Array, alone: bool) -> pyarrow.Array:
@@ -85,20 +85,27 @@ def _csv_cells(column: pyarrow.Array, alone: bool) -> pyarrow.Array:
 
 
 def _has_csv_specials(text: pyarrow.StringArray) -> bool:
-    return bool(CSV_SPECIALS[np.frombuffer(read.text_bytes(text), dtype=np.uint8)].any())
+    return bool(CSV_SPECIALS[np.frombuffer(csvscan.text_bytes(text), dtype=np.uint8)].any())
 
 
 def arrow_table(table: Table, typed: pd.DataFrame, metadata: dict[str, str]) -> pyarrow.Table:
     schema = tableschema.arrow_schema(table)
     for i, field in enumerate(table.fields):  # a datetime column's zone, or none, is the data's
         schema = schema.set(i, schema.field(i).with_type(fieldtypes.arrow_type(field, typed[field["name"]])))
-    arrays = [_arrow_array(typed[f.name], f.type) for f in schema]
+    arrays = [_arrow_array(typed[f.name], f.type, categories.values(d)) for f, d in zip(schema, table.fields)]
     return pyarrow.Table.from_arrays(arrays, schema=schema).replace_schema_metadata(
         {**schema.metadata, **{k.encode(): v.encode() for k, v in metadata.items()}}
     )
 
 
-def _arrow_array(series: pd.Series, kind: pyarrow.DataType) -> pyarrow.Array:
+def _arrow_array(series: pd.Series, kind: pyarrow.DataType, declared: list = ()) -> pyarrow.Array:
+    if pyarrow.types.is_dictionary(kind):  # categories: the declared ones first, in order, then any other value
+        values = _arrow_array(series, kind.value_type)
+        known = pyarrow.array(declared, type=kind.value_type)
+        others = pc.unique(values.filter(pc.invert(pc.is_in(values, known))))
+        dictionary = pyarrow.concat_arrays([known, others.drop_null()])
+        indices = pc.index_in(values, dictionary).cast(kind.index_type)
+        return pyarrow.DictionaryArray.from_arrays(indices, dictionary, ordered=kind.ordered)
     if pyarrow.types.is_decimal(kind) or (pyarrow.types.is_string(kind) and series.dtype == object):
         from decimal import Decimal
 
@@ -196,7 +203,7 @@ def dictionary_rows(tables: list[Table]):
                 "yes" if field.get("constraints", {}).get("required") else "no",
                 field.get("unit", ""),
                 field.get("title", ""),
-                field.get("description", ""),
+                categories.described_field(field.get("description", ""), field),
                 json.dumps(constraints, ensure_ascii=False) if constraints else "",
             )
 

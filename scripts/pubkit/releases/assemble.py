@@ -169,7 +169,7 @@ def citation(core: dict) -> str:
 def raw_text(raw: read.RawTable):
     import pandas as pd
 
-    return pd.DataFrame({name: raw.text(name) for name in raw.header}, index=raw.index)
+    return pd.DataFrame({name: raw.text(name) for name in raw.table.field_names}, index=raw.index)
 
 
 def package_properties(pkg: DataPackage, created) -> dict:

@@ -1,4 +1,4 @@
-"""Which CSV files the bulk reader may take: reads a file's bytes, writes nothing.
+"""Which CSV files the bulk reader may take, and the bytes of Arrow text: reads bytes, writes nothing.
 
 A vectorised byte scan: a *plain* file (valid UTF-8, no BOM, no NUL, no lone CR,
 RFC 4180 quoting) is one that Python's strict csv module and pyarrow's parser are
@@ -65,3 +65,12 @@ def _positions(data: bytes, byte: int) -> np.ndarray:
         [np.flatnonzero(raw[at : at + SCAN_CHUNK] == byte) + at for at in range(0, len(raw), SCAN_CHUNK)]
         or [np.zeros(0, dtype=np.int64)]
     )
+
+
+def text_bytes(strings: pyarrow.StringArray) -> memoryview:
+    """All of ``strings`` end to end: the slice of the data buffer they span (an array may be a slice)."""
+    _, offsets, data = strings.buffers()
+    if not len(strings) or data is None:
+        return memoryview(b"")
+    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset : strings.offset + len(strings) + 1]
+    return memoryview(data)[int(bounds[0]) : int(bounds[-1])]

@@ -124,6 +124,16 @@ class DataPackage:
             notes += [
                 f"{t.path}: dialect.{k} is not applied: {why}" for k, why in support.UNAPPLIED.items() if k in dialect
             ]
+            if t.fields_match != "exact":
+                notes.append(
+                    f"{t.path}: fieldsMatch {json.dumps(t.fields_match)} pairs columns with fields by name; a release "
+                    "holds the schema's fields in the schema's order, and no column the schema does not define"
+                )
+            if any("categories" in f for f in t.fields) and not self.strict:
+                notes.append(
+                    f"{t.path}: categories are not enforced, as frictionless does not enforce them; "
+                    '"pubkit:strict": true enforces them'
+                )
             if t.schema.get("uniqueKeys") and not self.strict:
                 notes.append(
                     f"{t.path}: uniqueKeys are not enforced, as frictionless does not enforce them; "

@@ -26,7 +26,7 @@ import numpy
 import pandas as pd
 import pyarrow
 
-from pubkit.standard import listtype
+from pubkit.standard import categories, listtype
 from pubkit.standard.workbookcells import (
     _excel_boolean,
     _excel_date,
@@ -361,6 +361,8 @@ def arrow_type(field: dict, typed: pd.Series) -> pyarrow.DataType:
             if digits <= 76
             else pyarrow.string()
         )
+    if categories.declared(field) and field.get("type", "string") == "string":  # Parquet keeps text dictionaries
+        return pyarrow.dictionary(pyarrow.int32(), kind)  # unordered: Parquet keeps no dictionary's order
     return kind
 
 

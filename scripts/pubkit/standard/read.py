@@ -16,7 +16,6 @@ import csv
 import dataclasses
 import io
 import itertools
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -26,7 +25,7 @@ import pyarrow.compute as pc
 
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed
-from pubkit.standard import csvscan, fieldtypes
+from pubkit.standard import csvscan, fieldtypes, labels
 from pubkit.standard.bulkcsv import NotPlain, blank_records, bulk_numbers, bulk_records, rows_at
 from pubkit.standard.descriptor import DataPackage, Table
 from pubkit.standard.files import table_bytes
@@ -36,7 +35,7 @@ BOM = "\ufeff"
 HEADER_SAMPLE = 100  # records in which frictionless looks for the header row
 
 
-@dataclass(frozen=True, eq=False)
+@dataclasses.dataclass(frozen=True, eq=False)
 class RawTable:
     table: Table
     header: list[str]
@@ -77,15 +76,15 @@ class RawTable:
 
     @property
     def header_ok(self) -> bool:
-        return self.header == self.table.field_names
+        return labels.matched(self.header, self.table)
 
     def position(self, name: str) -> int | None:
-        """The column that holds the field's cells, as frictionless maps fields to columns: by position.
+        """The column that holds the field's cells as ``fieldsMatch`` pairs them (``labels``), or None."""
+        return self._positions[name]
 
-        None where the header has fewer columns than the schema has fields before it.
-        """
-        at = self.table.field_names.index(name)
-        return at if at < len(self.header) else None
+    @cached_property
+    def _positions(self) -> dict[str, int | None]:
+        return labels.positions(self.header, self.table)
 
     def cell(self, line: int, name: str) -> str | None:
         column = self.position(name)
@@ -109,13 +108,17 @@ class RawTable:
 
 
 def raw_table(pkg: DataPackage, table: Table) -> RawTable:
-    """Read ``table`` from disk; raise ``CheckFailed`` if its bytes are not clean CSV in its encoding."""
+    """Read ``table``; raise ``CheckFailed`` if it is not clean CSV in its encoding, or its columns and
+    fields cannot be paired (``labels.pairable``)."""
     if table.inline is not None:
-        return from_bytes(table, inline_csv(table.inline, table.field_names), bulk=False)
-    if table.parts:
+        raw = from_bytes(table, inline_csv(table.inline, table.field_names), bulk=False)
+    elif table.parts:
         data, starts = multipart(pkg, table)
-        return dataclasses.replace(from_bytes(table, data), part_starts=starts)
-    return from_bytes(table, utf8(table, table_bytes(pkg.root, table.path, table.resource)))
+        raw = dataclasses.replace(from_bytes(table, data), part_starts=starts)
+    else:
+        raw = from_bytes(table, utf8(table, table_bytes(pkg.root, table.path, table.resource)))
+    labels.pairable(table, raw.header, raw.header_line)
+    return raw
 
 
 def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:
@@ -385,15 +388,6 @@ def _null_where(text: pyarrow.ChunkedArray, is_missing: np.ndarray) -> pyarrow.C
             else pc.if_else(valid, chunk, pyarrow.scalar(None, pyarrow.string()))
         )
     return pyarrow.chunked_array(chunks, pyarrow.string())
-
-
-def text_bytes(strings: pyarrow.StringArray) -> memoryview:
-    """All of ``strings`` end to end: the slice of the data buffer they span (an array may be a slice)."""
-    _, offsets, data = strings.buffers()
-    if not len(strings) or data is None:
-        return memoryview(b"")
-    bounds = np.frombuffer(offsets, dtype=np.int32)[strings.offset : strings.offset + len(strings) + 1]
-    return memoryview(data)[int(bounds[0]) : int(bounds[-1])]
 
 
 def _series(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:

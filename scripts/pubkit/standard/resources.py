@@ -118,6 +118,11 @@ class Table:
     def field(self, name: str) -> dict:
         return next(f for f in self.fields if f["name"] == name)
 
+    @property
+    def fields_match(self) -> str:
+        """How header labels pair with fields (Table Schema v2): ``exact`` by position, the others by name."""
+        return str(self.schema.get("fieldsMatch", "exact"))
+
     def missing_values(self, field: dict) -> list[str]:
         """The texts that mean an empty cell in ``field``: its own (Table Schema v2), else the schema's."""
         declared = field.get("missingValues", self.schema.get("missingValues", [""]))

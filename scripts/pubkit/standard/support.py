@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from pubkit.standard import categories
+
 CSV_OPTIONS = {  # dialect property -> Python csv module option: read as frictionless reads them
     "delimiter": "delimiter",
     "quoteChar": "quotechar",
@@ -59,6 +61,8 @@ FIELD_METADATA = {
     "decimalChar",
     "groupChar",
     "bareNumber",
+    "categories",
+    "categoriesOrdered",
 }
 UNAPPLIED = {  # standard properties frictionless reads but does not apply: a note says so, rather than silence
     "nullSequence": "a cell that holds it is read as its text, as frictionless reads it",
@@ -73,9 +77,9 @@ SCHEMA_READ = {
     "$schema",
     "profile",
     "name",
+    "fieldsMatch",
 }
-SCHEMA_REFUSED = ("fieldsMatch",)
-FIELD_REFUSED = ("categories", "categoriesOrdered")
+FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
 HASHES = ("md5", "sha1", "sha256", "sha512")
 
 
@@ -176,20 +180,16 @@ def _csv_option_ok(key: str, value) -> bool:
 
 def schema_problems(schema: dict) -> list[str]:
     """One line per schema or field property that the toolkit would have to ignore."""
-    problems = [
-        f"the schema's {key} is not implemented by this toolkit (refused)"
-        for key in SCHEMA_REFUSED
-        if key in schema and not (key == "fieldsMatch" and schema[key] == "exact")
-    ]
+    problems = []
+    if "fieldsMatch" in schema and schema["fieldsMatch"] not in FIELDS_MATCH:
+        problems.append(
+            f"the schema's fieldsMatch {_json(schema['fieldsMatch'])} must be one of {', '.join(FIELDS_MATCH)}"
+        )
     for field in schema.get("fields", []):
         if not isinstance(field, dict):
             continue
         name, kind = _json(field.get("name")), field.get("type", "string")
-        problems += [
-            f"field {name}: {key} is not implemented by this toolkit (refused)"
-            for key in FIELD_REFUSED
-            if key in field and not (key == "groupChar" and field[key] == "")
-        ]
+        problems += [f"field {name}: {p}" for p in categories.problems(field)]
         if kind != "boolean":
             problems += [
                 f"field {name}: {key} applies to booleans only" for key in ("trueValues", "falseValues") if key in field
