@@ -10,7 +10,6 @@ S = {"name": "s", "type": "string"}
 V2 = "v2"  # in a probe's resource properties: the package declares Data Package v2
 STRICT = "strict"  # in a probe's resource properties: the package opts into pubkit:strict
 KNOWN_GAPS = {  # probe -> why its parity with frictionless does not hold yet
-    "number-nan": "NaN is held as a missing value in float64, so it is reported as a type error where frictionless reads it",
 }  # a plain first column, so that every probe row has a key-like cell
 DIVERGENCES = {  # probe -> where pubkit reports what frictionless does not, with the standard's words (README)
     "categories-not-a-list": 'the standard: categories "MUST be an array"; frictionless 5.21 reads any value',
@@ -117,6 +116,20 @@ PROBES = [
     ),
     ("number-inf", {}, fields({"name": "n", "type": "number"}), "s,n\nb,INF\nc,-INF\n"),
     ("number-nan", {}, fields({"name": "n", "type": "number"}), "s,n\na,NaN\n"),
+    ("number-nan-spellings", {}, fields({"name": "n", "type": "number"}), "s,n\na,nan\nb,-NaN\nc,\nd,sNaN\ne,NaNa\n"),
+    (
+        "number-nan-constraints",
+        {},
+        fields({"name": "n", "type": "number", "constraints": {"required": True, "minimum": 0, "unique": True}}),
+        "s,n\na,NaN\nb,NaN\nc,-1\nd,\n",
+    ),
+    (
+        "number-nan-key",
+        {},
+        {**fields({"name": "n", "type": "number"}), "primaryKey": ["n"]},
+        "s,n\na,NaN\nb,NaN\nc,1\n",
+    ),
+    ("number-nan-strict", {STRICT: True}, fields({"name": "n", "type": "number"}), "s,n\na,NaN\n"),
     ("integer-leading-space", {}, fields({"name": "n", "type": "integer"}), "s,n\na, 1\nb,1.0\n"),
     (
         "boolean-true-false-values",

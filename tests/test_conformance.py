@@ -136,7 +136,9 @@ def _parsed(kind: str, value):
 
 
 def _plain(value):
-    """One comparable value from frictionless' reading or from Parquet."""
+    """One comparable value from frictionless' reading or from Parquet (NaN as text: NaN equals no NaN)."""
+    if isinstance(value, float | decimal.Decimal) and value != value:
+        return "NaN"
     if isinstance(value, decimal.Decimal):
         return int(value) if value.is_finite() and value == value.to_integral_value() else float(value)
     if isinstance(value, dt.datetime):

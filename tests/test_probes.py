@@ -102,6 +102,7 @@ VALID = [
     p
     for p in PROBES
     if p[0] not in KNOWN_GAPS
+    and p[0] != "number-nan-key"
     and (EXPECTED / f"{p[0]}.txt").is_file()
     and (EXPECTED / f"{p[0]}.txt").read_text(encoding="utf-8").startswith("ok:")
 ]
@@ -257,3 +258,44 @@ def test_categories_land_in_parquet_as_a_dictionary_and_in_the_data_dictionary(t
     metadata = json.loads((release / "metadata.json").read_text(encoding="utf-8"))
     table = next(iter(metadata["databases"].values()))["tables"]["p"]
     assert table["columns"]["c"] == "c Categories: ordered: lo (low), hi (high)."
+
+
+def test_a_key_that_holds_nan_twice_is_valid_but_cannot_be_released_to_sqlite(tmp_path, capsys):
+    """frictionless holds two NaN keys distinct (NaN equals nothing); SQLite, which has no NaN, would repeat
+    them: the build says so in one line, and writes nothing."""
+    probe = next(p for p in PROBES if p[0] == "number-nan-key")
+    package = probe_package(tmp_path / probe[0], dict(probe[1]), probe[2], probe[3])
+    declared = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    (package / "datapackage.json").write_text(json.dumps({**RELEASE_NEEDS, **declared}), encoding="utf-8")
+    assert run_cli(capsys, "build", str(package)) == (
+        1,
+        "p.csv: SQLite refuses the rows of p: UNIQUE constraint failed: p.n (sqlite)\n1 problem(s):\n  1 × sqlite\n",
+        "",
+    )
+    assert not (package / "dist").exists()
+
+
+def test_nan_is_a_value_in_every_format_and_the_formats_are_held_to_it(tmp_path, capsys):
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    from pubkit.formats import agree
+
+    probe = next(p for p in PROBES if p[0] == "number-nan")
+    package = probe_package(tmp_path / probe[0], dict(probe[1]), probe[2], "s,n\na,NaN\nb,\nc,1.5\n")
+    assert_faithful_release(package, capsys)
+    release = next((package / "dist").iterdir())
+    assert (release / "csv" / "p.csv").read_bytes() == b"s,n\r\na,NaN\r\nb,\r\nc,1.5\r\n"
+    assert str(pq.read_table(release / "parquet" / "p.parquet")["n"].to_pylist()) == "[nan, None, 1.5]"
+    database = release / "probe.sqlite"
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT n, typeof(n) FROM p").fetchall() == [
+            ("NaN", "text"),
+            (None, "null"),
+            (1.5, "real"),
+        ]
+        connection.execute("UPDATE p SET n = NULL WHERE s = 'a'")  # a NaN lost: the formats no longer agree
+    connection.close()
+    found = agree.agree(release, "dist", fast=False)
+    assert [(f.path, f.line, f.field, f.type) for f in found] == [("dist/probe.sqlite", 2, "n", "formats-agree")]

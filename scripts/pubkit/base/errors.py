@@ -239,6 +239,12 @@ ALTERED = E(
     "after it was built; {remedy}",
     "restore the folder from git, or rebuild it",
 )
+SQLITE_REFUSED = E(
+    "sqlite-error",
+    "sqlite",
+    "SQLite refuses the rows of {table}: {error}",
+    "make the key's values distinct: SQLite has no NaN and holds it as the text NaN, so two NaNs in a key repeat",
+)
 FORMATS_AGREE = E(
     "formats-agree", "formats agree", "{detail}", "report it: the formats of a release disagree (a toolkit bug)"
 )

@@ -114,6 +114,7 @@ def _translated(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by
     found = [
         _column_finding(raw, frame, case.check, case.column, int(case.index), first_lines)
         for case in cases[~is_rule].drop_duplicates(["check", "index", "column"]).itertuples()
+        if not (case.check == "field_uniqueness" and keys.nan_rows(frame.loc[[case.index]], [case.column]).any())
     ]
     # A row-wise rule lists one case per column of a failing row (none for its empty cells): one finding a row.
     for case in cases[is_rule].drop_duplicates(["check", "index"]).itertuples():

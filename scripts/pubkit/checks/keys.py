@@ -7,7 +7,10 @@ repeat names the line of the key's first row.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from pubkit.base import errors
 from pubkit.base.findings import Finding, quoted
@@ -22,6 +25,23 @@ def first_lines(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     return lines.groupby(groups.to_numpy()).transform("first")
 
 
+def nan_rows(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Rows with a NaN value in the key: NaN equals nothing, so frictionless repeats no such key."""
+    rows = np.zeros(len(frame), dtype=bool)
+    for name in key:
+        column = frame[name]
+        if isinstance(column.dtype, pd.ArrowDtype) and pyarrow.types.is_floating(column.dtype.pyarrow_dtype):
+            rows |= pc.is_nan(pyarrow.array(column.array)).fill_null(False).to_numpy(zero_copy_only=False)
+    return rows
+
+
+def repeats(frame: pd.DataFrame, key: list[str]) -> tuple[pd.Index, pd.Series]:
+    """The rows whose key repeats an earlier row's, and for each row the line of its key's first row."""
+    first = first_lines(frame, key)
+    again = (first.to_numpy() != frame.index.to_numpy()) & ~nan_rows(frame, key)
+    return frame.index[again], first
+
+
 def unique_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
     """Table Schema v2's ``uniqueKeys``, enforced in a strict package: a row whose cells repeat an earlier row's.
 
@@ -32,8 +52,8 @@ def unique_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding
     findings = []
     for key in raw.table.schema.get("uniqueKeys", []):
         keyed = frame.loc[frame[key].notna().all(axis=1).to_numpy(), key]
-        first = first_lines(keyed, key)
-        for line in keyed.index[first.to_numpy() != keyed.index.to_numpy()]:
+        again, first = repeats(keyed, key)
+        for line in again:
             cells = [raw.cell(int(line), k) for k in key]
             findings.append(
                 structure.repeat_error(
@@ -52,8 +72,8 @@ def primary_key_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Findin
     empty = frame[key].isna().all(axis=1)
     findings += [errors.EMPTY_PRIMARY_KEY.at(path, int(line), shown) for line in frame.index[empty]]
     keyed = frame.loc[~empty.to_numpy(), key]
-    first = first_lines(keyed, key)
-    for line in keyed.index[first.to_numpy() != keyed.index.to_numpy()]:
+    again, first = repeats(keyed, key)
+    for line in again:
         cells = [raw.cell(int(line), k) for k in key]
         findings.append(
             structure.repeat_error(path, int(line), key, cells, raw.earlier(int(first[line]), int(line)), primary=True)

@@ -13,7 +13,7 @@ import pandas as pd
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed, Finding
 from pubkit.formats import export, sqlite
-from pubkit.standard import descriptor, fieldtypes, read
+from pubkit.standard import descriptor, fieldtypes, read, workbookcells
 
 
 def _finding(path: str, line: int | None, field: str | None, detail: str) -> Finding:
@@ -90,7 +90,7 @@ def _sqlite_column(shown, database_file, table, field, typed, column: list, writ
     if fast and column == written.sqlite(field):
         return []
     name, kind = field["name"], field.get("type", "string")
-    want = [_normalised(kind, v) for v in typed[name]]
+    want = [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
     got = [_normalised(kind, v) for v in column]
     return _differences(f"{shown}/{database_file}", typed.index, name, want, got)
 
@@ -131,11 +131,11 @@ def _column(shown, release_name, table, field, typed, parquet, cells, written: W
     parquet_path, excel_path = f"{shown}/parquet/{table.name}.parquet", f"{shown}/{release_name}.xlsx"
     want = None
     if not (fast and parquet[name].equals(written.arrow(name))):
-        want = [_normalised(kind, v) for v in typed[name]]
+        want = [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
         got = [_normalised(kind, v) for v in parquet[name].to_pylist()]
         findings += _differences(parquet_path, typed.index, name, want, got)
     if not (fast and cells == written.excel(field)):
-        want = want or [_normalised(kind, v) for v in typed[name]]
+        want = want or [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
         got = [excel_precision(_normalised(kind, v)) for v in cells]
         findings += _differences(excel_path, typed.index, name, [excel_precision(v) for v in want], got)
     return findings

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pubkit.base import errors
+from pubkit.base.findings import CheckFailed
 from pubkit.standard import workbookcells
 from pubkit.standard.descriptor import Table
 
@@ -29,6 +31,8 @@ def write_sqlite(
 
     try:
         _write(sqlite3.connect(path, isolation_level=None), sheets, about)
+    except _Refused as refused:  # a value SQLite cannot hold as the source holds it: a finding, not a crash
+        raise CheckFailed([errors.SQLITE_REFUSED.at(refused.path, table=refused.table, error=refused.error)]) from None
     except sqlite3.OperationalError as err:  # the machine's fault, said as every other one is: one line
         if not any(words in str(err) for words in MACHINE_FAULTS):
             raise
@@ -48,13 +52,22 @@ def _write(connection, sheets: list, about: list[tuple[str, str]]) -> None:
             connection.execute(sqlite_schema(table, typed))
             columns = [sqlite_column(typed[f["name"]], text[f["name"]], f.get("type", "string")) for f in table.fields]
             marks = ", ".join("?" for _ in table.fields)
-            connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({marks})", zip(*columns))
+            try:
+                connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({marks})", zip(*columns))
+            except connection.IntegrityError as err:
+                raise _Refused(table.path, table.name, str(err)) from None
         for table, _, _ in sheets:
             for statement in sqlite_indexes(table):
                 connection.execute(statement)
         connection.execute("COMMIT")
     finally:
         connection.close()
+
+
+class _Refused(Exception):
+    def __init__(self, path: str, table: str, error: str):
+        super().__init__(error)
+        self.path, self.table, self.error = path, table, error
 
 
 def sqlite_schema(table: Table, typed: pd.DataFrame) -> str:
@@ -101,13 +114,14 @@ def sqlite_indexes(table: Table) -> list[str]:
 
 
 def sqlite_column(typed: pd.Series, text: pd.Series, kind: str) -> list:
-    """A column's SQLite values: integers and numbers as such (a column beyond int64, as text), booleans
-    as 0 and 1, everything else as the release CSV's text; None for a missing value."""
+    """A column's SQLite values: integers and numbers as such (a column beyond int64, and a NaN, which SQLite
+    would store as NULL, as text), booleans as 0 and 1, everything else as the release CSV's text; None for
+    a missing value."""
     if kind in ("integer", "year"):
         convert = str if kind == "integer" and _beyond_int64(typed) else int
         return [None if v is None else convert(int(v)) for v in workbookcells.python_values(typed)]
     if kind == "number":
-        return [None if v is None else float(v) for v in workbookcells.python_values(typed)]
+        return [None if v is None else float(v) if v == v else "NaN" for v in workbookcells.python_values(typed)]
     if kind == "boolean":
         return [None if v is None else int(bool(v)) for v in workbookcells.python_values(typed)]
     return [None if v == "" else v for v in workbookcells.python_values(text)]

@@ -17,16 +17,17 @@ them from here; adding a type is adding one entry.
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy
 import pandas as pd
 import pyarrow
+import pyarrow.compute
 
-from pubkit.standard import categories, listtype
+from pubkit.standard import categories, listtype, offsets
 from pubkit.standard.workbookcells import (
     _excel_boolean,
     _excel_date,
@@ -112,8 +113,22 @@ def _cast_string(cells: pd.Series, field: dict, strict: bool = False) -> pd.Seri
 
 
 def _cast_number(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
+    """float64; a column with a NaN that frictionless reads (``NaN``, ``nan``) holds Arrow doubles, where
+    NaN is a value and an empty cell is null."""
     fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
-    return _fast_then_reference(cells, field, NUMBER_TEXT, fast, "float64", float, strict)
+    typed = _fast_then_reference(cells, field, NUMBER_TEXT, fast, "float64", _float, strict)
+    maybe = typed.isna() & cells.str.contains("nan", case=False, na=False, regex=False)
+    if not maybe.any() or (strict and uses_defaults(field)):
+        return typed
+    nan = numpy.zeros(len(cells), dtype=bool)
+    nan[maybe.to_numpy()] = [v is not None for v in _by_reference(cells[maybe], field, _float)]
+    values = pyarrow.compute.if_else(nan, math.nan, pyarrow.array(typed.to_numpy(), from_pandas=True))
+    return pd.Series(pd.arrays.ArrowExtensionArray(values), index=cells.index)
+
+
+def _float(value) -> float:
+    """frictionless' Decimal as a float; a signalling NaN (``sNaN``), which float() refuses, as NaN."""
+    return math.nan if isinstance(value, decimal.Decimal) and value.is_snan() else float(value)
 
 
 def _cast_integer(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
@@ -149,7 +164,7 @@ def _cast_datetime(cells: pd.Series, field: dict, strict: bool = False) -> pd.Se
     the release's About sheet says.
     """
     fast = lambda c: pd.to_datetime(c, format="ISO8601", errors="coerce", utc=True)  # noqa: E731
-    typed = _fast_then_reference(cells, field, DATETIME_TEXT, fast, object, _stamp, strict)
+    typed = _fast_then_reference(cells, field, DATETIME_TEXT, fast, object, offsets.stamp, strict)
     plain = (
         cells.str.fullmatch(DATETIME_TEXT, na=False) if uses_defaults(field) else pd.Series(False, index=cells.index)
     )
@@ -159,32 +174,10 @@ def _cast_datetime(cells: pd.Series, field: dict, strict: bool = False) -> pd.Se
     if present.any() and bool((naive | ~present).all()):
         values = [pd.NaT if pd.isna(v) else (v.tz_localize(None) if v.tzinfo else v) for v in typed]
         return pd.Series(values, index=cells.index, dtype="datetime64[us]")
-    values = [pd.NaT if pd.isna(v) else _utc(v) for v in typed]
+    values = [pd.NaT if pd.isna(v) else offsets.utc(v) for v in typed]
     utc = pd.Series(values, index=cells.index, dtype="datetime64[us, UTC]")
-    offset = _one_offset(cells[present & ~naive])
+    offset = offsets.one_offset(cells[present & ~naive])
     return utc.dt.tz_convert(offset) if offset is not None else utc
-
-
-def _one_offset(cells: pd.Series):
-    """The one UTC offset every cell writes (``+08:00``), as a zone; None for Z, for none or for several."""
-    from datetime import timedelta, timezone
-
-    offsets = cells.str.extract(r"([zZ]|[+-]\d\d:?\d\d)$")[0]
-    distinct = set(offsets.str.replace(":", "", regex=False))
-    if offsets.isna().any() or len(distinct) != 1:
-        return None
-    only = distinct.pop()
-    moment = timedelta(hours=int(only[1:3]), minutes=int(only[3:5])) if only[0] in "+-" else timedelta(0)
-    return timezone(moment if only[0] == "+" else -moment) if moment else None
-
-
-def _stamp(moment: datetime) -> pd.Timestamp:
-    return pd.Timestamp(moment)
-
-
-def _utc(moment) -> pd.Timestamp:
-    stamp = pd.Timestamp(moment)
-    return stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
 
 
 def _cast_year(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
@@ -394,6 +387,9 @@ def of(field: dict) -> FieldType:
 
 def normalise(kind: str, value):
     """One comparable Python value per cell, whatever format it was read from; None for an empty cell."""
+    if isinstance(value, float) and value != value:  # a NaN that is a value (see workbookcells.python_values)
+        return "NaN"
     if value is None or (not isinstance(value, str | list | tuple | dict) and pd.isna(value)):
         return None
-    return TYPES[kind].normalise(value)
+    found = TYPES[kind].normalise(value)
+    return "NaN" if isinstance(found, float) and found != found else found

@@ -36,8 +36,13 @@ def excel_number_reference(typed: pd.Series, text: pd.Series) -> list:
 
 
 def python_values(series: pd.Series) -> list:
-    """The series' values as Python objects (one conversion, not one per cell), None where missing."""
-    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else v for v in series.tolist()]
+    """The series' values as Python objects (one conversion, not one per cell), None where missing.
+
+    In numpy's float64 NaN is the missing value; an Arrow column holds them apart, and its NaN is a value."""
+    nan_is_value = isinstance(series.dtype, pd.ArrowDtype)
+    return [
+        None if v is None or v is pd.NA or v is pd.NaT or (v != v and not nan_is_value) else v for v in series.tolist()
+    ]
 
 
 def _excel_value(value):
