@@ -44,6 +44,7 @@ E = ErrorType
 # The sources: structure, encoding, header (frictionless' codes) --------------------------------
 ENCODING = E("encoding-error", "encoding", "{detail}", "save the file as UTF-8 without a byte-order mark")
 CSV_SYNTAX = E("format-error", "csv", "the CSV cannot be parsed: {detail}", "close the quote the message points at")
+FORMAT = E("format-error", "format", "the file {detail}", "save the file again in the format its resource declares")
 COMPRESSION = E(
     "compression-error", "compression", "{detail}", "save the file again, compressed whole, or uncompressed"
 )

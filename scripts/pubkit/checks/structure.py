@@ -79,7 +79,7 @@ def type_findings(raw: read.RawTable, frame: pd.DataFrame) -> list[Finding]:
     findings = []
     for field in raw.table.fields:
         name = field["name"]
-        if field.get("type", "string") == "string" and field.get("format", "default") == "default":
+        if field.get("type", "string") == "string" and field.get("format", "default") == "default" and not raw.invalid:
             continue
         if raw.position(name) is None:
             continue  # no column: its missing label is the finding

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed
-from pubkit.standard import csvscan, fieldtypes, labels
+from pubkit.standard import csvscan, fieldtypes, labels, sourcebytes, tabular
 from pubkit.standard.bulkcsv import NotPlain, blank_records, bulk_numbers, bulk_records, rows_at
 from pubkit.standard.descriptor import DataPackage, Table
 from pubkit.standard.files import table_bytes
@@ -47,6 +47,7 @@ class RawTable:
     widths: np.ndarray  # the number of cells in each row
     reader: str  # which reader parsed the file: "bulk" (pyarrow) or "csv"
     part_starts: tuple = ()  # a multipart resource: (first line in the whole, part's path, line shift) per part
+    invalid: frozenset = frozenset()  # (record, field) of native cells (JSON, Excel, Parquet) frictionless refuses
 
     def located(self, line: int) -> tuple[str, int]:
         """The file and the editor line of a line of the table (a multipart resource's lines are its parts')."""
@@ -103,6 +104,10 @@ class RawTable:
     def index(self) -> pd.Index:
         return pd.Index(self.lines, name="line")
 
+    def refused(self, name: str) -> np.ndarray:
+        """Rows whose native cell of ``name`` (JSON, Excel, Parquet) frictionless refuses (``tabular``)."""
+        return np.isin(self.lines, [self.line_of_record(r) for r, field in self.invalid if field == name])
+
     def records(self) -> list[dict[str, str]]:
         return pyarrow.Table.from_arrays(self.columns, names=self.header).to_pylist()
 
@@ -113,51 +118,15 @@ def raw_table(pkg: DataPackage, table: Table) -> RawTable:
     if table.inline is not None:
         raw = from_bytes(table, inline_csv(table.inline, table.field_names), bulk=False)
     elif table.parts:
-        data, starts = multipart(pkg, table)
+        data, starts = sourcebytes.multipart(pkg, table)
         raw = dataclasses.replace(from_bytes(table, data), part_starts=starts)
+    elif tabular.kind(table) is not None:  # JSON, JSON Lines, Excel, Parquet: as CSV, native cells checked
+        data, invalid = tabular.as_csv(pkg.root, table)
+        raw = dataclasses.replace(from_bytes(table, data, bulk=False), invalid=invalid)
     else:
-        raw = from_bytes(table, utf8(table, table_bytes(pkg.root, table.path, table.resource)))
+        raw = from_bytes(table, sourcebytes.utf8(table, table_bytes(pkg.root, table.path, table.resource)))
     labels.pairable(table, raw.header, raw.header_line)
     return raw
-
-
-def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:
-    """The parts of a multipart resource as one file, as frictionless reads them: each later part's first
-    line (its header) is left out. Returns the bytes, and where each part starts: (line, path, shift)."""
-    chunks, starts, line = [], [], 1
-    for number, part in enumerate(table.parts):
-        data = utf8(table, table_bytes(pkg.root, part, table.resource))
-        shift = line - 1
-        if number:
-            data = data.split(b"\n", 1)[1] if b"\n" in data else b""
-            shift -= 1  # its line 1, the header, is not in the whole
-        if chunks and not chunks[-1].endswith(b"\n"):
-            chunks[-1] += b"\n"
-        chunks.append(data)
-        starts.append((line, part, shift))
-        line += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    return b"".join(chunks), tuple(starts)
-
-
-def utf8(table: Table, data: bytes) -> bytes:
-    """The file's bytes as UTF-8: decoded from a declared encoding, and without a BOM unless the package is strict.
-
-    frictionless reads a UTF-8 file that starts with a byte-order mark as ``utf-8-sig``; a strict
-    package (``pubkit:strict``) refuses the mark instead, so that its files stay byte-stable.
-    """
-    encoding = str(table.resource.get("encoding", "utf-8")).lower().replace("_", "-")
-    if encoding not in ("utf-8", "utf8"):
-        try:
-            return data.decode(encoding).encode("utf-8")
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            detail = (
-                f"is not {encoding}: byte 0x{data[err.start]:02x} cannot be decoded; the resource declares {encoding}"
-            )
-            raise CheckFailed([errors.ENCODING.at(table.path, line, detail=detail)]) from None
-    if not table.strict and data.startswith(BOM.encode()):
-        return data[len(BOM.encode()) :]
-    return data
 
 
 def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
@@ -188,6 +157,8 @@ def frame(raw: RawTable) -> pd.DataFrame:
         text = raw.columns[column]
         is_missing = pc.is_in(text, pyarrow.array(missing, pyarrow.string())).to_numpy(zero_copy_only=False)
         typed[f["name"]] = _typed(text, is_missing, f, missing, raw.index, raw.table.strict)
+        if raw.invalid:  # native cells frictionless refuses: no value, as a cell that fails its type
+            typed[f["name"]] = typed[f["name"]].mask(raw.refused(f["name"]))
         bad |= typed[f["name"]].isna().to_numpy() & ~is_missing
     typed = pd.DataFrame(typed, index=raw.index)
     # Rules skip these rows: their type errors are reported, and would only echo.

@@ -300,9 +300,11 @@ def _with_detected_delimiter(root: Path, resource: dict, path: str) -> dict:
     findings, not a header of one label. The resource then carries the detected delimiter, and a note says so."""
     dialect = resource.get("dialect")
     declared = isinstance(dialect, dict) and "delimiter" in dialect
-    is_csv = resource.get("format", Path(uncompressed_name(path)).suffix.lstrip(".").lower()) == "csv"
-    if declared or not is_csv or (dialect is not None and not isinstance(dialect, dict)):
+    suffix = str(resource.get("format", Path(uncompressed_name(path)).suffix.lstrip("."))).lower()
+    if declared or suffix not in ("csv", "tsv") or (dialect is not None and not isinstance(dialect, dict)):
         return resource
+    if suffix == "tsv":  # tab-separated, as frictionless reads a .tsv file
+        return {**resource, "dialect": {**(dialect or {}), "delimiter": "\t"}}
     import csv
 
     encoding = resource.get("encoding", "utf-8") if isinstance(resource.get("encoding"), str) else "utf-8"

@@ -24,6 +24,7 @@ CSV_DEFAULTS = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "escape
 LAYOUT = {"header": True, "headerRows": [1], "headerJoin": " ", "commentChar": None, "commentRows": []}  # read
 LINE_TERMINATORS = ("\r\n", "\n", "\r")  # the reader takes any of them, in any mix
 DIALECT_READ = {"caseSensitiveHeader", "lineTerminator", "nullSequence", "$schema", "profile", "csvddfVersion"}
+DIALECT_READ |= {"sheet", "sheetName", "sheetNumber", "keyed"}  # a workbook's sheet; JSON rows as objects
 ENCODINGS = ("utf-8", "utf8")
 RESOURCE_METADATA = {
     "name",
@@ -81,6 +82,16 @@ SCHEMA_READ = {
 }
 FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
 HASHES = ("md5", "sha1", "sha256", "sha512")
+TABLE_FORMATS = ("csv", "tsv", "json", "jsonl", "ndjson", "xlsx", "parquet")
+TABLE_MEDIATYPES = (
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/jsonl",
+    "application/x-ndjson",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.apache.parquet",
+)
 
 
 def resource_problems(resource: dict, where: str) -> list[str]:
@@ -108,11 +119,16 @@ def integrity_problems(resource: dict, where: str) -> list[str]:
 def _format_problems(resource: dict, where: str) -> list[str]:
     problems = []
     fmt = resource.get("format")
-    if fmt is not None and str(fmt).lower() != "csv":
-        problems.append(f"{where}.format {_json(fmt)} is not read: this toolkit reads CSV tables (refused)")
+    if fmt is not None and str(fmt).lower() not in TABLE_FORMATS:
+        problems.append(
+            f"{where}.format {_json(fmt)} is not read: tables are read from {', '.join(TABLE_FORMATS)} (refused)"
+        )
     mediatype = resource.get("mediatype")
-    if mediatype is not None and str(mediatype).lower() != "text/csv":
-        problems.append(f"{where}.mediatype {_json(mediatype)} is not read: this toolkit reads text/csv (refused)")
+    if mediatype is not None and str(mediatype).lower() not in TABLE_MEDIATYPES:
+        problems.append(
+            f"{where}.mediatype {_json(mediatype)} is not read: tables are read from "
+            f"{', '.join(TABLE_MEDIATYPES)} (refused)"
+        )
     encoding = resource.get("encoding")
     if encoding is not None and _codec_problem(encoding):
         problems.append(f"{where}.encoding {_json(encoding)} {_codec_problem(encoding)} (refused)")
