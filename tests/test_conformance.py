@@ -91,6 +91,15 @@ def test_check_reports_exactly_what_frictionless_reports(published):
     )
 
 
+@pytest.mark.parametrize("published", PACKAGES, indirect=True)
+def test_check_json_is_json_on_every_package_with_every_finding(published, capsys):
+    from conftest import run_cli
+
+    code, out, _ = run_cli(capsys, "check", "--json", str(published))
+    findings = json.loads(out)
+    assert (code, len(findings)) == ((1, sum(our_findings(published).values())) if findings else (0, 0))
+
+
 def _valid() -> list[str]:
     import frictionless
 

@@ -84,6 +84,8 @@ def test_probe(tmp_path, capsys, name, resource, schema, data):
     code, out, err = run_cli(capsys, "check", str(package))
     assert (out + err) == _expect(name, out + err)
     assert code == (0 if out.startswith("ok:") else 1)
+    json_code, json_out, _ = run_cli(capsys, "check", "--json", str(package))  # always JSON, the same findings
+    assert (json_code, len(json.loads(json_out))) == (code, int(out.split(" problem(s):")[0].split("\n")[-1] or 0))
     if name in DIVERGENCES:  # documented: frictionless accepts what the standard does not
         assert frictionless_errors(package) == Counter()
     elif "refused" not in out and not name.endswith("-strict"):  # refusals and strictness are ours alone
