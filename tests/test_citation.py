@@ -120,3 +120,35 @@ def test_zenodo_json_holds_zenodos_deposit_fields_from_the_same_metadata():
     with_doi = json.loads(metadata.zenodo_json(core, "2026-11-27"))
     jsonschema.validate(with_doi, schema)
     assert with_doi["doi"] == "10.5281/zenodo.42"
+
+
+def test_contributors_roles_and_names_as_v1_and_v2_write_them_decide_who_a_citation_names():
+    """v2's ``roles`` (v1's ``role``) decide the authors: a creator or author is named, a publisher is the
+    publisher, and a contributor besides them is not an author; a person named by givenName and familyName
+    is a person in every citation."""
+    core = {
+        **assemble.package_properties(PKG, buildinfo.build_date(PKG)),
+        "contributors": [
+            {"givenName": "Ada", "familyName": "Lovelace", "roles": ["creator"]},
+            {"title": "Statistics Office", "roles": ["publisher"]},
+            {"title": "A helper", "role": "contributor"},
+            {"title": "An author", "role": "author"},
+        ],
+    }
+    citation = yaml.safe_load(metadata.citation_cff(core, "2026-11-27"))
+    jsonschema.validate(
+        _as_json(citation), json.loads((FIXTURES / "cff-1.2.0.schema.json").read_text(encoding="utf-8"))
+    )
+    assert citation["authors"] == [{"given-names": "Ada", "family-names": "Lovelace"}, {"name": "An author"}]
+    described = metadata.jsonld(core, {})
+    assert (described["creator"], described["publisher"]) == (
+        [{"@type": "Person", "name": "Ada Lovelace"}, {"@type": "Organization", "name": "An author"}],
+        [{"@type": "Organization", "name": "Statistics Office"}],
+    )
+    assert [c["name"] for c in json.loads(metadata.zenodo_json(core, "2026-11-27"))["creators"]] == [
+        "Ada Lovelace",
+        "An author",
+    ]
+    assert assemble.citation(core).startswith("Ada Lovelace; An author (")
+    unmarked = {**core, "contributors": [{"title": "One"}, {"title": "Two", "role": "contributor"}]}
+    assert [c["name"] for c in json.loads(metadata.zenodo_json(unmarked, "2026-11-27"))["creators"]] == ["One", "Two"]

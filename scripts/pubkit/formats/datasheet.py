@@ -19,7 +19,7 @@ import pandas as pd
 
 from pubkit.checks.identity import LEAD
 from pubkit.extensions import Datasheet
-from pubkit.formats import datasette
+from pubkit.formats import datasette, metadata
 from pubkit.standard import categories
 
 PREVIEW_ROWS = 2000
@@ -262,7 +262,7 @@ def _json_in_script(data: dict) -> str:
 def _cite(core: dict, citation: str) -> str:
     """The citation in words, and as a BibTeX entry."""
     key = f"{core['name']}_{core['version']}".replace("-", "_").replace(".", "_")
-    authors = " and ".join("{" + c.get("title", "") + "}" for c in core.get("contributors", []) if isinstance(c, dict))
+    authors = " and ".join("{" + metadata.name_of(c) + "}" for c in metadata.creators(core))
     entry = "\n".join(
         [
             f"@misc{{{key},",

@@ -59,7 +59,8 @@ def jsonld(core: dict, files: dict[str, tuple[int, str]], named: dict[str, dict]
             for item in core.get("licenses", [])
             if "name" in item or "path" in item
         ],
-        "creator": [{"@type": "Organization", "name": c.get("title", "")} for c in core.get("contributors", [])],
+        "creator": [_agent(c) for c in creators(core)],
+        **({"publisher": [_agent(c) for c in publishers(core)]} if publishers(core) else {}),
         "isBasedOn": [
             {"@type": "CreativeWork", "name": s.get("title", ""), "url": s.get("path", "")}
             for s in core.get("sources", [])
@@ -190,13 +191,60 @@ def provenance_markdown(core: dict, provenance: dict, rows: dict[str, int], rele
     return "\n".join(lines)
 
 
+AUTHOR_ROLES = {"author", "creator"}  # v1's role and v2's roles that a citation names
+
+
+def creators(core: dict) -> list[dict]:
+    """The contributors a citation names: those whose ``role`` (v1) or ``roles`` (v2) say author or
+    creator, or every contributor where none does (v1's role defaults to contributor)."""
+    named = [c for c in core.get("contributors", []) if isinstance(c, dict) and name_of(c)]
+    return [c for c in named if AUTHOR_ROLES & set(_roles(c))] or named
+
+
+def publishers(core: dict) -> list[dict]:
+    return [c for c in core.get("contributors", []) if isinstance(c, dict) and name_of(c) and "publisher" in _roles(c)]
+
+
+def _roles(contributor: dict) -> list[str]:
+    roles = contributor.get("roles", contributor.get("role", []))
+    roles = [roles] if isinstance(roles, str) else roles if isinstance(roles, list) else []
+    return [r for r in roles if isinstance(r, str)]
+
+
+def name_of(contributor: dict) -> str:
+    """A contributor's name: its title, else its given and family names (v2), else its organization."""
+    if isinstance(contributor.get("title"), str) and contributor["title"]:
+        return contributor["title"]
+    names = [contributor.get(k) for k in ("givenName", "familyName")]
+    person = " ".join(n for n in names if isinstance(n, str) and n)
+    return person or (contributor["organization"] if isinstance(contributor.get("organization"), str) else "")
+
+
+def _person(contributor: dict) -> bool:
+    return not contributor.get("title") and any(
+        isinstance(contributor.get(k), str) for k in ("givenName", "familyName")
+    )
+
+
+def _agent(contributor: dict) -> dict:
+    return {"@type": "Person" if _person(contributor) else "Organization", "name": name_of(contributor)}
+
+
+def _cff_author(contributor: dict) -> str:
+    if not _person(contributor):
+        return f"  - name: {json.dumps(name_of(contributor), ensure_ascii=False)}\n"
+    parts = [("given-names", "givenName"), ("family-names", "familyName")]
+    lines = [f"{cff}: {json.dumps(contributor[key], ensure_ascii=False)}" for cff, key in parts if contributor.get(key)]
+    return "  - " + "\n    ".join(lines) + "\n"
+
+
 def zenodo_json(core: dict, released: str) -> str:
     """``.zenodo.json`` for the latest release: what a GitHub-Zenodo release deposits, from the same metadata."""
     licence = next((item["name"] for item in core.get("licenses", []) if "name" in item), None)
     deposit = {
         "upload_type": "dataset",
         "title": core.get("title", core["name"]),
-        "creators": [{"name": c.get("title", "")} for c in core.get("contributors", []) if isinstance(c, dict)],
+        "creators": [{"name": name_of(c)} for c in creators(core)],
         "description": core.get("description", ""),
         "access_right": "open",
         **({"license": licence} if licence else {}),
@@ -236,9 +284,7 @@ def _cff_date(released: str) -> str:
 
 def citation_cff(core: dict, released: str, release: str = "pubkit release") -> str:
     """CITATION.cff for the package's latest release (``released``: YYYY-MM-DD)."""
-    authors = "".join(
-        f"  - name: {json.dumps(c.get('title', ''), ensure_ascii=False)}\n" for c in core.get("contributors", [])
-    )
+    authors = "".join(_cff_author(c) for c in creators(core))
     licence = next((item["name"] for item in core.get("licenses", []) if "name" in item), None)
     text = next((item["path"] for item in core.get("licenses", []) if "path" in item), None)
     # CFF's license is an SPDX identifier: a licence known only by its text is given by URL, never invented

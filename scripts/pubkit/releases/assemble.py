@@ -162,7 +162,7 @@ def write_sums(folder: Path) -> None:
 
 
 def citation(core: dict) -> str:
-    authors = "; ".join(c.get("title", "") for c in core.get("contributors", []))
+    authors = "; ".join(metadata.name_of(c) for c in metadata.creators(core))
     return f"{authors} ({core['created'][:4]}). {core['title']}. Version {core['version']}. {metadata.identifier(core)}"
 
 
@@ -243,7 +243,7 @@ def _format(path: str) -> str:
 def _about(tables: list, core: dict, typed: dict) -> list[tuple[str, str]]:
     rows = [
         ("title", core["title"]),
-        ("creator", "; ".join(c.get("title", "") for c in core.get("contributors", []) if isinstance(c, dict))),
+        ("creator", "; ".join(metadata.name_of(c) for c in metadata.creators(core))),
         ("version", core["version"]),
         ("created", core["created"]),
         (
