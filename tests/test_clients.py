@@ -193,7 +193,8 @@ def test_the_workbook_prints_legibly_with_its_header_on_every_page_and_separated
     wide, narrow, about = workbook["observations_labelled"], workbook["area_memberships"], workbook["About"]
     assert not wide.sheet_properties.pageSetUpPr.fitToPage and wide.print_title_rows == "$1:$1"
     assert wide.print_title_cols == "$A:$A"
-    assert narrow.sheet_properties.pageSetUpPr.fitToPage and narrow.page_setup.fitToWidth == 1
+    fitted = (narrow.page_setup.fitToWidth or 1, narrow.page_setup.fitToHeight)  # 1 wide is OOXML's default
+    assert narrow.sheet_properties.pageSetUpPr.fitToPage and fitted == (1, 0)
     described = next(r for r in about.iter_rows(min_row=2) if r[0].value == "observations.value_qualifier")
     columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in described[1].value)
     assert columns > 100 and about.row_dimensions[described[0].row].height == 15 * -(-columns // 99)

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pubkit.formats import export
+from pubkit.formats import export, workbook
 from pubkit.releases import assemble, buildinfo
 from pubkit.standard import descriptor, read, views
 
@@ -37,7 +37,7 @@ def main(kind: str, package: str) -> None:
                 export.write_parquet(export.arrow_table(table, typed[table.name], {}), out / f"{table.name}.parquet")
         elif kind == "xlsx":
             sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
-            export.write_xlsx(sheets, [("title", "bench")], out / "book.xlsx", buildinfo.build_date(pkg))
+            workbook.write_xlsx(sheets, [("title", "bench")], out / "book.xlsx", buildinfo.build_date(pkg))
         elif kind == "bare-sqlite":
             _bare_sqlite(tables, typed, out / "bare.sqlite")
         else:

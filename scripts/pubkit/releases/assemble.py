@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pubkit.checks import validate
 from pubkit.extensions import Context
-from pubkit.formats import agree, datasette, datasheet, export, metadata, sqlite
+from pubkit.formats import agree, datasette, datasheet, export, metadata, sqlite, workbook
 from pubkit.releases import buildinfo, index
 from pubkit.standard import descriptor, fieldtypes, plugins, read, views
 from pubkit.standard.descriptor import DataPackage
@@ -62,7 +62,7 @@ def write_release(
     sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
     about = _about(tables, core, typed) + [row for rows in plugins.call(modules, "about", ctx) for row in rows]
     say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
-    export.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", made.created)
+    workbook.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", made.created)
     say("writing the SQLite database")
     sqlite.write_sqlite(sheets, about, out / pkg.database_file)
     _write_json(out / DATASETTE, datasette.metadata(core, tables, pkg.database_file))

@@ -1,0 +1,168 @@
+"""The release workbook, written by xlsxwriter in constant memory: reads typed and text frames, writes one ``.xlsx``.
+
+An About sheet, one sheet per table (split past Excel's row limit, ``export.sheet_names``), and a
+Fields sheet. Every cell is written as what it is (``workbookcells`` gives each type's cells): text
+as text, never a formula or a link, whatever it starts with; numbers as numbers, a number of four
+digits or more shown with its thousands separated and its decimals as written; dates, times and
+datetimes as such. The header is frozen and filtered and repeats on every printed page; a sheet
+fits the page's width only where it then prints at 8 points or more.
+
+xlsxwriter was chosen by measurement (BENCHMARKS.md): it writes the same cells as openpyxl's
+write-only mode, as faithfully (16 significant digits of a number, as Excel keeps 15), in about
+half the time, rows streamed to disk; its zip entries and document properties are fixed, so the
+same rows give the same bytes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+from pubkit.formats import export
+from pubkit.standard.descriptor import Table
+
+OPTIONS = {  # text stays text: no formula, link or number is made of it
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+LINE_POINTS = 15  # the height of one line of 11-point text, in points
+PRINTABLE_WIDTH = 140  # the width of a landscape A4 or Letter page inside its margins, in Excel's column units
+SMALLEST_SCALE = 0.73  # 11-point text printed at no less than 8 points
+SAMPLE_ROWS = 200  # the rows a column's width is measured on
+DATE_FORMATS = {datetime: "yyyy-mm-dd h:mm:ss", date: "yyyy-mm-dd", time: "h:mm:ss"}
+
+
+def write_xlsx(
+    sheets: list[tuple[Table, pd.DataFrame, pd.DataFrame]], about: list[tuple[str, str]], path: Path, created: datetime
+) -> None:
+    """``sheets`` holds (table, typed frame, text frame) per table, in package order."""
+    import xlsxwriter  # import only when a workbook is written
+
+    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    properties = dict(about)
+    book.set_properties(
+        {"title": properties.get("title", ""), "author": properties.get("creator", ""), "created": created}
+    )
+    if properties.get("version"):
+        book.set_custom_property("version", properties["version"])
+    formats = _Formats(book)
+    _write_rows(book.add_worksheet("About"), formats, [("property", "value"), *about], widths=[24, 100], wrap=True)
+    names = export.sheet_names([(table.name, len(typed)) for table, typed, _ in sheets])
+    for table, typed, text in sheets:
+        spans = range(0, max(len(typed), 1), export.EXCEL_MAX_ROWS - 1)
+        for name, start in zip(names[table.name], spans, strict=True):
+            stop = start + export.EXCEL_MAX_ROWS - 1
+            _write_table(book.add_worksheet(name), formats, table, typed.iloc[start:stop], text.iloc[start:stop])
+    _write_rows(book.add_worksheet("Fields"), formats, list(export.dictionary_rows([s[0] for s in sheets])))
+    book.close()
+
+
+class _Formats:
+    """The workbook's formats, each made once: bold, wrapped, dates, and one per number format."""
+
+    def __init__(self, book):
+        self.book = book
+        self.bold = book.add_format({"bold": True})
+        self.wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+        self.dates = {kind: book.add_format({"num_format": shown}) for kind, shown in DATE_FORMATS.items()}
+        self._numbers: dict[str, object] = {}
+
+    def number(self, value):
+        """``#,##0`` with the decimals ``value`` is written with, for a number of four digits or more."""
+        if abs(value) < 1000:
+            return None
+        shown = number_format(value)
+        if shown is None:
+            return None
+        if shown not in self._numbers:
+            self._numbers[shown] = self.book.add_format({"num_format": shown})
+        return self._numbers[shown]
+
+
+def number_format(value: int | float) -> str | None:
+    """``#,##0`` with as many decimals as the shortest text of ``value`` has; None where it has an exponent
+    (infinite, or beyond what a format can show)."""
+    text = repr(value)
+    if "e" in text or "inf" in text or "nan" in text:
+        return None
+    decimals = len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _write(sheet, formats: _Formats, row: int, column: int, value, wrapped=None) -> None:
+    """One cell, written as what it is; nothing for None."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        sheet.write_string(row, column, value, wrapped)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, wrapped)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, formats.number(value) or wrapped)
+    elif isinstance(value, datetime | date | time):
+        sheet.write_datetime(
+            row, column, value, formats.dates[datetime if isinstance(value, datetime) else type(value)]
+        )
+    else:
+        sheet.write_string(row, column, str(value), wrapped)
+
+
+def _write_table(sheet, formats: _Formats, table: Table, typed: pd.DataFrame, text: pd.DataFrame) -> None:
+    sample = [table.field_names, *_rows(table, typed.iloc[:SAMPLE_ROWS], text.iloc[:SAMPLE_ROWS])]
+    _prepare(sheet, sample, len(typed) + 1)
+    sheet.write_row(0, 0, table.field_names, formats.bold)
+    for start in range(0, len(typed), export.EXCEL_BATCH_ROWS):  # Python values for one batch at a time
+        stop = start + export.EXCEL_BATCH_ROWS
+        for number, values in enumerate(_rows(table, typed.iloc[start:stop], text.iloc[start:stop]), start=start + 1):
+            for column, value in enumerate(values):
+                _write(sheet, formats, number, column, value)
+
+
+def _rows(table: Table, typed: pd.DataFrame, text: pd.DataFrame):
+    kinds = [f.get("type", "string") for f in table.fields]
+    return zip(*(export.excel_column(typed[f["name"]], text[f["name"]], k) for f, k in zip(table.fields, kinds)))
+
+
+def _write_rows(sheet, formats: _Formats, rows: list[tuple], widths: list[int] | None = None, wrap: bool = False):
+    """A small sheet (About, Fields); with ``wrap``, long text wraps within its column, each row as tall as
+    its wrapped text, so that no text runs over the next row."""
+    _prepare(sheet, rows, len(rows), widths)
+    sheet.write_row(0, 0, rows[0], formats.bold)
+    for number, row in enumerate(rows[1:], start=1):
+        if wrap and widths:
+            sheet.set_row(number, LINE_POINTS * max(_lines(v, w) for v, w in zip(row, widths)))
+        for column, value in enumerate(row):
+            _write(sheet, formats, number, column, value, formats.wrapped if wrap else None)
+
+
+def _lines(value, width: int) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` characters wide (each paragraph at least one)."""
+    paragraphs = ("" if value is None else str(value)).split("\n")
+    return sum(max(1, -(-_display_width(p) // max(1, width - 1))) for p in paragraphs)
+
+
+def _prepare(sheet, sample: list, rows: int, widths: list[int] | None = None) -> None:
+    """Frozen header, autofilter and readable widths. Printed landscape, the header row and the first column
+    on every page; fitted to the page's width only where the text then prints at 8 points or more (a wide
+    sheet prints across pages instead)."""
+    widths = widths or [min(export.MAX_WIDTH, max(_display_width(v) for v in column) + 2) for column in zip(*sample)]
+    for i, width in enumerate(widths):
+        sheet.set_column(i, i, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(rows - 1, 0), len(widths) - 1)
+    sheet.set_landscape()
+    if sum(widths) * SMALLEST_SCALE <= PRINTABLE_WIDTH:
+        sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    if len(widths) > 1 and sum(widths) > PRINTABLE_WIDTH:
+        sheet.repeat_columns(0)
+
+
+def _display_width(value) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
