@@ -8,7 +8,9 @@ Reads this package and writes synthetic packages of N and N/10 observations (und
    one whose quotes are all distinct (what is per distinct quote is then per row), one with 10 %
    of its ids duplicated (each a finding).
 2. **Components** at N: the check alone and each writer alone, against baselines measured in the
-   same run: ``frictionless validate``, pyarrow's CSV and Parquet writers, bare openpyxl write-only.
+   same run: ``frictionless validate``, pyarrow's CSV and Parquet writers, bare sqlite3, and three bare
+   workbook writers (openpyxl write-only, xlsxwriter in constant memory, rustpy-xlsxwriter), with the
+   fidelity of each on edge cells.
 
 Writes BENCHMARKS.md and prints the ratios last, one per line.
 """
@@ -29,42 +31,46 @@ from pathlib import Path
 STEPS_MODULE = "devtools.bench_steps"
 SEEDED = 5  # defects of each kind in the second synthetic package
 REPEATS = 3  # runs of each check: each side's median, as the machine's load varies
-TARGETS = {  # measure: (target, what bounds it when it is missed)
-    "build_clean_vs_bare_writers_ratio": (
-        1.25,
-        "openpyxl's own writing of the workbook takes most of a build (our workbook writer is within 16 % of the "
-        "bare one), and the SQLite database and the proof that every format holds the CSV's values (calamine "
-        "reads the workbook back, and every column is compared) come on top, after the workbook is written: "
-        "the two cores are not used in parallel",
+TARGETS = {  # measure: (target, what bounds it when it is missed): issue #23's targets
+    "build_clean_vs_bare_openpyxl_ratio": (
+        0.35,
+        "the workbook: xlsxwriter, the faithful writer chosen, writes cells in pure Python at about half "
+        "openpyxl's time; only a Rust writer (rustpy-xlsxwriter, measured below) writes them in a tenth",
     ),
-    "build_clean_vs_bare_writers_with_sqlite_ratio": (
-        1.25,
-        "the same, with the SQLite database (which the issue's floor predates) written by bare sqlite3 as well",
+    "build_clean_vs_fastest_faithful_writers_ratio": (
+        1.5,
+        "the build reads and checks the sources, writes every format one after the other on one core, and "
+        "then reads every format back to prove that they agree",
     ),
-    "check_dist_vs_no_dist_ratio": (1.3, "every file of dist/ is hashed once, then only when its stat changes"),
+    "make_and_release_vs_build_ratio": (
+        1.3,
+        "`release` builds again (its date differs), then compares the new release with the last one for its notes",
+    ),
+    "max_peak_rss_gb": (
+        1.0,
+        "a build holds the largest tables typed and as text (pandas frames), and a release reads both releases "
+        "for its notes: streaming in Arrow batches end to end is what would bound it",
+    ),
+    "max_rss_growth_exponent": (0.15, "the same: memory grows with the rows held"),
+    "max_growth_exponent": (1.05, "interpreter start and imports are a fixed cost, so a small N/10 flatters nothing"),
     "check_no_dist_vs_frictionless_ratio": (
         0.06,
         "pyarrow's CSV parse and pandera's column checks, plus interpreter start and imports "
         "(about a second), which a smaller package does not amortise",
     ),
-    "max_growth_exponent": (1.1, "interpreter start and imports are a fixed cost, so a small N/10 flatters nothing"),
-    "max_peak_rss_gb": (
-        1.5,
-        "a build holds the largest tables (here observations and its labelled view) typed and as text, and the "
-        "workbook read back by calamine as Python values while it compares them; a release also reads the "
-        "previous and the new release whole for its notes, which list every added row (a first release of 1M "
-        "rows lists them all). Reading the workbook back sheet by sheet and column by column, and capping the "
-        "notes, are what would bound it",
-    ),
-    "make_check_seconds": (2, "interpreter start and imports (pandas, pyarrow, pandera, frictionless)"),
-    "check_vs_frictionless_ratio": (
-        0.1,
-        "pyarrow's CSV parse takes about a fifth of our check and pandera's "
-        "column checks most of the rest; frictionless' own time swings with "
-        "the machine's load, so a noisy run can tip the ratio",
-    ),
-    "xlsx_vs_bare_openpyxl_ratio": (1.3, "openpyxl's own write-only speed"),
+    "distinct_quotes_check_vs_check_ratio": (3, "each distinct quote is located in its document once, in Python"),
+    "make_check_seconds": (1.5, "interpreter start and imports (pandas, pyarrow, pandera, frictionless)"),
+    "xlsx_vs_bare_xlsxwriter_ratio": (1.3, "per-cell number formats and the print setup, on top of the cells"),
 }
+BASELINES = (
+    "frictionless validate",
+    "bare csv",
+    "bare parquet",
+    "bare openpyxl",
+    "bare xlsxwriter",
+    "bare rustpy-xlsxwriter",
+    "bare sqlite3",
+)
 COMMANDS = ("build (clean)", "build (no change)", "check (dist/ present)", "check (no dist/)", "release")
 STRESS = (
     "build (clean), distinct quotes",
@@ -123,6 +129,8 @@ def _commands(root: Path, rows: int) -> dict[str, dict]:
         ("bare csv", [*writers, "csv", str(package)], 1),
         ("bare parquet", [*writers, "parquet", str(package)], 1),
         ("bare openpyxl", [*writers, "bare-xlsx", str(package)], 1),
+        ("bare xlsxwriter", [*writers, "bare-xlsxwriter", str(package)], 1),
+        ("bare rustpy-xlsxwriter", [*writers, "bare-rustpy", str(package)], 1),
         ("bare sqlite3", [*writers, "bare-sqlite", str(package)], 1),
         ("synth, distinct quotes", _synth(distinct, rows, "--distinct-quotes"), 1),
         ("build (clean), distinct quotes", _pubkit("build", str(distinct)), 1),
@@ -150,6 +158,9 @@ def _components(root: Path, rows: int) -> dict[str, dict]:
         ("write parquet", [python, "-m", STEPS_MODULE, "parquet", str(package)], 1),
         ("write xlsx (ours)", [python, "-m", STEPS_MODULE, "xlsx", str(package)], 1),
         ("write xlsx (bare openpyxl)", [python, "-m", STEPS_MODULE, "bare-xlsx", str(package)], 1),
+        ("write xlsx (bare xlsxwriter)", [python, "-m", STEPS_MODULE, "bare-xlsxwriter", str(package)], 1),
+        ("write xlsx (bare rustpy-xlsxwriter)", [python, "-m", STEPS_MODULE, "bare-rustpy", str(package)], 1),
+        ("workbook writers' fidelity", [python, "-m", STEPS_MODULE, "fidelity"], 1),
         ("make check (this package)", ["make", "-s", "check"], REPEATS),
         (f"synth ({SEEDED} defects of each kind)", _synth(defective, rows, "--defects", str(SEEDED)), 1),
         ("check (ours, those defects)", _pubkit("check", "--json", str(defective)), REPEATS),
@@ -186,22 +197,25 @@ def measure(command: list[str], cwd: Path) -> dict:
 
 def _ratios(results: dict, commands: dict[int, dict], sizes: tuple[int, int]) -> dict[str, float]:
     small, large = commands[sizes[0]], commands[sizes[1]]
-    bare = sum(large[f"bare {kind}"]["write"] for kind in ("csv", "parquet", "openpyxl"))
-    bare_with_sqlite = bare + large["bare sqlite3"]["write"]
+    faithful = sum(large[f"bare {kind}"]["write"] for kind in ("csv", "parquet", "sqlite3", "xlsxwriter"))
     measured = [*COMMANDS, *STRESS]
+    build = large["build (clean)"]["wall"]
     return {
-        "build_clean_vs_bare_writers_ratio": large["build (clean)"]["wall"] / bare,
-        "build_clean_vs_bare_writers_with_sqlite_ratio": large["build (clean)"]["wall"] / bare_with_sqlite,
-        "check_dist_vs_no_dist_ratio": large["check (dist/ present)"]["wall"] / large["check (no dist/)"]["wall"],
+        "build_clean_vs_bare_openpyxl_ratio": build / large["bare openpyxl"]["write"],
+        "build_clean_vs_fastest_faithful_writers_ratio": build / faithful,
+        "make_and_release_vs_build_ratio": (build + large["release"]["wall"]) / build,
+        "max_peak_rss_gb": max(large[name]["rss_mb"] for name in measured) / 1024,
+        "max_rss_growth_exponent": max(
+            growth(small[name]["rss_mb"], large[name]["rss_mb"], sizes) for name in ("build (clean)", "release")
+        ),
+        "max_growth_exponent": max(growth(small[name]["wall"], large[name]["wall"], sizes) for name in measured),
         "check_no_dist_vs_frictionless_ratio": large["check (no dist/)"]["wall"]
         / large["frictionless validate"]["wall"],
-        "max_growth_exponent": max(growth(small[name]["wall"], large[name]["wall"], sizes) for name in measured),
-        "max_peak_rss_gb": max(large[name]["rss_mb"] for name in measured) / 1024,
+        "distinct_quotes_check_vs_check_ratio": large["check (no dist/), distinct quotes"]["wall"]
+        / large["check (no dist/)"]["wall"],
         "make_check_seconds": results["make check (this package)"]["wall"],
-        "check_vs_frictionless_ratio": results["check (ours)"]["wall"]
-        / results["check (frictionless validate)"]["wall"],
-        "xlsx_vs_bare_openpyxl_ratio": results["write xlsx (ours)"]["write"]
-        / results["write xlsx (bare openpyxl)"]["write"],
+        "xlsx_vs_bare_xlsxwriter_ratio": results["write xlsx (ours)"]["write"]
+        / results["write xlsx (bare xlsxwriter)"]["write"],
     }
 
 
@@ -253,7 +267,7 @@ def _markdown(sizes, results: dict, commands: dict, ratios: dict, seeded: str) -
         "|---|---|---|---|",
         *[
             f"| {name} | {small[name]['wall']:.2f} | {large[name]['wall']:.2f} | {_seconds(large[name]['write'])} |"
-            for name in ("frictionless validate", "bare csv", "bare parquet", "bare openpyxl", "bare sqlite3")
+            for name in BASELINES
         ],
         "",
         "`check (no dist/)` exits 1: it reports the missing release, and nothing else. The distinct-quotes package "
@@ -270,6 +284,9 @@ def _markdown(sizes, results: dict, commands: dict, ratios: dict, seeded: str) -
             f"| {name} | {r['wall']:.2f} | {_seconds(r['write'])} | {r['rss_mb']:.0f} | {r['exit']} |"
             for name, r in results.items()
         ],
+        "",
+        "Workbook writers, each writing the same cells of edge cases, read back by calamine (`devtools.bench_steps "
+        "fidelity`): " + _fidelity(results["workbook writers' fidelity"]["output"]) + ".",
         "",
         f"With defects: {seeded} (`check (ours, those defects)`, besides the missing release; ragged rows "
         "make pyarrow parse the file a second time, single-threaded, to number them).",
@@ -293,6 +310,11 @@ def _markdown(sizes, results: dict, commands: dict, ratios: dict, seeded: str) -
         "",
     ]
     return "\n".join(lines)
+
+
+def _fidelity(output: str) -> str:
+    lines = [line.removeprefix("fidelity ").split("=", 1) for line in output.splitlines() if "=" in line]
+    return "; ".join(f"{kind} {verdict if verdict == 'faithful' else 'changes: ' + verdict}" for kind, verdict in lines)
 
 
 def _summary(output: str) -> str:
