@@ -260,6 +260,15 @@ def test_categories_land_in_parquet_as_a_dictionary_and_in_the_data_dictionary(t
     metadata = json.loads((release / "metadata.json").read_text(encoding="utf-8"))
     table = next(iter(metadata["databases"].values()))["tables"]["p"]
     assert table["columns"]["c"] == "c Categories: ordered: lo (low), hi (high)."
+    import sqlite3
+
+    with sqlite3.connect(release / "probe.sqlite") as database:
+        rows = database.execute('SELECT * FROM "_categories" ORDER BY "position"').fetchall()
+        ordered = database.execute(
+            'SELECT p.c FROM p JOIN "_categories" k ON k.value = p.c ORDER BY k.position'
+        ).fetchall()
+    database.close()
+    assert (rows, ordered) == ([("p", "c", "lo", "low", 1), ("p", "c", "hi", "high", 2)], [("lo",), ("hi",)])
 
 
 def test_a_key_that_holds_nan_twice_is_valid_but_cannot_be_released_to_sqlite(tmp_path, capsys):

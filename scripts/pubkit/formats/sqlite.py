@@ -1,8 +1,9 @@
 """The SQLite database of a release: reads typed and text frames, writes one ``.sqlite`` file.
 
 A table per table, with declared types (INTEGER, REAL, TEXT; an integer column beyond int64 is TEXT),
-NOT NULL, primary keys, foreign keys and an index per foreign key, and an ``_about`` table. Written into a
-fresh file in one transaction, so that the same rows give the same bytes.
+NOT NULL, primary keys, foreign keys and an index per foreign key, an ``_about`` table, and a ``_categories``
+table where a field declares categories. Written into a fresh file in one transaction, so that the same rows
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed
-from pubkit.standard import workbookcells
+from pubkit.standard import categories, workbookcells
 from pubkit.standard.descriptor import Table
 
 SQLITE_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "year": "INTEGER"}
@@ -48,6 +49,7 @@ def _write(connection, sheets: list, about: list[tuple[str, str]]) -> None:
         connection.execute("BEGIN")
         connection.execute('CREATE TABLE "_about" ("property" TEXT NOT NULL, "value" TEXT)')
         connection.executemany('INSERT INTO "_about" VALUES (?, ?)', about)
+        _write_categories(connection, [table for table, _, _ in sheets])
         for table, typed, text in sheets:
             connection.execute(sqlite_schema(table, typed))
             columns = [sqlite_column(typed[f["name"]], text[f["name"]], f.get("type", "string")) for f in table.fields]
@@ -62,6 +64,23 @@ def _write(connection, sheets: list, about: list[tuple[str, str]]) -> None:
         connection.execute("COMMIT")
     finally:
         connection.close()
+
+
+def _write_categories(connection, tables: list[Table]) -> None:
+    """A ``_categories`` table where any field has categories (Table Schema v2): each category's value, its
+    label and its place in the declared order, so that a query can name a code or order by it."""
+    rows = [
+        (table.name, field["name"], str(value), categories.labels(field).get(value), position)
+        for table in tables
+        for field in table.fields
+        for position, value in enumerate(categories.values(field), start=1)
+    ]
+    if rows:
+        connection.execute(
+            'CREATE TABLE "_categories" ("table" TEXT NOT NULL, "field" TEXT NOT NULL, "value" TEXT NOT NULL, '
+            '"label" TEXT, "position" INTEGER NOT NULL, PRIMARY KEY ("table", "field", "value"))'
+        )
+        connection.executemany('INSERT INTO "_categories" VALUES (?, ?, ?, ?, ?)', rows)
 
 
 class _Refused(Exception):
