@@ -1,0 +1,38 @@
+"""A table past Excel's row limit (1,048,575 data rows a sheet): numbered sheets, said on About, and proven
+equal to the CSV like any sheet (#23)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+ROWS = 1_048_577  # two rows past one sheet
+
+
+def test_a_table_of_1_048_577_rows_spans_two_sheets_said_on_about_and_verified(tmp_path, capsys):
+    from python_calamine import CalamineWorkbook
+
+    package = tmp_path / "big"
+    package.mkdir()
+    (package / "t.csv").write_text("n\n" + "".join(f"{i}\n" for i in range(ROWS)), encoding="utf-8")
+    declared = {
+        "name": "big",
+        "title": "Big",
+        "id": "urn:uuid:00000000-0000-4000-8000-000000000077",
+        "version": "1.0.0",
+        "created": "2026-01-01T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0"}],
+        "contributors": [{"title": "A maker"}],
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "n", "type": "integer"}]}}],
+    }
+    (package / "datapackage.json").write_text(json.dumps(declared), encoding="utf-8")
+    code, out, err = run_cli(capsys, "build", str(package))
+    assert (code, out) == (0, "built: dist/big-1.0.0\n"), err  # the build proves every sheet equal to the CSV
+    book = CalamineWorkbook.from_path(str(package / "dist" / "big-1.0.0" / "big-1.0.0.xlsx"))
+    assert book.sheet_names == ["About", "t", "t_2", "Fields"]
+    first, second = (book.get_sheet_by_name(name).to_python() for name in ("t", "t_2"))
+    assert (len(first), first[1], first[-1]) == (1_048_576, [0.0], [1_048_574.0])
+    assert second == [["n"], [1_048_575.0], [1_048_576.0]]
+    about = dict(book.get_sheet_by_name("About").to_python()[1:])
+    assert about["table t"] == "1048577 rows, split over the sheets t, t_2"
