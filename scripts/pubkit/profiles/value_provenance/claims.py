@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
+import pyarrow
 
 from pubkit.base.findings import Finding, quoted
 from pubkit.extensions import Context, show
@@ -34,19 +36,28 @@ def _figure_findings(ctx: Context, r: Roles, figures: pd.DataFrame, texts: dict)
     columns = [c for c in [*CLAIM, "value", "unitMultiplier", "qualifier", "status"] if c in figures]
     # Rows that repeat a claim (same quote, figure and reading) are checked once; findings go to each.
     speakers = _speakers(figures)
-    groups = figures.assign(value_text=value_text).groupby([*columns, "value_text"], dropna=False, sort=False).groups
-    findings = []
-    claims = figures.loc[[lines[0] for lines in groups.values()]].to_dict("records")  # one row a claim, as dicts
-    for lines, claim in zip(groups.values(), claims, strict=True):
-        found = _claim_findings(raw, r, lines[0], claim, texts, speakers)
+    keyed = figures.assign(value_text=value_text)
+    ids = keyed.groupby([*columns, "value_text"], dropna=False, sort=False).ngroup().to_numpy()
+    order = np.argsort(ids, kind="stable")
+    groups = np.split(figures.index.to_numpy()[order], np.flatnonzero(np.diff(ids[order])) + 1)
+    firsts = keyed.loc[[int(lines[0]) for lines in groups]]
+    names = list(firsts.columns)  # one row a claim, as a dict, built column by column (not cell by cell)
+    claims = [dict(zip(names, values)) for values in zip(*(_values(firsts[c]) for c in names))]
+    findings: list[Finding] = []
+    seen: dict = {}  # a reading (stated text, clause, unit, value…) or a speaker, checked once: what it found
+    for lines, claim in zip(groups, claims, strict=True):
+        found = _claim_findings(raw, r, lines[0], claim, texts, speakers, seen)
         if found:
             findings += [replace(f, line=int(line)) for line in lines for f in found]
     return findings
 
 
-def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: dict) -> list[Finding]:
+def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: dict, seen: dict) -> list[Finding]:
+    """A claim's quote at its offsets, its stated text within it, its speaker in the text, and its figure
+    re-derived from the stated text. What depends only on a reading (many quotes may share one) comes
+    from ``seen`` once it was checked: a package of distinct quotes costs a string comparison a quote."""
     names, path = r.figure_fields, raw.table.path
-    if row["document"] not in texts or any(pd.isna(row[k]) for k in ("quote", "quoteStart", "quoteEnd", "statedText")):
+    if row["document"] not in texts or any(_missing(row[k]) for k in ("quote", "quoteStart", "quoteEnd", "statedText")):
         return []  # the document or the empty cell is reported already
     text, language = texts[row["document"]][1], texts[row["document"]][2]
     problem = _quote_problem(text, row, names, speakers)
@@ -59,7 +70,7 @@ def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: 
     speaker = row.get("speaker")
     role = _or_empty(row.get("speakerRole"))
     named = f"{role}{language.joiner}{speaker}" if role else speaker
-    if speaker is not None and pd.notna(speaker) and named not in text:
+    if not _missing(speaker) and not _named_in(seen, row["document"], text, named):
         shown = quoted(named)
         role_field = names.get("speakerRole", "speaker role")
         findings.append(
@@ -67,7 +78,36 @@ def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: 
                 path, line, names["speaker"], speaker=shown, role_field=role_field, speaker_field=names["speaker"]
             )
         )
-    return findings + _rederive(raw, r, line, row, language)
+    value_text = row["value_text"] if not _missing(row["value"]) else None
+    clause = _clause(row["quote"], row["statedText"]) if not _missing(row.get("status")) else None
+    reading = (row["document"], row["statedText"], clause, value_text, *(_key(row.get(k)) for k in READING))
+    if reading not in seen:
+        seen[reading] = _rederive(raw, r, line, row, language, value_text, clause)
+    return findings + seen[reading]
+
+
+READING = ("unit", "unitMultiplier", "qualifier", "status")  # what a re-derivation reads besides the stated text
+
+
+def _values(column: pd.Series) -> list:
+    """A column's values as Python objects: an Arrow column converted by Arrow, not element by element."""
+    if isinstance(column.dtype, pd.ArrowDtype):
+        return pyarrow.array(column.array).to_pylist()
+    return column.tolist()
+
+
+def _named_in(seen: dict, document, text: str, named: str) -> bool:
+    if ("speaker", document, named) not in seen:
+        seen[("speaker", document, named)] = named in text
+    return seen[("speaker", document, named)]
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _key(value):
+    return None if _missing(value) else value
 
 
 def _quote_problem(text: str, row: dict, names: dict[str, str], speakers: dict[str, str]) -> str | None:
@@ -117,17 +157,17 @@ def _cause(text: str) -> str:
     return f" ({'; '.join(causes)})" if causes else ""
 
 
-def _rederive(raw, r: Roles, line: int, row: dict, language: Language) -> list[Finding]:
+def _rederive(raw, r: Roles, line: int, row: dict, language: Language, value_text, clause) -> list[Finding]:
     names, path, stated = r.figure_fields, raw.table.path, row["statedText"]
     try:
         parsed = language.parse(stated)
-        value = parsed.in_unit(row["unit"]) if pd.notna(row["unit"]) else None
+        value = parsed.in_unit(row["unit"]) if not _missing(row["unit"]) else None
     except quantity_zh.QuantityError as err:
         detail = f"{quoted(stated)} cannot be re-derived: {err}"
         return [STATED_VALUE.at(path, line, names["statedText"], detail=detail)]
-    typed_value = value is not None and pd.notna(row["value"])
+    typed_value = value is not None and value_text is not None
     checks = [
-        ("value", value, Fraction(raw.cell(line, names["value"])) if typed_value else value),
+        ("value", value, Fraction(value_text) if typed_value else value),
         ("unitMultiplier", parsed.unit_mult, row["unitMultiplier"]),
         ("qualifier", parsed.qualifier, row["qualifier"]),
     ]
@@ -143,7 +183,7 @@ def _rederive(raw, r: Roles, line: int, row: dict, language: Language) -> list[F
         if pd.notna(got) and not _agrees(want, got)
     ]
     if "status" in row and pd.notna(row["status"]):
-        said = language.forecast(_clause(row["quote"], stated))
+        said = language.forecast(clause)
         if (said is not None) != (row["status"] == "F"):
             words = " or ".join(language.forecast_words) or "word of expectation"
             says = f"says {said} (expected), so F" if said else f"has no {words} (expected), so not F"
@@ -184,7 +224,7 @@ def _plain(value):
 
 
 def _or_empty(value) -> str:
-    return "" if value is None or pd.isna(value) else value
+    return "" if _missing(value) else value
 
 
 def _speakers(figures: pd.DataFrame) -> dict[str, str]:
