@@ -232,9 +232,15 @@ def _seeded_summary(output: str, expected_path: Path) -> str:
     except (ValueError, KeyError, TypeError):
         return "its output was not the JSON list of findings"
     expected = {(f["line"], f["field"], f["rule"]) for f in json.loads(expected_path.read_text(encoding="utf-8"))}
-    missed, extra = len(expected - found), len(found - expected)
+    # The package's own rules may also see a seeded defect (-1 is not what "53%" states): on a seeded line only
+    knock_on = {f for f in found - expected if f[2] in PACKAGE_RULES and f[0] in {e[0] for e in expected}}
+    missed, extra = len(expected - found), len(found - expected - knock_on)
     verdict = "exactly these" if not (missed or extra) else f"{missed} of them missed and {extra} other finding(s)"
-    return f"{len(expected)} seeded defects; our check found {verdict}"
+    also = f", and the package's own rules {len(knock_on)} more on their lines" if knock_on else ""
+    return f"{len(expected)} seeded defects; our check found {verdict}{also}"
+
+
+PACKAGE_RULES = ("stated value", "no period without a note")  # as tests/test_engines.py reads them
 
 
 def _markdown(sizes, results: dict, commands: dict, ratios: dict, seeded: str) -> str:

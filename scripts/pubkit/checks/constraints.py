@@ -111,10 +111,12 @@ def _translated(raw: read.RawTable, frame: pd.DataFrame, cases: pd.DataFrame, by
     is_rule = cases["check"].isin(list(by_key))
     # Constraints first: where a rule and a constraint flag the same cell, the constraint is the news.
     first_lines: dict[str, pd.Series] = {}  # per column, computed once
+    unique = cases.loc[cases["check"] == "field_uniqueness", "column"].unique()
+    nan = {c: set(frame.index[keys.nan_rows(frame, [c])].tolist()) for c in unique}  # NaN repeats nothing
     found = [
         _column_finding(raw, frame, case.check, case.column, int(case.index), first_lines)
         for case in cases[~is_rule].drop_duplicates(["check", "index", "column"]).itertuples()
-        if not (case.check == "field_uniqueness" and keys.nan_rows(frame.loc[[case.index]], [case.column]).any())
+        if not (case.check == "field_uniqueness" and case.index in nan[case.column])
     ]
     # A row-wise rule lists one case per column of a failing row (none for its empty cells): one finding a row.
     for case in cases[is_rule].drop_duplicates(["check", "index"]).itertuples():
