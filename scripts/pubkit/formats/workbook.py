@@ -8,9 +8,9 @@ datetimes as such. The header is frozen and filtered and repeats on every printe
 fits the page's width only where it then prints at 8 points or more.
 
 xlsxwriter was chosen by measurement (BENCHMARKS.md): it writes the same cells as openpyxl's
-write-only mode, as faithfully (16 significant digits of a number, as Excel keeps 15), in about
-half the time, rows streamed to disk; its zip entries and document properties are fixed, so the
-same rows give the same bytes.
+write-only mode, more faithfully (text that starts with ``=`` stays text; 16 significant digits of a
+number, as openpyxl writes them), in about three quarters of its time, rows streamed to disk; its zip
+entries and document properties are fixed, so the same rows give the same bytes.
 """
 
 from __future__ import annotations
