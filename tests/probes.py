@@ -56,6 +56,7 @@ PROBES = [
         fields({"name": "n"}),
         "S,N\na,1\n",
     ),
+    ("dialect-case-sensitive-header", {"dialect": {"caseSensitiveHeader": True}}, fields({"name": "n"}), "s,n\na,1\n"),
     ("dialect-line-terminator", {"dialect": {"lineTerminator": "\r\n"}}, fields({"name": "n"}), "s,n\r\na,1\r\n"),
     ("dialect-header-false", {"dialect": {"header": False}}, fields({"name": "n", "type": "integer"}), "a,1\nb,x\n"),
     (

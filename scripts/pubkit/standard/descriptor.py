@@ -121,9 +121,7 @@ class DataPackage:
                     "so that nothing depends on detection"
                 )
             dialect = t.resource.get("dialect") if isinstance(t.resource.get("dialect"), dict) else {}
-            notes += [
-                f"{t.path}: dialect.{k} is not applied: {why}" for k, why in support.UNAPPLIED.items() if k in dialect
-            ]
+            notes += [f"{t.path}: dialect.{k} is not applied: {why}" for k, why in support.unapplied(dialect)]
             if t.fields_match != "exact":
                 notes.append(
                     f"{t.path}: fieldsMatch {json.dumps(t.fields_match)} pairs columns with fields by name; a release "

@@ -27,11 +27,11 @@ from pubkit.base import errors
 from pubkit.base.findings import CheckFailed
 from pubkit.standard import csvscan, fieldtypes, labels, sourcebytes, tabular
 from pubkit.standard.bulkcsv import NotPlain, blank_records, bulk_numbers, bulk_records, rows_at
+from pubkit.standard.csvscan import BOM
 from pubkit.standard.descriptor import DataPackage, Table
 from pubkit.standard.files import table_bytes
 from pubkit.standard.resources import inline_csv
 
-BOM = "\ufeff"
 HEADER_SAMPLE = 100  # records in which frictionless looks for the header row
 
 

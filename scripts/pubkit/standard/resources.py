@@ -326,11 +326,12 @@ def inline_csv(rows: list, names: list[str]) -> bytes:
     if isinstance(rows[0], dict):
         writer.writerow(names)
         rows = [[row.get(n) for n in names] if isinstance(row, dict) else row for row in rows]
-    writer.writerows([[_inline_cell(c) for c in row] for row in rows])
+    writer.writerows([[cell_text(c) for c in row] for row in rows])
     return out.getvalue().encode("utf-8")
 
 
-def _inline_cell(value) -> str:
+def cell_text(value) -> str:
+    """A native cell (inline data, JSON, Excel, Parquet) as text: ``true``, a JSON array, an ISO date."""
     import json
 
     if value is None:
@@ -339,4 +340,4 @@ def _inline_cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed
+from pubkit.standard.csvscan import BOM
 from pubkit.standard.descriptor import DataPackage, Table
 from pubkit.standard.files import table_bytes
-
-BOM = "\ufeff"
 
 
 def multipart(pkg: DataPackage, table: Table) -> tuple[bytes, tuple]:

@@ -67,7 +67,20 @@ FIELD_METADATA = {
 }
 UNAPPLIED = {  # standard properties frictionless reads but does not apply: a note says so, rather than silence
     "nullSequence": "a cell that holds it is read as its text, as frictionless reads it",
+    "caseSensitiveHeader": "labels are compared with their case, as frictionless 5.21 compares them",
 }
+APPLIED_BY_DEFAULT = {"caseSensitiveHeader": True}  # a value that asks for what the toolkit does anyway
+
+
+def unapplied(dialect: dict) -> list[tuple[str, str]]:
+    """The dialect's properties that are read and not applied (``UNAPPLIED``), each with why."""
+    return [
+        (key, why)
+        for key, why in UNAPPLIED.items()
+        if key in dialect and dialect[key] is not APPLIED_BY_DEFAULT.get(key, object())
+    ]
+
+
 SCHEMA_READ = {
     "fields",
     "primaryKey",

@@ -26,6 +26,7 @@ from pubkit.base.findings import CheckFailed
 from pubkit.standard import fieldtypes
 from pubkit.standard.descriptor import Table
 from pubkit.standard.files import table_bytes, uncompressed_name
+from pubkit.standard.resources import cell_text
 
 KINDS = {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl", "xlsx": "xlsx", "parquet": "parquet"}
 MEDIATYPES = {
@@ -64,7 +65,7 @@ def as_csv(root: Path, table: Table) -> tuple[bytes, frozenset]:
             text = readers[position].text(value)
             if text is None:
                 refused.add((number, readers[position].name))
-                text = _shown(value)
+                text = cell_text(value)
             cells.append(text)
         writer.writerow(cells)
     return out.getvalue().encode("utf-8"), frozenset(refused)
@@ -79,16 +80,7 @@ def _plain(value, table: Table, reader) -> str:
     if value is None:
         missing = table.missing_values(reader.field) if reader is not None else [""]
         return missing[0] if missing else ""
-    return value if isinstance(value, str) else _shown(value)
-
-
-def _shown(value) -> str:
-    """A native value as a message shows it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return value if isinstance(value, str) else cell_text(value)
 
 
 class _Cell:
