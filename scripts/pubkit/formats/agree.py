@@ -24,9 +24,9 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
     """Read each table back from CSV, Parquet and Excel and compare every cell, types respected.
 
     ``fast``: a column equal to what the build writes of the CSV's values needs no comparison cell by
-    cell; ``fast=False`` is the reference, which compares every cell (the tests hold the two equal)."""
-    import pyarrow.parquet as pq
-
+    cell; ``fast=False`` is the reference, which compares every cell (the tests hold the two equal).
+    One table is typed at a time, and the workbook's and the database's rows are compared
+    ``BATCH_ROWS`` at a time: no table is held whole as Python values."""
     try:
         release = descriptor.load(folder)
     except CheckFailed as failed:
@@ -34,31 +34,131 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
     workbook = _workbook(folder / f"{release.release_name}.xlsx")
     database = _database(folder / release.database_file)
     findings = []
-    raws = {table.name: read.raw_table(release, table) for table in release.tables}
-    frames = {name: read.frame(raw) for name, raw in raws.items()}
-    names = export.sheet_names([(name, len(typed)) for name, typed in frames.items()])
-    for table in release.tables:
-        typed = frames[table.name]
-        parquet = pq.read_table(folder / "parquet" / f"{table.name}.parquet")
-        excel = _sheet_rows(workbook, names[table.name])
-        if list(excel[0]) != table.field_names or parquet.schema.names != table.field_names:
-            detail = "the columns differ between CSV, Parquet and Excel"
-            findings.append(_finding(f"{shown}/{release.release_name}.xlsx", None, table.name, detail))
-            continue
-        written = Written(table, typed, raws[table.name])
-        stored = _stored_rows(database, table) if database is not None else None
-        if database is not None and stored is None:
-            detail = "the SQLite database lacks the table, or its columns differ from the CSV's"
-            findings.append(_finding(f"{shown}/{release.database_file}", None, table.name, detail))
-        for i, field in enumerate(table.fields):
-            cells = [row[i] if i < len(row) else None for row in excel[1:]]
-            findings += _column(shown, release.release_name, table, field, typed, parquet, cells, written, fast)
-            if stored is not None:
-                column = [row[i] for row in stored]
-                findings += _sqlite_column(shown, release.database_file, table, field, typed, column, written, fast)
+    names = export.sheet_names([(table.name, _parquet_rows(release, table)) for table in release.tables])
+    for table in release.tables:  # one table read at a time
+        raw = read.raw_table(release, table)
+        findings += _table(shown, release, table, raw, (workbook, names[table.name]), database, fast)
     if database is not None:
         database.close()
     return findings
+
+
+BATCH_ROWS = 65_536  # rows of the workbook and the database compared at a time
+
+
+def _parquet_rows(release, table) -> int:
+    """A table's rows, as its Parquet file's footer counts them: what names its sheets (a table past a
+    sheet's rows spans several); a count that differs from the CSV's is a finding of its own."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(release.root / "parquet" / f"{table.name}.parquet").metadata.num_rows
+
+
+def _table(shown, release, table, raw, book, database, fast: bool) -> list[Finding]:
+    """One table's findings: by field, the Parquet's, then the workbook's, then the database's, in row order."""
+    import pyarrow.parquet as pq
+
+    excel_path, database_path = f"{shown}/{release.release_name}.xlsx", f"{shown}/{release.database_file}"
+    typed = read.frame(raw)
+    parquet = pq.read_table(release.root / "parquet" / f"{table.name}.parquet")
+    sheets = _Sheets(*book)
+    if sheets.header != table.field_names or parquet.schema.names != table.field_names:
+        return [_finding(excel_path, None, table.name, "the columns differ between CSV, Parquet and Excel")]
+    written = Written(table, typed, raw)
+    stored = _Stored(database, table) if database is not None else None
+    found: dict[tuple[int, int], list[Finding]] = {}
+    missing = []
+    if database is not None and stored.count is None:
+        detail = "the SQLite database lacks the table, or its columns differ from the CSV's"
+        missing = [_finding(database_path, None, table.name, detail)]
+        stored = None
+    for i, field in enumerate(table.fields):
+        found[0, i] = _parquet_column(shown, table, field, typed, parquet, written, fast)
+    formats = [(1, excel_path, sheets, _excel_cells)]
+    formats += [(2, database_path, stored, _sqlite_cells)] if stored is not None else []
+    for slot, path, rows, compare in formats:
+        if rows.count != len(typed):
+            for i, field in enumerate(table.fields):
+                detail = f"has {rows.count} rows, but the CSV has {len(typed)}"
+                found[slot, i] = [_finding(path, None, field["name"], detail)]
+            continue
+        for start, batch in rows.batches(BATCH_ROWS):
+            part = written.part(start, start + len(batch))
+            for i, field in enumerate(table.fields):
+                cells = [row[i] if i < len(row) else None for row in batch]
+                found.setdefault((slot, i), []).extend(compare(path, field, part, cells, fast))
+    ordered = [f for i in range(len(table.fields)) for slot in (0, 1, 2) for f in found.get((slot, i), [])]
+    return missing + ordered
+
+
+class _Sheets:
+    """A table's rows across its sheets (``export.sheet_names``): the first sheet's header, the count of
+    rows below the headers, and the rows in batches. calamine reads an empty cell as ``""``, which is
+    ``None`` here (a release's text fields count the empty string as missing)."""
+
+    def __init__(self, workbook, names: list[str]):
+        self.sheets = [workbook.get_sheet_by_name(name) for name in names]
+        first = next(_from_origin(self.sheets[0]), [])
+        self.header = [None if v == "" else v for v in first]
+        self.count = sum(max(_height(sheet) - 1, 0) for sheet in self.sheets)
+
+    def batches(self, size: int):
+        rows = (row for sheet in self.sheets for n, row in enumerate(_from_origin(sheet)) if n)
+        yield from _batched(rows, size, lambda row: [None if v == "" else v for v in row])
+
+
+def _height(sheet) -> int:
+    """The rows of a sheet from its first, empty ones above its cells included."""
+    return sheet.start[0] + sheet.height if sheet.height else 0
+
+
+def _from_origin(sheet):
+    """A sheet's rows from cell A1, as ``to_python(skip_empty_area=False)`` gives them, one at a time
+    (``iter_rows`` starts at the first cell that holds a value)."""
+    if not sheet.height:
+        return
+    top, left = sheet.start
+    yield from ([] for _ in range(top))
+    for row in sheet.iter_rows():
+        yield [""] * left + row if left else row
+
+
+class _Stored:
+    """A table's rows as SQLite holds them, in the order written; ``count`` is None where the table or its
+    columns differ."""
+
+    def __init__(self, database, table):
+        import sqlite3
+
+        self.cursor, self.count = None, None
+        name = '"' + table.name.replace('"', '""') + '"'
+        try:
+            self.cursor = database.execute(f"SELECT * FROM {name} ORDER BY rowid")
+            if [d[0] for d in self.cursor.description] == table.field_names:
+                self.count = database.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        except sqlite3.Error:
+            self.count = None
+
+    def batches(self, size: int):
+        yield from _batched(iter(lambda: self.cursor.fetchmany(size), []), size, None, flat=False)
+
+
+def _batched(rows, size: int, each, flat: bool = True):
+    """(first row number, rows) of ``size`` rows at a time; ``flat=False``: ``rows`` gives batches already."""
+    start = 0
+    if not flat:
+        for batch in rows:
+            yield start, batch
+            start += len(batch)
+        return
+    batch = []
+    for row in rows:
+        batch.append(each(row))
+        if len(batch) == size:
+            yield start, batch
+            start, batch = start + size, []
+    if batch:
+        yield start, batch
 
 
 def _database(path: Path):
@@ -71,37 +171,16 @@ def _database(path: Path):
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def _stored_rows(database, table) -> list[tuple] | None:
-    """A table's rows as SQLite holds them, in the order written; None where the table or its columns differ."""
-    import sqlite3
-
-    name = '"' + table.name.replace('"', '""') + '"'
-    try:
-        cursor = database.execute(f"SELECT * FROM {name} ORDER BY rowid")
-        if [d[0] for d in cursor.description] != table.field_names:
-            return None
-        return cursor.fetchall()
-    except sqlite3.Error:
-        return None
-
-
-def _sqlite_column(shown, database_file, table, field, typed, column: list, written, fast: bool) -> list[Finding]:
-    """One column of the database: as written (one comparison), or cell by cell as the reference."""
-    if fast and column == written.sqlite(field):
-        return []
-    name, kind = field["name"], field.get("type", "string")
-    want = [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
-    got = [_normalised(kind, v) for v in column]
-    return _differences(f"{shown}/{database_file}", typed.index, name, want, got)
-
-
 class Written:
     """What the build writes of a table read back from the release CSV: its Arrow columns and its
-    workbook cells, made on demand, for the fast comparisons."""
+    workbook cells, made on demand, for the fast comparisons; ``part`` gives those of some of its rows."""
 
-    def __init__(self, table, typed, raw):
+    def __init__(self, table, typed, raw, text: pd.DataFrame | None = None):
         self.table, self.typed, self.raw = table, typed, raw
-        self._arrow = self._text = None
+        self._arrow, self._text = None, text
+
+    def part(self, start: int, stop: int) -> Written:
+        return Written(self.table, self.typed.iloc[start:stop], self.raw, self.text().iloc[start:stop])
 
     def arrow(self, name: str):
         if self._arrow is None:
@@ -123,22 +202,35 @@ class Written:
         return self._text
 
 
-def _column(shown, release_name, table, field, typed, parquet, cells, written: Written, fast: bool) -> list[Finding]:
-    """One column: equal as written (one comparison in C), or compared cell by cell, each format's value
-    brought to one comparable value (``normalise``), which names every cell that differs."""
+def _parquet_column(shown, table, field, typed, parquet, written: Written, fast: bool) -> list[Finding]:
+    """One Parquet column: equal as written (one comparison in C), or compared cell by cell, each format's
+    value brought to one comparable value (``normalise``), which names every cell that differs."""
     name, kind = field["name"], field.get("type", "string")
-    findings = []
-    parquet_path, excel_path = f"{shown}/parquet/{table.name}.parquet", f"{shown}/{release_name}.xlsx"
-    want = None
-    if not (fast and parquet[name].equals(written.arrow(name))):
-        want = [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
-        got = [_normalised(kind, v) for v in parquet[name].to_pylist()]
-        findings += _differences(parquet_path, typed.index, name, want, got)
-    if not (fast and cells == written.excel(field)):
-        want = want or [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
-        got = [excel_precision(_normalised(kind, v)) for v in cells]
-        findings += _differences(excel_path, typed.index, name, [excel_precision(v) for v in want], got)
-    return findings
+    if fast and parquet[name].equals(written.arrow(name)):
+        return []
+    want = [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
+    got = [_normalised(kind, v) for v in parquet[name].to_pylist()]
+    return _differences(f"{shown}/parquet/{table.name}.parquet", typed.index, name, want, got)
+
+
+def _excel_cells(path: str, field: dict, part: Written, cells: list, fast: bool) -> list[Finding]:
+    """A batch of one workbook column: as written, or cell by cell, at the workbook's precision."""
+    if fast and cells == part.excel(field):
+        return []
+    name, kind = field["name"], field.get("type", "string")
+    want = [excel_precision(_normalised(kind, v)) for v in workbookcells.python_values(part.typed[name])]
+    got = [excel_precision(_normalised(kind, v)) for v in cells]
+    return _differences(path, part.typed.index, name, want, got)
+
+
+def _sqlite_cells(path: str, field: dict, part: Written, cells: list, fast: bool) -> list[Finding]:
+    """A batch of one database column: as written, or cell by cell."""
+    if fast and cells == part.sqlite(field):
+        return []
+    name, kind = field["name"], field.get("type", "string")
+    want = [_normalised(kind, v) for v in workbookcells.python_values(part.typed[name])]
+    got = [_normalised(kind, v) for v in cells]
+    return _differences(path, part.typed.index, name, want, got)
 
 
 def _normalised(kind: str, value):
@@ -162,16 +254,6 @@ def _workbook(path: Path):
     from python_calamine import CalamineWorkbook
 
     return CalamineWorkbook.from_path(str(path))
-
-
-def _sheet_rows(workbook, names: list[str]) -> list[list]:
-    """A table's rows across its sheets; calamine reads an empty cell as ``""``, which is ``None`` here
-    (a release's text fields count the empty string as missing)."""
-    rows = []
-    for n, name in enumerate(names):
-        sheet_rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        rows += [[None if v == "" else v for v in row] for row in (sheet_rows if n == 0 else sheet_rows[1:])]
-    return rows
 
 
 def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:

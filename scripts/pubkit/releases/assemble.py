@@ -44,13 +44,20 @@ PACKAGE_PROPERTIES = (
 
 
 def write_release(
-    pkg: DataPackage, parent: Path, date: datetime | None = None, made_by: dict | None = None, progress=None
+    pkg: DataPackage,
+    parent: Path,
+    date: datetime | None = None,
+    made_by: dict | None = None,
+    progress=None,
+    reuse: Path | None = None,
 ) -> Path:
     """Write the full release of ``pkg`` into ``parent/<name>-<version>/`` and return that folder.
 
     ``date`` is the build date (``buildinfo.build_date`` where none is given) and ``made_by`` what built it
     (``buildinfo.identity`` where none is given): a released folder is rebuilt with the date and identity
     it recorded, whatever ``SOURCE_DATE_EPOCH`` the shell holds now and whichever toolkit runs.
+    ``reuse``: a release folder built of the same inputs by the same toolkit, at another date
+    (``proof.reusable``): its workbook's sheets are copied, not written again (``workbook.redated``).
     """
     say = progress or (lambda line: None)
     made = prepare(pkg, date, made_by)
@@ -61,8 +68,13 @@ def write_release(
     write_tables(made, out)
     sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
     about = _about(tables, core, typed) + [row for rows in plugins.call(modules, "about", ctx) for row in rows]
-    say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
-    workbook.write_xlsx(sheets, about, out / f"{pkg.release_name}.xlsx", made.created)
+    book = out / f"{pkg.release_name}.xlsx"
+    if reuse is not None:
+        say(f"dating the workbook anew: its sheets are those of the build in {DIST}/{reuse.name} (the same inputs)")
+        workbook.redated(reuse / book.name, about, book, made.created)
+    else:
+        say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
+        workbook.write_xlsx(sheets, about, book, made.created)
     say("writing the SQLite database")
     sqlite.write_sqlite(sheets, about, out / pkg.database_file)
     _write_json(out / DATASETTE, datasette.metadata(core, tables, pkg.database_file))

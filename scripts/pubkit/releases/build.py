@@ -73,12 +73,13 @@ def build(pkg: DataPackage, progress=None) -> str:
         return _build(pkg, progress)
 
 
-def unlocked_build(pkg: DataPackage, progress=None) -> str:
-    """``build`` for a caller that holds the lock (``release``)."""
-    return _build(pkg, progress)
+def unlocked_build(pkg: DataPackage, progress=None, reuse: Path | None = None) -> str:
+    """``build`` for a caller that holds the lock (``release``); ``reuse``: a folder of ``dist/`` built of
+    the same inputs at another date (``proof.reusable``), whose workbook sheets need no second writing."""
+    return _build(pkg, progress, reuse)
 
 
-def _build(pkg: DataPackage, progress=None) -> str:
+def _build(pkg: DataPackage, progress=None, reuse: Path | None = None) -> str:
     say = progress or (lambda line: None)
     if pkg.release_problems():
         raise CheckFailed(pkg.release_problems())
@@ -91,9 +92,9 @@ def _build(pkg: DataPackage, progress=None) -> str:
         raise CheckFailed(findings)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=staging_folder(pkg)))
     try:
-        built = assemble.write_release(pkg, staging, current.date, current.made_by, progress=say)
+        built = assemble.write_release(pkg, staging, current.date, current.made_by, say, reuse)
         say("verifying the release: checksums, and every cell of CSV, Parquet, workbook and SQLite")
-        problems = verify.release_folder(built)
+        problems = verify.release_folder(built)  # a reused workbook's too: what dist/ holds is untrusted
         if problems:
             raise CheckFailed(problems)
         return publish.release_folder(pkg, built)

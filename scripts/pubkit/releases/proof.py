@@ -60,6 +60,21 @@ def _holds_this_build(pkg: DataPackage, released_date: datetime | None) -> bool:
     return all(recorded.get(key) == value for key, value in expected.items())
 
 
+def reusable(pkg: DataPackage) -> Path | None:
+    """The current version's folder, where a release of the package as it is now may reuse its workbook's
+    sheets (``assemble.write_release``): an unreleased build whose every file is as its SHA256SUMS records,
+    of exactly these inputs, by this toolkit and environment, so that it differs from the release only by
+    its build date. The release still verifies every cell of what it reuses: ``dist/`` is untrusted."""
+    folder = pkg.root / DIST / pkg.release_name
+    if pkg.version in index.released_versions(pkg.root) or folder.is_symlink() or not folder.is_dir():
+        return None
+    recorded = buildinfo.recorded_provenance(folder)
+    if recorded is None or integrity(folder, folder.name, hashes.Hashes(pkg.root)):
+        return None
+    made = {"inputs": buildinfo.inputs(pkg), **buildinfo.identity(pkg)}
+    return folder if all(recorded.get(key) == value for key, value in made.items()) else None
+
+
 def as_released(pkg: DataPackage) -> tuple[datetime | None, dict | None]:
     """The build date and identity a released version's folder recorded, to rebuild it as it was built;
     ``(None, None)`` (now's) for a version not released, or a folder that records neither."""

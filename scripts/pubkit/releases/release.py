@@ -46,7 +46,8 @@ def cut(pkg: DataPackage, progress=None) -> str:
     with build.locked(pkg):
         _refuse(pkg)  # again, now that no other release can be between the check and the build
         with _undone_on_failure(pkg):
-            return _cut(_dated(pkg, _release_moment()), index.load(pkg.root), progress)
+            built = proof.reusable(pkg)  # asked before the descriptor is dated: the same inputs but the date
+            return _cut(_dated(pkg, _release_moment()), index.load(pkg.root), progress, built)
 
 
 @contextlib.contextmanager
@@ -154,8 +155,8 @@ def _dated(pkg: DataPackage, moment: datetime) -> DataPackage:
     return descriptor.load(pkg.root, trusted=pkg.trusted)
 
 
-def _cut(pkg: DataPackage, catalogue: dict, progress=None) -> str:
-    build.unlocked_build(pkg, progress)
+def _cut(pkg: DataPackage, catalogue: dict, progress=None, built: Path | None = None) -> str:
+    build.unlocked_build(pkg, progress, reuse=built)
     # Process
     folder = pkg.root / proof.DIST / pkg.release_name
     previous = pkg.root / proof.DIST / f"{pkg.name}-{catalogue['latest']}" if catalogue["latest"] else None

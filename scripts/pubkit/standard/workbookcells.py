@@ -11,6 +11,7 @@ from datetime import datetime
 
 import numpy
 import pandas as pd
+import pyarrow
 
 EXACT_FLOAT = 2**53  # integers up to this are exact in a float, and written without a fraction
 
@@ -38,7 +39,27 @@ def excel_number_reference(typed: pd.Series, text: pd.Series) -> list:
 def python_values(series: pd.Series) -> list:
     """The series' values as Python objects (one conversion, not one per cell), None where missing.
 
-    In numpy's float64 NaN is the missing value; an Arrow column holds them apart, and its NaN is a value."""
+    In numpy's float64 NaN is the missing value; an Arrow column holds them apart, and its NaN is a value.
+    An Arrow column of text, numbers or booleans is converted by Arrow, in one call: pandas' own iterator
+    makes an Arrow scalar of each cell first (``python_values_reference`` is the same, value by value)."""
+    kind = getattr(series.dtype, "pyarrow_dtype", None)
+    if kind is None and isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        kind = pyarrow.string()
+    if kind is not None and any(test(kind) for test in ARROW_CONVERTED):
+        return pyarrow.array(series).to_pylist()
+    return python_values_reference(series)
+
+
+ARROW_CONVERTED = (
+    pyarrow.types.is_string,
+    pyarrow.types.is_large_string,
+    pyarrow.types.is_integer,
+    pyarrow.types.is_floating,
+    pyarrow.types.is_boolean,
+)
+
+
+def python_values_reference(series: pd.Series) -> list:
     nan_is_value = isinstance(series.dtype, pd.ArrowDtype)
     return [
         None if v is None or v is pd.NA or v is pd.NaT or (v != v and not nan_is_value) else v for v in series.tolist()
