@@ -16,7 +16,7 @@ entries and document properties are fixed, so the same rows give the same bytes.
 from __future__ import annotations
 
 import copy
-import shutil
+import struct
 import tempfile
 import unicodedata
 import zipfile
@@ -69,6 +69,7 @@ def write_xlsx(
 ABOUT_ENTRY = "xl/worksheets/sheet1.xml"  # the first sheet: About
 PROPERTIES_ENTRY = "docProps/core.xml"  # the title, the author and the dates
 COPY_BYTES = 1 << 20
+LOCAL_HEADER_BYTES = 30  # a zip entry's local header before its name and extra field
 
 
 def redated(old: Path, about: list[tuple[str, str]], path: Path, created: datetime) -> None:
@@ -84,16 +85,37 @@ def redated(old: Path, about: list[tuple[str, str]], path: Path, created: dateti
         write_xlsx([], about, shell, created)
         with zipfile.ZipFile(shell) as fresh:
             anew = {name: fresh.read(name) for name in (ABOUT_ENTRY, PROPERTIES_ENTRY)}
-    with zipfile.ZipFile(old) as source, zipfile.ZipFile(path, "w") as target:
+    with zipfile.ZipFile(old) as source, old.open("rb") as raw, zipfile.ZipFile(path, "w") as target:
         for info in source.infolist():  # each entry with its own header: name, date, attributes, compression
-            header = copy.copy(info)  # writing sets its offset and sizes; reading keeps the source's
+            header = copy.copy(info)  # writing sets its offset and sizes; the source's stays as read
             if info.filename in anew:
                 header.file_size = len(anew[info.filename])
                 with target.open(header, "w") as written:
                     written.write(anew[info.filename])
-                continue
-            with source.open(info) as read, target.open(header, "w") as written:
-                shutil.copyfileobj(read, written, COPY_BYTES)
+            else:
+                _copy_entry(raw, header, target)
+
+
+def _copy_entry(raw, header: zipfile.ZipInfo, target: zipfile.ZipFile) -> None:
+    """An entry copied as it is stored, its local header and compressed bytes, without inflating and
+    deflating it again; the target's central directory lists it (``zipfile`` writes it on closing)."""
+    raw.seek(header.header_offset)
+    local = raw.read(LOCAL_HEADER_BYTES)
+    if local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"{header.filename}: no local header where the central directory says")
+    name_bytes, extra_bytes = struct.unpack("<HH", local[26:30])
+    remaining = name_bytes + extra_bytes + header.compress_size
+    header.header_offset = target.fp.tell()
+    target.fp.write(local)
+    while remaining:
+        block = raw.read(min(remaining, COPY_BYTES))
+        if not block:
+            raise zipfile.BadZipFile(f"{header.filename}: the file ends inside the entry")
+        target.fp.write(block)
+        remaining -= len(block)
+    target.filelist.append(header)
+    target.NameToInfo[header.filename] = header
+    target.start_dir = target.fp.tell()
 
 
 class _Formats:

@@ -10,10 +10,13 @@ import contextlib
 import csv
 import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow
+
 from pubkit.base.findings import PubkitError
-from pubkit.releases import index
+from pubkit.releases import index, keyed
 
 SHOWN_CHARACTERS = 40  # of each value in a summary of an added or removed row
 LISTED_ROWS = 200  # rows listed of each kind (added, removed, changed) per table; the counts are always whole
@@ -22,17 +25,103 @@ LISTED_ROWS = 200  # rows listed of each kind (added, removed, changed) per tabl
 def markdown(old: Path | None, new: Path, limit: int | None = None) -> str:
     """Markdown for the changes from ``old`` (None for a first release) to ``new``; with ``limit``, at most
     that many rows of each kind listed per table (release notes), every row counted."""
-    new_tables = _tables(new)
-    old_tables = _tables(old) if old else {}
+    new_tables = tables(new)
+    old_tables = tables(old) if old else {}
     lines = [f"Changes since {old.name}." if old else "First release: every row is new.", ""]
     lines += _file_changes(old, new) + _provenance_changes(old, new) if old else []
     lines += _schema_changes(old_tables, new_tables) if old else []
-    for name, (schema, rows) in new_tables.items():
-        old_rows = old_tables.get(name, (schema, {}))[1]
-        lines += _row_changes(name, schema, old_rows, rows, limit)
+    for name, (schema, path) in new_tables.items():
+        lines += _row_changes(name, schema, found(schema, old_tables.get(name, (schema, None))[1], path, limit))
     for name in sorted(set(old_tables) - set(new_tables)):
-        lines += [f"### `{name}`", "", f"- table removed ({len(old_tables[name][1])} rows)", ""]
+        schema, path = old_tables[name]
+        lines += [f"### `{name}`", "", f"- table removed ({_count(path, key_fields(schema))} rows)", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A table's rows by kind (``added``, ``removed``, ``changed``; and, of the changed, ``reused``, whose
+    identity fields changed, and ``corrected``, the others): each kind's count, and its first ``limit``
+    listed, as (key, row) or, for the changed, (key, old row, new row), each row a dict of cells by label."""
+
+    counts: dict[str, int]
+    listed: dict[str, list]
+
+
+def found(schema: dict, old: Path | None, new: Path, limit: int | None, identity: list[str] = ()) -> Found:
+    """By Arrow (``keyed``) where it applies; else by the reference, a dict of every row."""
+    key = key_fields(schema)
+    fast = _found_by_arrow(old, new, key, limit, list(identity))
+    if fast is not None:
+        return fast
+    old_rows, new_rows = (_rows(old, key) if old else {}), _rows(new, key)
+    return found_by_reference(old_rows, new_rows, limit, list(identity))
+
+
+def found_by_reference(old: dict, new: dict, limit: int | None, identity: list[str]) -> Found:
+    changed = [k for k in new if k in old and new[k] != old[k]]
+    reused = [k for k in changed if any(new[k].get(f) != old[k].get(f) for f in identity)]
+    kinds = {
+        "added": [(k, new[k]) for k in new if k not in old],
+        "removed": [(k, old[k]) for k in old if k not in new],
+        "changed": [(k, old[k], new[k]) for k in changed],
+        "reused": [(k, old[k], new[k]) for k in reused],
+        "corrected": [(k, old[k], new[k]) for k in changed if k not in set(reused)],
+    }
+    return Found({kind: len(rows) for kind, rows in kinds.items()}, {k: rows[:limit] for k, rows in kinds.items()})
+
+
+def _found_by_arrow(old: Path | None, new: Path, key: list[str], limit: int | None, identity: list[str]):
+    new_table = keyed.read(new)
+    old_table = keyed.read(old) if old else (new_table.schema.empty_table() if new_table is not None else None)
+    if new_table is None or old_table is None:
+        return None
+    matched = keyed.match(old_table, new_table, key)
+    if matched is None:
+        return None
+    old_copies, new_copies = matched.copies or (None, None)
+
+    def rows(table, numbers) -> list[dict]:
+        return table.take(pyarrow.array(numbers[:limit], pyarrow.int64())).to_pylist()
+
+    def single(table, numbers, copies) -> list:
+        cells = rows(table, numbers)
+        return [(_key_of(row, key, None if copies is None else copies[n]), row) for n, row in zip(numbers, cells)]
+
+    def pairs(chosen: list[tuple[int, int]]) -> list:
+        old_numbers, new_numbers = [o for o, _ in chosen], [n for _, n in chosen]
+        olds, news = rows(matched.old, old_numbers), rows(matched.new, new_numbers)
+        return [(_key_of(n, key, None), o, n) for o, n in zip(olds, news, strict=True)]
+
+    reused = keyed.differing(matched, identity)
+    kinds = {
+        "changed": matched.changed,
+        "reused": [pair for pair, differs in zip(matched.changed, reused, strict=True) if differs],
+        "corrected": [pair for pair, differs in zip(matched.changed, reused, strict=True) if not differs],
+    }
+    listed = {
+        "added": single(matched.new, matched.added, new_copies),
+        "removed": single(matched.old, matched.removed, old_copies),
+        **{kind: pairs(chosen[:limit]) for kind, chosen in kinds.items()},
+    }
+    counts = {"added": len(matched.added), "removed": len(matched.removed), **{k: len(v) for k, v in kinds.items()}}
+    return Found(counts, listed)
+
+
+def _key_of(row: dict, key: list[str], copy: int | None) -> tuple:
+    """A row's identity as the reference makes it (``_keyed``)."""
+    if key:
+        return tuple(row.get(k) or "" for k in key)
+    values = tuple(v or "" for v in row.values() if isinstance(v, str))
+    return values + ((f"copy {copy}",) if copy and copy > 1 else ())
+
+
+def _count(path: Path, key: list[str]) -> int:
+    """The rows of a table as the notes count them (by key: a key that repeats is one row)."""
+    table = keyed.read(path)
+    if table is not None and (not key or keyed.match(table.schema.empty_table(), table, key) is not None):
+        return table.num_rows
+    return len(_rows(path, key))
 
 
 def _file_changes(old: Path, new: Path) -> list[str]:
@@ -104,7 +193,7 @@ def _descriptor(folder: Path) -> dict:
     return described
 
 
-def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
+def tables(folder: Path) -> dict[str, tuple[dict, Path]]:
     tables = {}
     for n, resource in enumerate(_descriptor(folder)["resources"]):
         schema = resource.get("schema") if isinstance(resource, dict) else None
@@ -112,10 +201,14 @@ def _tables(folder: Path) -> dict[str, tuple[dict, dict]]:
         path = index.regular_file(folder, resource.get("path", "")) if isinstance(resource.get("path"), str) else None
         if not (isinstance(fields, list) and fields and all(isinstance(f, dict) for f in fields) and path):
             raise PubkitError(f"{folder}: resources[{n}] is not a table of the release (a schema, and a file in it)")
-        with _cells_of_any_length(path), path.open(encoding="utf-8", errors="replace", newline="") as stream:
-            rows = _keyed(csv.DictReader(stream), key_fields(schema))
-        tables[str(resource.get("name", n))] = (schema, rows)
+        tables[str(resource.get("name", n))] = (schema, path)
     return tables
+
+
+def _rows(path: Path, key: list[str]) -> dict[tuple, dict]:
+    """The reference: every row of a table as a dict, by its key (``_keyed``)."""
+    with _cells_of_any_length(path), path.open(encoding="utf-8", errors="replace", newline="") as stream:
+        return _keyed(csv.DictReader(stream), key)
 
 
 def key_fields(schema: dict) -> list[str]:
@@ -149,31 +242,30 @@ def _cells_of_any_length(path: Path):
         csv.field_size_limit(limit)
 
 
-def _row_changes(name: str, schema: dict, old: dict, new: dict, limit: int | None = None) -> list[str]:
-    """A table's rows added, removed and changed: all counted, and at most ``limit`` of each kind listed."""
-    added = [k for k in new if k not in old]
-    removed = [k for k in old if k not in new]
-    changed = [k for k in new if k in old and new[k] != old[k]]
-    if not (added or removed or changed):
+def _row_changes(name: str, schema: dict, found: Found) -> list[str]:
+    """A table's rows added, removed and changed: all counted, and those ``found`` lists listed."""
+    counts, listed = found.counts, found.listed
+    if not (counts["added"] or counts["removed"] or counts["changed"]):
         return []
-    lines = [f"### `{name}`", "", f"{len(added)} added, {len(removed)} removed, {len(changed)} changed.", ""]
+    summary = f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed."
+    lines = [f"### `{name}`", "", summary, ""]
     key = key_fields(schema)
-    lines += [f"- added {_key(k)}: {_summary(new[k], key)}" for k in added[:limit]]
-    lines += _more(len(added), "added", limit)
-    lines += [f"- removed {_key(k)}: {_summary(old[k], key)}" for k in removed[:limit]]
-    lines += _more(len(removed), "removed", limit)
-    for k in changed[:limit]:
-        fields = [f["name"] for f in schema["fields"] if old[k].get(f["name"]) != new[k].get(f["name"])]
-        parts = "; ".join(f"{f}: {_show(old[k].get(f))} → {_show(new[k].get(f))}" for f in fields)
+    lines += [f"- added {_key(k)}: {_summary(row, key)}" for k, row in listed["added"]]
+    lines += _more(counts["added"], "added", len(listed["added"]))
+    lines += [f"- removed {_key(k)}: {_summary(row, key)}" for k, row in listed["removed"]]
+    lines += _more(counts["removed"], "removed", len(listed["removed"]))
+    for k, old, new in listed["changed"]:
+        fields = [f["name"] for f in schema["fields"] if old.get(f["name"]) != new.get(f["name"])]
+        parts = "; ".join(f"{f}: {_show(old.get(f))} → {_show(new.get(f))}" for f in fields)
         lines.append(f"- changed {_key(k)}: {parts}")
-    return [*lines, *_more(len(changed), "changed", limit), ""]
+    return [*lines, *_more(counts["changed"], "changed", len(listed["changed"])), ""]
 
 
-def _more(count: int, kind: str, limit: int | None) -> list[str]:
+def _more(count: int, kind: str, listed: int) -> list[str]:
     """What a table's notes leave unlisted: the notes of a large release stay readable, the diff exact."""
-    if limit is None or count <= limit:
+    if count <= listed:
         return []
-    return [f"- … and {count - limit:,} more rows {kind} (`pubkit diff` of the two release folders lists them all)"]
+    return [f"- … and {count - listed:,} more rows {kind} (`pubkit diff` of the two release folders lists them all)"]
 
 
 def _summary(row: dict, key: list[str]) -> str:

@@ -69,38 +69,37 @@ def needed(pkg: DataPackage, old: Path, new: Path) -> list[tuple[str, str]]:
     """(least bump, why) for each change from the release in ``old`` to the one in ``new``."""
     derived = {view.get("name") for view in views.declared(pkg) if isinstance(view, dict)}  # follow their tables
     old_tables, new_tables = (
-        {k: v for k, v in diff._tables(folder).items() if k not in derived} for folder in (old, new)
+        {k: v for k, v in diff.tables(folder).items() if k not in derived} for folder in (old, new)
     )
     reasons = [("major", f"the table {name} was removed") for name in old_tables if name not in new_tables]
-    for name, (schema, rows) in new_tables.items():
+    for name, (schema, path) in new_tables.items():
         if name not in old_tables:
             reasons.append(("minor", f"the table {name} is new"))
             continue
-        reasons += _table_changes(pkg, name, old_tables[name], (schema, rows))
+        reasons += _table_changes(pkg, name, old_tables[name], (schema, path))
     return reasons
 
 
-def _table_changes(pkg: DataPackage, name: str, old: tuple[dict, dict], new: tuple[dict, dict]) -> list:
-    (old_schema, old_rows), (schema, rows) = old, new
+def _table_changes(pkg: DataPackage, name: str, old: tuple[dict, Path], new: tuple[dict, Path]) -> list:
+    (old_schema, old_path), (schema, path) = old, new
     old_fields, fields = [f["name"] for f in old_schema["fields"]], [f["name"] for f in schema["fields"]]
     identity = _identity(pkg, name)
-    removed = [k for k in old_rows if k not in rows]
-    reused = [k for k in rows if k in old_rows and any(rows[k].get(f) != old_rows[k].get(f) for f in identity)]
-    added = [k for k in rows if k not in old_rows]
-    corrected = [k for k in rows if k in old_rows and k not in reused and rows[k] != old_rows[k]]
+    found = diff.found(schema, old_path, path, SHOWN_KEYS, identity)
     reasons = []
     if set(old_fields) - set(fields):
         reasons.append(("major", f"{name} lost the fields {', '.join(sorted(set(old_fields) - set(fields)))}"))
     if set(fields) - set(old_fields):
         reasons.append(("minor", f"{name} has the new fields {', '.join(sorted(set(fields) - set(old_fields)))}"))
-    if removed:
-        reasons.append(("major", f"{name} no longer has the released {_keys(removed)}"))
-    if reused:
-        reasons.append(("major", f"{name} uses the released {_keys(reused)} for another {', '.join(identity)}"))
-    if added:
-        reasons.append(("minor", f"{name} has the new {_keys(added)}"))
-    if corrected:
-        reasons.append(("patch", f"{name} corrects the released {_keys(corrected)}"))
+    if found.counts["removed"]:
+        reasons.append(("major", f"{name} no longer has the released {_keys(found, 'removed')}"))
+    if found.counts["reused"]:
+        reasons.append(
+            ("major", f"{name} uses the released {_keys(found, 'reused')} for another {', '.join(identity)}")
+        )
+    if found.counts["added"]:
+        reasons.append(("minor", f"{name} has the new {_keys(found, 'added')}"))
+    if found.counts["corrected"]:
+        reasons.append(("patch", f"{name} corrects the released {_keys(found, 'corrected')}"))
     return reasons
 
 
@@ -110,10 +109,11 @@ def _identity(pkg: DataPackage, name: str) -> list[str]:
     return [f for f in declared if isinstance(f, str)] if isinstance(declared, list) else []
 
 
-def _keys(keys: list[tuple]) -> str:
+def _keys(found, kind: str) -> str:
+    count, keys = found.counts[kind], [entry[0] for entry in found.listed[kind]]
     shown = ", ".join(diff._key(k) for k in keys[:SHOWN_KEYS])
-    more = f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else ""
-    return f"{'key' if len(keys) == 1 else 'keys'} {shown}{more}"
+    more = f" and {count - SHOWN_KEYS} more" if count > SHOWN_KEYS else ""
+    return f"{'key' if count == 1 else 'keys'} {shown}{more}"
 
 
 def bump_kind(old: str | None, new: str | None) -> str | None:
