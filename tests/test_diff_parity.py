@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from pubkit.releases import diff
 
 LABELS = ["id", "b", "c", "d"]
-cells = st.one_of(st.sampled_from(["", "a", "b", "a,b", 'say "x"', "line\nbreak", "  ", "近10万亿"]), st.text(max_size=4))
+cells = st.one_of(
+    st.sampled_from(["", "a", "b", "a,b", 'say "x"', "line\nbreak", "  ", "近10万亿"]), st.text(max_size=4)
+)
 
 
 def _folder(root: Path, name: str, header: list[str], rows: list[list[str]], key: list[str], raw: str) -> Path:
@@ -34,7 +36,9 @@ def _folder(root: Path, name: str, header: list[str], rows: list[list[str]], key
 @st.composite
 def releases(draw):
     header = draw(st.lists(st.sampled_from(LABELS), min_size=1, max_size=4, unique=True))
-    new_header = draw(st.one_of(st.just(header), st.lists(st.sampled_from(LABELS), min_size=1, max_size=4, unique=True)))
+    new_header = draw(
+        st.one_of(st.just(header), st.lists(st.sampled_from(LABELS), min_size=1, max_size=4, unique=True))
+    )
     key = draw(st.one_of(st.just([]), st.lists(st.sampled_from(header), min_size=1, max_size=2, unique=True)))
     rows = draw(st.lists(st.lists(cells, min_size=len(header), max_size=len(header)), max_size=8))
     kept = draw(st.lists(st.sampled_from(rows), max_size=8)) if rows else []
