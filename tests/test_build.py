@@ -223,7 +223,7 @@ def test_a_build_says_each_long_step_to_whoever_asks(package):
     assert said == [
         "checking the sources",
         "writing CSV and Parquet",
-        f"writing the workbook ({rows:,} rows: the longest step)",
+        f"writing the workbook ({rows:,} rows: the longest step), in a second process",
         "writing the SQLite database",
         "writing the datasheet and metadata",
         "verifying the release: checksums, and every cell of CSV, Parquet, workbook and SQLite",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pubkit.base import parallel
 from pubkit.checks import validate
 from pubkit.extensions import Context
 from pubkit.formats import agree, datasette, datasheet, export, metadata, sqlite, workbook
@@ -66,21 +67,8 @@ def write_release(
     out.mkdir(parents=True)
     say("writing CSV and Parquet")
     write_tables(made, out)
-    sheets = [(t, typed[t.name], texts[t.name]) for t in tables]
     about = _about(tables, core, typed) + [row for rows in plugins.call(modules, "about", ctx) for row in rows]
-    book = out / f"{pkg.release_name}.xlsx"
-    if reuse is not None:
-        say(f"dating the workbook anew: its sheets are those of the build in {DIST}/{reuse.name} (the same inputs)")
-        workbook.redated(reuse / book.name, about, book, made.created)
-    else:
-        say(f"writing the workbook ({sum(len(t) for t in typed.values()):,} rows: the longest step)")
-        workbook.write_xlsx(sheets, about, book, made.created)
-    say("writing the SQLite database")
-    sqlite.write_sqlite(sheets, about, out / pkg.database_file)
-    _write_json(out / DATASETTE, datasette.metadata(core, tables, pkg.database_file))
-    for source in [*pkg.source_paths(), *(f.path for f in pkg.files)]:  # at its path in the package, so that a
-        (out / source).parent.mkdir(parents=True, exist_ok=True)  # path the data gives resolves in the release
-        shutil.copyfile(pkg.root / source, out / source)
+    _write_workbook_and_database(pkg, made, about, out, reuse, say)
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
     markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
@@ -102,6 +90,34 @@ def write_release(
     _write_json(out / JSONLD, _jsonld(core, index.sizes_and_hashes(out), modules, ctx, named))
     write_sums(out)
     return out
+
+
+def _write_workbook_and_database(pkg: DataPackage, made, about: list, out: Path, reuse: Path | None, say) -> None:
+    """The workbook, written in a second process (it is the longest step, and one core's work), while this
+    one writes the SQLite database and copies the archived sources; or dated anew from ``reuse``."""
+    sheets = [(t, made.typed[t.name], made.texts[t.name]) for t in made.tables]
+    book = out / f"{pkg.release_name}.xlsx"
+    writer = None
+    if reuse is not None:
+        say(f"dating the workbook anew: its sheets are those of the build in {DIST}/{reuse.name} (the same inputs)")
+        workbook.redated(reuse / book.name, about, book, made.created)
+    else:
+        rows = sum(len(t) for t in made.typed.values())
+        say(f"writing the workbook ({rows:,} rows: the longest step), in a second process")
+        writer = parallel.start(workbook.write_xlsx, sheets, about, book, made.created)
+    try:
+        say("writing the SQLite database")
+        sqlite.write_sqlite(sheets, about, out / pkg.database_file)
+        _write_json(out / DATASETTE, datasette.metadata(made.core, made.tables, pkg.database_file))
+        for source in [*pkg.source_paths(), *(f.path for f in pkg.files)]:  # at its path in the package, so
+            (out / source).parent.mkdir(parents=True, exist_ok=True)  # that a path the data gives resolves
+            shutil.copyfile(pkg.root / source, out / source)
+        if writer is not None:
+            writer.result()
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
 
 
 @dataclass(frozen=True)
