@@ -30,7 +30,7 @@ def test_a_step_in_a_second_process_reads_the_parents_memory_and_gives_back_its_
 
 
 def test_its_exception_is_raised_in_the_parent():
-    with pytest.raises(ValueError, match="^a cell the writer refuses$"):
+    with pytest.raises(ValueError, match=r"^a cell the writer refuses$"):
         parallel.start(_fails).result()
 
 
