@@ -32,7 +32,9 @@ class Pending:
             kind, value = self.receive.recv()
         except EOFError:
             self.process.join()
-            raise PubkitError(f"a worker process ended without its result (exit code {self.process.exitcode})") from None
+            raise PubkitError(
+                f"a worker process ended without its result (exit code {self.process.exitcode})"
+            ) from None
         finally:
             self.receive.close()
         self.process.join()
