@@ -145,13 +145,15 @@ def make(pkg: DataPackage, typed: dict[str, pd.DataFrame], texts: dict[str, pd.D
         schema.update(_keys(base, view))
         table = Table(view["name"], f"views/{view['name']}.csv", schema, "", {"name": view["name"], PROPERTY: True})
         index = typed[base.name].index
-        frame_typed = pd.DataFrame({name: columns[name][0].to_numpy() for name in view["fields"]}, index=index)
-        frame_text = pd.DataFrame({name: columns[name][1].to_numpy() for name in view["fields"]}, index=index)
-        for name in view["fields"]:  # each column keeps its dtype (Arrow strings, nullable integers, zones)
-            frame_typed[name] = frame_typed[name].astype(columns[name][0].dtype)
-            frame_text[name] = frame_text[name].astype(columns[name][1].dtype)
+        frame_typed, frame_text = (_frame({n: columns[n][k] for n in view["fields"]}, index) for k in (0, 1))
         made.append((table, frame_typed, frame_text))
     return made
+
+
+def _frame(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """The columns, each with its own values and dtype (Arrow strings, nullable integers, zones), on the
+    ``from`` table's index: no value is made a Python object, and Arrow's are shared, not copied."""
+    return pd.DataFrame({name: pd.Series(s.array, index=index, copy=False) for name, s in columns.items()}, copy=False)
 
 
 def _keys(base: Table, view: dict) -> dict:
