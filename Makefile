@@ -74,7 +74,7 @@ release: $(INSTALLED) ## Cut the version in datapackage.json as an immutable rel
 	$(PUBKIT) release
 	$(PUBKIT) readme
 
-bench: $(INSTALLED) ## Time the commands users run at BENCH_ROWS and a tenth of it, and each step against its baseline; writes BENCHMARKS.md
+bench: $(INSTALLED) ## Time the commands users run at BENCH_ROWS and a tenth of it, and each step alone (at BENCH_COMPONENT_ROWS, else BENCH_ROWS) against its baseline; writes BENCHMARKS.md
 	@echo "==> Benchmarking at $(BENCH_ROWS) rows and $$(( $(BENCH_ROWS) / 10 ))"
 	PYTHONPATH=scripts $(PY) -m devtools.bench --rows $(BENCH_ROWS)
 

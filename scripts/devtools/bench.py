@@ -31,26 +31,32 @@ from pathlib import Path
 
 STEPS_MODULE = "devtools.bench_steps"
 SEEDED = 5  # defects of each kind in the second synthetic package
+RESULTS = ".build/bench-results.json"  # every measure of the last run, which --render writes out again
 REPEATS = 3  # runs of each check: each side's median, as the machine's load varies
 TARGETS = {  # measure: (target, what bounds it when it is missed): issue #23's targets
     "build_clean_vs_bare_openpyxl_ratio": (
         0.35,
         "the workbook: xlsxwriter, the faithful writer chosen, writes cells in pure Python in about three quarters of "
-        "openpyxl's time; only a Rust writer (rustpy-xlsxwriter, measured below) writes them in a fifth of it",
+        "openpyxl's time, and the build cannot end before it has (it writes in a second process, beside the "
+        "database); then every cell is read back with calamine and compared. Only a Rust writer "
+        "(rustpy-xlsxwriter, measured below) writes the cells in about a quarter of xlsxwriter's time",
     ),
     "build_clean_vs_fastest_faithful_writers_ratio": (
         1.5,
-        "the build reads and checks the sources, writes every format one after the other on one core, and "
-        "then reads every format back to prove that they agree",
+        "after the workbook, written on the second core, the build reads every format back and compares every "
+        "cell (the workbook through calamine), on one core",
     ),
     "make_and_release_vs_build_ratio": (
         1.3,
-        "`release` builds again (its date differs), then compares the new release with the last one for its notes",
+        "`release` after a build dates the build's workbook anew instead of writing its cells, but writes the "
+        "other formats again (their date differs) and verifies every cell of the release, the reused workbook's "
+        "too: what dist/ holds is untrusted",
     ),
     "max_peak_rss_gb": (
         1.0,
-        "a build holds the largest tables typed and as text (pandas frames), and a release reads both releases "
-        "for its notes: streaming in Arrow batches end to end is what would bound it",
+        "a build holds every table typed and as text (Arrow-backed frames), and proving the formats agree holds "
+        "one table at a time, its workbook sheet whole in calamine (Rust): a reader that streams a sheet, and "
+        "checks and writers fed by Arrow batches, are what would bound it",
     ),
     "max_rss_growth_exponent": (0.15, "the same: memory grows with the rows held"),
     "max_growth_exponent": (1.05, "interpreter start and imports are a fixed cost, so a small N/10 flatters nothing"),
@@ -83,17 +89,27 @@ STRESS = (
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_ROWS", 1_000_000)))
+    parser.add_argument("--component-rows", type=int, default=int(os.environ.get("BENCH_COMPONENT_ROWS", 0)))
     parser.add_argument("--out", default="BENCHMARKS.md")
+    parser.add_argument("--render", action="store_true", help=f"write --out again from {RESULTS}, measuring nothing")
     args = parser.parse_args(argv)
     root = Path.cwd()
-    sizes = (max(args.rows // 10, 1), args.rows)
-    commands = {size: _commands(root, size) for size in sizes}
-    results = _components(root, args.rows)
+    if args.render:
+        saved = json.loads((root / RESULTS).read_text(encoding="utf-8"))
+        sizes, results, component_rows = tuple(saved["sizes"]), saved["results"], saved["component_rows"]
+        commands = {int(size): found for size, found in saved["commands"].items()}
+    else:
+        sizes = (max(args.rows // 10, 1), args.rows)
+        component_rows = args.component_rows or args.rows
+        commands = {size: _commands(root, size) for size in sizes}
+        results = _components(root, component_rows)
+        saved = {"sizes": sizes, "component_rows": component_rows, "results": results, "commands": commands}
+        (root / RESULTS).write_text(json.dumps(saved, indent=1), encoding="utf-8")
     ratios = _ratios(results, commands, sizes)
     seeded = _seeded_summary(
         results["check (ours, those defects)"]["output"], root / ".build" / "bench-defects" / "expected-findings.json"
     )
-    Path(args.out).write_text(_markdown(sizes, results, commands, ratios, seeded), encoding="utf-8")
+    Path(args.out).write_text(_markdown(sizes, component_rows, results, commands, ratios, seeded), encoding="utf-8")
     for key, value in ratios.items():
         print(f"{key}={value:.3f}")
     return 0
@@ -293,12 +309,12 @@ def _seeded_summary(output: str, expected_path: Path) -> str:
 PACKAGE_RULES = ("stated value", "no period without a note")  # as tests/test_engines.py reads them
 
 
-def _markdown(sizes, results: dict, commands: dict, ratios: dict, seeded: str) -> str:
+def _markdown(sizes, component_rows: int, results: dict, commands: dict, ratios: dict, seeded: str) -> str:
     small, large = (commands[n] for n in sizes)
     lines = [
         "# Benchmarks",
         "",
-        f"Generated by `make bench` (`BENCH_ROWS={sizes[1]}`). Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Generated by `make bench` (`BENCH_ROWS={sizes[1]}`, `BENCH_COMPONENT_ROWS={component_rows}`). Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.platform()}. Each step is one process; times are wall clock, "
         "on a shared machine: read the ratios, measured in the same run, rather than the seconds. "
         f"A step run {REPEATS} times shows its median run (with the highest peak RSS of the {REPEATS}). "
@@ -334,7 +350,7 @@ def _markdown(sizes, results: dict, commands: dict, ratios: dict, seeded: str) -
         "",
         "## Components",
         "",
-        f"At {sizes[1]} rows, each step alone.",
+        f"At {component_rows} rows, each step alone.",
         "",
         "| step | wall (s) | writing (s) | peak RSS (MB) | exit |",
         "|---|---|---|---|---|",
