@@ -10,7 +10,9 @@ fits the page's width only where it then prints at 8 points or more.
 xlsxwriter was chosen by measurement (BENCHMARKS.md): it writes the same cells as openpyxl's
 write-only mode, more faithfully (text that starts with ``=`` stays text; 16 significant digits of a
 number, as openpyxl writes them), in about three quarters of its time, rows streamed to disk; its zip
-entries and document properties are fixed, so the same rows give the same bytes.
+entries and document properties are fixed, so the same rows give the same bytes. A sheet of more than
+2 GiB of XML (a million rows of long text) is stored with ZIP64, which Excel opens, though it may first
+offer to repair the file; a smaller workbook's bytes are the same either way.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def write_xlsx(
     import xlsxwriter  # import only when a workbook is written
 
     book = xlsxwriter.Workbook(str(path), OPTIONS)
+    book.use_zip64()  # a sheet of more than 2 GiB of XML needs ZIP64; a smaller one is written byte for byte alike
     properties = dict(about)
     book.set_properties(
         {"title": properties.get("title", ""), "author": properties.get("creator", ""), "created": created}
@@ -87,13 +90,14 @@ def redated(old: Path, about: list[tuple[str, str]], path: Path, created: dateti
             anew = {name: fresh.read(name) for name in (ABOUT_ENTRY, PROPERTIES_ENTRY)}
     with zipfile.ZipFile(old) as source, old.open("rb") as raw, zipfile.ZipFile(path, "w") as target:
         for info in source.infolist():  # each entry with its own header: name, date, attributes, compression
-            header = copy.copy(info)  # writing sets its offset and sizes; the source's stays as read
-            if info.filename in anew:
+            if info.filename in anew:  # a header as xlsxwriter makes one (ZipInfo.from_file), not one read back
+                header = zipfile.ZipInfo(info.filename, info.date_time)
+                header.external_attr, header.compress_type = info.external_attr, info.compress_type
                 header.file_size = len(anew[info.filename])
                 with target.open(header, "w") as written:
                     written.write(anew[info.filename])
             else:
-                _copy_entry(raw, header, target)
+                _copy_entry(raw, copy.copy(info), target)  # its offset changes; the source's stays as read
 
 
 def _copy_entry(raw, header: zipfile.ZipInfo, target: zipfile.ZipFile) -> None:

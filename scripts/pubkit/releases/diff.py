@@ -60,13 +60,13 @@ def found(schema: dict, old: Path | None, new: Path, limit: int | None, identity
 
 def found_by_reference(old: dict, new: dict, limit: int | None, identity: list[str]) -> Found:
     changed = [k for k in new if k in old and new[k] != old[k]]
-    reused = [k for k in changed if any(new[k].get(f) != old[k].get(f) for f in identity)]
+    reused = {k for k in changed if any(new[k].get(f) != old[k].get(f) for f in identity)}
     kinds = {
         "added": [(k, new[k]) for k in new if k not in old],
         "removed": [(k, old[k]) for k in old if k not in new],
         "changed": [(k, old[k], new[k]) for k in changed],
-        "reused": [(k, old[k], new[k]) for k in reused],
-        "corrected": [(k, old[k], new[k]) for k in changed if k not in set(reused)],
+        "reused": [(k, old[k], new[k]) for k in changed if k in reused],
+        "corrected": [(k, old[k], new[k]) for k in changed if k not in reused],
     }
     return Found({kind: len(rows) for kind, rows in kinds.items()}, {k: rows[:limit] for k, rows in kinds.items()})
 
