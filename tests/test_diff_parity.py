@@ -75,3 +75,13 @@ def test_the_arrow_path_is_taken_for_a_release_written_as_releases_are(tmp_path)
         "Changes since old.\n\n### `t`\n\n1 added, 0 removed, 1 changed.\n\n- added `3`: b «w»\n"
         "- changed `2`: b: «y» → «z»\n"
     )
+
+
+def test_a_label_longer_than_the_csv_modules_limit_is_compared_by_the_reference(tmp_path):
+    long = "h" * 200_000
+    old = _folder(tmp_path, "old", [long, "b"], [["1", "x"]], [long], "")
+    new = _folder(tmp_path, "new", [long, "b"], [["1", "y"]], [long], "")
+    assert (
+        diff.markdown(old, new)
+        == "Changes since old.\n\n### `t`\n\n0 added, 0 removed, 1 changed.\n\n- changed `1`: b: «x» → «y»\n"
+    )
