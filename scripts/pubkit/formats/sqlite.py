@@ -18,6 +18,7 @@ from pubkit.base.findings import CheckFailed
 from pubkit.standard import categories, workbookcells
 from pubkit.standard.descriptor import Table
 
+BATCH_ROWS = 16_384  # rows converted to Python values and inserted at a time
 SQLITE_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "year": "INTEGER"}
 
 
@@ -52,10 +53,8 @@ def _write(connection, sheets: list, about: list[tuple[str, str]]) -> None:
         _write_categories(connection, [table for table, _, _ in sheets])
         for table, typed, text in sheets:
             connection.execute(sqlite_schema(table, typed))
-            columns = [sqlite_column(typed[f["name"]], text[f["name"]], f.get("type", "string")) for f in table.fields]
-            marks = ", ".join("?" for _ in table.fields)
             try:
-                connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({marks})", zip(*columns))
+                _insert(connection, table, typed, text)
             except connection.IntegrityError as err:
                 raise _Refused(table.path, table.name, str(err)) from None
         for table, _, _ in sheets:
@@ -64,6 +63,19 @@ def _write(connection, sheets: list, about: list[tuple[str, str]]) -> None:
         connection.execute("COMMIT")
     finally:
         connection.close()
+
+
+def _insert(connection, table: Table, typed: pd.DataFrame, text: pd.DataFrame) -> None:
+    """The table's rows, ``BATCH_ROWS`` at a time: no more than a batch is ever held as Python values (the
+    rows go in the same order, in the same transaction, so the file's bytes are those of one insert)."""
+    statement = f"INSERT INTO {_quoted(table.name)} VALUES ({', '.join('?' for _ in table.fields)})"
+    for start in range(0, len(typed), BATCH_ROWS):
+        rows = slice(start, start + BATCH_ROWS)
+        columns = [
+            sqlite_column(typed[f["name"]].iloc[rows], text[f["name"]].iloc[rows], f.get("type", "string"))
+            for f in table.fields
+        ]
+        connection.executemany(statement, zip(*columns))
 
 
 def _write_categories(connection, tables: list[Table]) -> None:
