@@ -106,3 +106,46 @@ def test_irregular_files_go_to_the_record_reader(defect, data):
 def test_regular_files_go_to_the_bulk_reader(data):
     assert csvscan.bulk_readable(data)
     assert read.from_bytes(TABLE, data).reader == "bulk"
+
+
+def _bulk_readable_reference(data: bytes) -> bool:
+    """The scan as it was, every quote's position at once: the chunked scan must agree with it."""
+    import numpy as np
+
+    if not data or data.startswith(csvscan.BOM.encode()) or b"\0" in data:
+        return False
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    if not csvscan._utf8(data):
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    if len(quotes) % 2:
+        return False
+    if not len(quotes):
+        return True
+    starts = np.flatnonzero(np.diff(quotes, prepend=-2) != 1)
+    ends = np.append(starts[1:], len(quotes)) - 1
+    before = np.where(quotes[starts] > 0, raw[np.maximum(quotes[starts] - 1, 0)], ord(","))
+    after_at = quotes[ends] + 1
+    after = np.where(after_at < len(raw), raw[np.minimum(after_at, len(raw) - 1)], ord(","))
+    return bool(
+        np.all(~(starts % 2 == 0) | np.isin(before, list(b",\n")))
+        and np.all(~((ends + 1) % 2 == 0) | np.isin(after, list(b",\r\n")))
+    )
+
+
+@FUZZ
+@given(text=st.lists(pieces, max_size=40).map("".join), chunk=st.integers(1, 9))
+def test_the_chunked_quote_scan_agrees_with_the_whole_one(monkeypatch, text, chunk):
+    monkeypatch.setattr(csvscan, "SCAN_CHUNK", chunk)  # chunks of a few bytes: runs of quotes cross their cuts
+    data = text.encode()
+    assert csvscan.bulk_readable(data) == _bulk_readable_reference(data), data
+
+
+def test_a_file_of_quotes_alone_is_scanned_in_chunks(monkeypatch):
+    monkeypatch.setattr(csvscan, "SCAN_CHUNK", 4)
+    assert list(csvscan._chunks(__import__("numpy").frombuffer(b'a,"' + b'"' * 9 + b"x", dtype="uint8"))) == [
+        (0, 12),
+        (12, 13),
+    ]

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow
 
 BOM = "\ufeff"
-SCAN_CHUNK = 1 << 26  # bytes scanned at a time for quotes, to bound memory
+SCAN_CHUNK = 1 << 24  # bytes scanned at a time for quotes, to bound memory
 
 
 def bulk_readable(data: bytes) -> bool:
@@ -27,22 +27,41 @@ def bulk_readable(data: bytes) -> bool:
         return False
     if not _utf8(data):
         return False
-    quotes = _positions(data, ord('"'))
-    if len(quotes) % 2:
-        return False
-    if not len(quotes):
-        return True
+    raw = np.frombuffer(data, dtype=np.uint8)
+    before = 0  # quotes before the chunk: a quote's parity is its place among all of them
+    for start, stop in _chunks(raw):
+        quotes = np.flatnonzero(raw[start:stop] == ord('"')) + start
+        if len(quotes) and not _quoting_ok(raw, quotes, before):
+            return False
+        before += len(quotes)
+    return before % 2 == 0
+
+
+def _chunks(raw: np.ndarray):
+    """``SCAN_CHUNK`` bytes at a time, each cut where no run of adjacent quotes is split; the quotes of
+    one chunk at a time are held, as 8-byte positions, so memory stays bounded however long the file."""
+    start = 0
+    while start < len(raw):
+        stop = min(start + SCAN_CHUNK, len(raw))
+        while stop < len(raw) and raw[stop - 1] == raw[stop] == ord('"'):  # a run of quotes goes whole into it
+            window = raw[stop : stop + SCAN_CHUNK] != ord('"')
+            stop += int(np.argmax(window)) if window.any() else len(window)
+        yield start, stop
+        start = stop
+
+
+def _quoting_ok(raw: np.ndarray, quotes: np.ndarray, before: int) -> bool:
+    """Each run of adjacent quotes in ``quotes`` opens only at a cell's start and closes only at its end."""
     starts = np.flatnonzero(np.diff(quotes, prepend=-2) != 1)  # index of each run of adjacent quotes
     ends = np.append(starts[1:], len(quotes)) - 1
-    raw = np.frombuffer(data, dtype=np.uint8)
-    before = np.where(quotes[starts] > 0, raw[np.maximum(quotes[starts] - 1, 0)], ord(","))
+    preceding = np.where(quotes[starts] > 0, raw[np.maximum(quotes[starts] - 1, 0)], ord(","))
     after_at = quotes[ends] + 1
-    after = np.where(after_at < len(raw), raw[np.minimum(after_at, len(raw) - 1)], ord(","))
-    opens_outside = starts % 2 == 0
-    closes_outside = (ends + 1) % 2 == 0
+    following = np.where(after_at < len(raw), raw[np.minimum(after_at, len(raw) - 1)], ord(","))
+    opens_outside = (before + starts) % 2 == 0
+    closes_outside = (before + ends + 1) % 2 == 0
     return bool(
-        np.all(~opens_outside | np.isin(before, list(b",\n")))
-        and np.all(~closes_outside | np.isin(after, list(b",\r\n")))
+        np.all(~opens_outside | np.isin(preceding, list(b",\n")))
+        and np.all(~closes_outside | np.isin(following, list(b",\r\n")))
     )
 
 
@@ -57,14 +76,6 @@ def _utf8(data: bytes) -> bool:
     except pyarrow.ArrowInvalid:
         return False
     return True
-
-
-def _positions(data: bytes, byte: int) -> np.ndarray:
-    raw = np.frombuffer(data, dtype=np.uint8)
-    return np.concatenate(
-        [np.flatnonzero(raw[at : at + SCAN_CHUNK] == byte) + at for at in range(0, len(raw), SCAN_CHUNK)]
-        or [np.zeros(0, dtype=np.int64)]
-    )
 
 
 def text_bytes(strings: pyarrow.StringArray) -> memoryview:

@@ -108,7 +108,9 @@ def _claim_findings(raw, r: Roles, line: int, row: dict, texts: dict, speakers: 
     re-derived from the stated text. What depends only on a reading (many quotes may share one) comes
     from ``seen`` once it was checked: a package of distinct quotes costs a string comparison a quote."""
     names, path = r.figure_fields, raw.table.path
-    if row["document"] not in texts or _any_missing(row["quote"], row["quoteStart"], row["quoteEnd"], row["statedText"]):
+    if row["document"] not in texts or _any_missing(
+        row["quote"], row["quoteStart"], row["quoteEnd"], row["statedText"]
+    ):
         return []  # the document or the empty cell is reported already
     text, language = texts[row["document"]][1], texts[row["document"]][2]
     problem = _quote_problem(text, row, names, speakers)
