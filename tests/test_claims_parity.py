@@ -62,3 +62,10 @@ def test_seen_starts_afresh_past_its_limit(monkeypatch):
     seen["a"], seen["b"] = 1, 2
     seen["c"] = 3
     assert dict(seen) == {"c": 3}
+
+
+def test_claims_are_taken_from_the_rows_they_span():
+    frame = pd.DataFrame({"quote": pd.array(list("abcdef"), dtype="string[pyarrow]")})
+    assert claims._taken(frame, np.array([1, 2, 3]))["quote"].tolist() == ["b", "c", "d"]
+    assert claims._taken(frame, np.array([0, 2, 5]))["quote"].tolist() == ["a", "c", "f"]
+    assert claims._rows(claims._taken(frame, np.array([4]))) == [{"quote": "e"}]

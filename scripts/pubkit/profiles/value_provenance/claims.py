@@ -43,8 +43,9 @@ def _figure_findings(ctx: Context, r: Roles, figures: pd.DataFrame, texts: dict)
     seen = _Seen()  # a reading (stated text, clause, unit, value…) or a speaker, checked once: what it found
     for start in range(0, claims.count, CLAIM_BATCH):
         groups = range(start, min(start + CLAIM_BATCH, claims.count))
-        firsts = claims.firsts(groups)
-        for group, first, claim in zip(groups, lines[firsts].tolist(), _rows(keyed, firsts), strict=True):
+        positions = claims.firsts(groups)
+        firsts = lines[positions].tolist()
+        for group, first, claim in zip(groups, firsts, _rows(_taken(keyed, positions)), strict=True):
             found = _claim_findings(raw, r, first, claim, texts, speakers, seen)
             if found:
                 findings += [replace(f, line=int(line)) for line in lines[claims.rows(group)] for f in found]
@@ -82,10 +83,16 @@ class _Claims:
         return self.order[self.bounds[group] : self.bounds[group + 1]]
 
 
-def _rows(frame: pd.DataFrame, positions: np.ndarray) -> list[dict]:
-    """The rows at ``positions`` as dicts, built column by column (not cell by cell)."""
-    contiguous = len(positions) and positions[-1] - positions[0] + 1 == len(positions)  # distinct claims: a slice
-    part = frame.iloc[int(positions[0]) : int(positions[-1]) + 1] if contiguous else frame.iloc[positions]
+def _taken(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """The rows at ``positions`` (ascending): taken from the slice they span, not the whole frame (a take
+    from a chunked Arrow column copies every chunk it is given), and not taken at all where they are every
+    row of that slice."""
+    span = frame.iloc[int(positions[0]) : int(positions[-1]) + 1]
+    return span if len(span) == len(positions) else span.iloc[positions - positions[0]]
+
+
+def _rows(part: pd.DataFrame) -> list[dict]:
+    """The rows of ``part`` as dicts, built column by column (not cell by cell)."""
     names = list(part.columns)
     return [dict(zip(names, values)) for values in zip(*(_values(part[c]) for c in names))]
 
