@@ -189,6 +189,16 @@ def _components(root: Path, rows: int) -> dict[str, dict]:
         ("write xlsx (bare openpyxl)", [python, "-m", STEPS_MODULE, "bare-xlsx", str(package)], 1),
         ("write xlsx (bare xlsxwriter)", [python, "-m", STEPS_MODULE, "bare-xlsxwriter", str(package)], 1),
         ("write xlsx (bare rustpy-xlsxwriter)", [python, "-m", STEPS_MODULE, "bare-rustpy", str(package)], 1),
+        (
+            "read xlsx back (python-calamine, whole sheets)",
+            [python, "-m", STEPS_MODULE, "read-calamine", str(package)],
+            1,
+        ),
+        (
+            "read xlsx back (python-calamine-plus, streamed)",
+            [python, "-m", STEPS_MODULE, "read-calamine-plus", str(package)],
+            1,
+        ),
         ("workbook writers' fidelity", [python, "-m", STEPS_MODULE, "fidelity"], 1),
         ("make check (this package)", ["make", "-s", "check"], REPEATS),
         (f"synth ({SEEDED} defects of each kind)", _synth(defective, rows, "--defects", str(SEEDED)), 1),
@@ -364,7 +374,7 @@ def _markdown(sizes, component_rows: int, results: dict, commands: dict, ratios:
         "",
         f"At {component_rows} rows, each step alone.",
         "",
-        "| step | wall (s) | writing (s) | peak RSS (MB) | exit |",
+        "| step | wall (s) | timed part: writing, or reading back (s) | peak RSS (MB) | exit |",
         "|---|---|---|---|---|",
         *[
             f"| {name} | {r['wall']:.2f} | {_seconds(r['write'])} | {r['rss_mb']:.0f} | {r['exit']} |"

@@ -31,13 +31,20 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
         release = descriptor.load(folder)
     except CheckFailed as failed:
         return failed.findings
-    workbook = _workbook(folder / f"{release.release_name}.xlsx")
+    try:
+        workbook = _workbook(folder / f"{release.release_name}.xlsx")
+    except _unreadable() as err:
+        return [_finding(f"{shown}/{release.release_name}.xlsx", None, None, f"calamine cannot read it: {err}")]
     database = _database(folder / release.database_file)
     findings = []
     names = export.sheet_names([(table.name, _parquet_rows(release, table)) for table in release.tables])
     for table in release.tables:  # one table read at a time
         raw = read.raw_table(release, table)
-        findings += _table(shown, release, table, raw, (workbook, names[table.name]), database, fast)
+        try:
+            findings += _table(shown, release, table, raw, (workbook, names[table.name]), database, fast)
+        except _unreadable() as err:  # a sheet missing or damaged in a release whose checksums were forged
+            detail = f"calamine cannot read the sheets of {table.name}: {err}"
+            findings.append(_finding(f"{shown}/{release.release_name}.xlsx", None, None, detail))
     if database is not None:
         database.close()
     return findings
@@ -60,67 +67,77 @@ def _table(shown, release, table, raw, book, database, fast: bool) -> list[Findi
 
     excel_path, database_path = f"{shown}/{release.release_name}.xlsx", f"{shown}/{release.database_file}"
     typed = read.frame(raw)
+    differ = [_finding(excel_path, None, table.name, "the columns differ between CSV, Parquet and Excel")]
     parquet = pq.read_table(release.root / "parquet" / f"{table.name}.parquet")
-    sheets = _Sheets(*book)
-    if sheets.header != table.field_names or parquet.schema.names != table.field_names:
-        return [_finding(excel_path, None, table.name, "the columns differ between CSV, Parquet and Excel")]
+    if parquet.schema.names != table.field_names:
+        return differ
     written = Written(table, typed, raw)
-    stored = _Stored(database, table) if database is not None else None
     found: dict[tuple[int, int], list[Finding]] = {}
+    for i, field in enumerate(table.fields):
+        found[0, i] = _parquet_column(shown, table, field, typed, parquet, written, fast)
+    del parquet
+    written.forget_arrow()  # the Parquet compared, its copies go before the workbook and the database are read
+    sheets = _Sheets(*book)
+    if sheets.header != table.field_names:
+        return differ
+    stored = _Stored(database, table) if database is not None else None
     missing = []
     if database is not None and stored.count is None:
         detail = "the SQLite database lacks the table, or its columns differ from the CSV's"
         missing = [_finding(database_path, None, table.name, detail)]
         stored = None
-    for i, field in enumerate(table.fields):
-        found[0, i] = _parquet_column(shown, table, field, typed, parquet, written, fast)
     formats = [(1, excel_path, sheets, _excel_cells)]
     formats += [(2, database_path, stored, _sqlite_cells)] if stored is not None else []
     for slot, path, rows, compare in formats:
-        if rows.count != len(typed):
-            for i, field in enumerate(table.fields):
-                detail = f"has {rows.count} rows, but the CSV has {len(typed)}"
-                found[slot, i] = [_finding(path, None, field["name"], detail)]
-            continue
-        for start, batch in rows.batches(BATCH_ROWS):
-            part = written.part(start, start + len(batch))
-            for i, field in enumerate(table.fields):
-                cells = [row[i] if i < len(row) else None for row in batch]
-                found.setdefault((slot, i), []).extend(compare(path, field, part, cells, fast))
+        found.update(_format_findings(slot, path, rows, compare, written, fast))
     ordered = [f for i in range(len(table.fields)) for slot in (0, 1, 2) for f in found.get((slot, i), [])]
     return missing + ordered
 
 
+def _format_findings(slot: int, path: str, rows, compare, written: Written, fast: bool) -> dict:
+    """One format's findings by field: its rows compared batch by batch as they are read and counted; a
+    count that differs from the CSV's is each field's one finding. ``rows.count`` is None where the rows
+    are counted only as they are read (the workbook's, streamed)."""
+    table, expected = written.table, len(written.typed)
+    found: dict[tuple[int, int], list[Finding]] = {}
+    counted = rows.count
+    if counted is None or counted == expected:
+        counted = 0
+        for start, batch in rows.batches(BATCH_ROWS):
+            counted = start + len(batch)
+            if counted > expected:  # more rows than the CSV: read on only to count them
+                continue
+            part = written.part(start, counted)
+            for i, field in enumerate(table.fields):
+                cells = [row[i] if i < len(row) else None for row in batch]
+                found.setdefault((slot, i), []).extend(compare(path, field, part, cells, fast))
+    if counted != expected:
+        detail = f"has {counted} rows, but the CSV has {expected}"
+        return {(slot, i): [_finding(path, None, f["name"], detail)] for i, f in enumerate(table.fields)}
+    return found
+
+
 class _Sheets:
-    """A table's rows across its sheets (``export.sheet_names``): the first sheet's header, the count of
-    rows below the headers, and the rows in batches. calamine reads an empty cell as ``""``, which is
-    ``None`` here (a release's text fields count the empty string as missing)."""
+    """A table's rows across its sheets (``export.sheet_names``), streamed a row at a time from A1
+    (python-calamine-plus; no sheet is held whole): the first sheet's header, then the rows below each
+    sheet's header in batches. calamine reads an empty cell as ``""``, which is ``None`` here (a release's
+    text fields count the empty string as missing)."""
+
+    count = None  # counted as the rows are read
 
     def __init__(self, workbook, names: list[str]):
-        self.sheets = [workbook.get_sheet_by_name(name) for name in names]
-        first = next(_from_origin(self.sheets[0]), [])
-        self.header = [None if v == "" else v for v in first]
-        self.count = sum(max(_height(sheet) - 1, 0) for sheet in self.sheets)
+        self.workbook, self.names = workbook, names
+        self.rows = self._streamed()
+        self.header = [None if v == "" else v for v in next(self.rows, [])]
+
+    def _streamed(self):
+        for number, name in enumerate(self.names):
+            for n, row in enumerate(self.workbook.stream_sheet_by_name(name)):
+                if n or not number:  # each later sheet repeats the header
+                    yield row
 
     def batches(self, size: int):
-        rows = (row for sheet in self.sheets for n, row in enumerate(_from_origin(sheet)) if n)
-        yield from _batched(rows, size, lambda row: [None if v == "" else v for v in row])
-
-
-def _height(sheet) -> int:
-    """The rows of a sheet from its first, empty ones above its cells included."""
-    return sheet.start[0] + sheet.height if sheet.height else 0
-
-
-def _from_origin(sheet):
-    """A sheet's rows from cell A1, as ``to_python(skip_empty_area=False)`` gives them, one at a time
-    (``iter_rows`` starts at the first cell that holds a value)."""
-    if not sheet.height:
-        return
-    top, left = sheet.start
-    yield from ([] for _ in range(top))
-    for row in sheet.iter_rows():
-        yield [""] * left + row if left else row
+        yield from _batched(self.rows, size, lambda row: [None if v == "" else v for v in row])
 
 
 class _Stored:
@@ -181,6 +198,9 @@ class Written:
 
     def part(self, start: int, stop: int) -> Written:
         return Written(self.table, self.typed.iloc[start:stop], self.raw, self.text().iloc[start:stop])
+
+    def forget_arrow(self) -> None:
+        self._arrow = None
 
     def arrow(self, name: str):
         if self._arrow is None:
@@ -250,10 +270,17 @@ def excel_precision(value):
 
 
 def _workbook(path: Path):
-    """The workbook, read by calamine (Rust): a reader independent of openpyxl, which wrote it."""
-    from python_calamine import CalamineWorkbook
+    """The workbook, read by calamine (Rust): a reader independent of xlsxwriter, which wrote it."""
+    from python_calamine_plus import CalamineWorkbook
 
     return CalamineWorkbook.from_path(str(path))
+
+
+def _unreadable() -> tuple[type[Exception], ...]:
+    """What calamine raises of a workbook it cannot read (evaluated only when something is raised)."""
+    from python_calamine_plus import CalamineError
+
+    return (CalamineError, OSError)
 
 
 def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:

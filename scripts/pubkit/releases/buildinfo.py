@@ -21,7 +21,18 @@ from pubkit.standard.descriptor import DataPackage
 from pubkit.standard.resources import DIALECT_FILE
 
 LOCK = "requirements.lock"  # the pinned environment, where the package keeps one
-TOOLS = ("frictionless", "pandera", "pandas", "numpy", "pyarrow", "openpyxl", "lxml", "matplotlib", "python-calamine")
+TOOLS = (
+    "frictionless",
+    "pandera",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "openpyxl",
+    "xlsxwriter",  # writes the workbook
+    "lxml",
+    "matplotlib",
+    "python-calamine-plus",  # reads the workbook back, to prove it
+)
 DESCRIPTOR_LIMIT = 64 << 20  # bytes: a release descriptor larger than this is no release's
 IDENTITY = ("toolkit", "lock", "tools")  # what builds a release, besides its inputs
 
