@@ -69,3 +69,21 @@ def test_claims_are_taken_from_the_rows_they_span():
     assert claims._taken(frame, np.array([1, 2, 3]))["quote"].tolist() == ["b", "c", "d"]
     assert claims._taken(frame, np.array([0, 2, 5]))["quote"].tolist() == ["a", "c", "f"]
     assert claims._rows(claims._taken(frame, np.array([4]))) == [{"quote": "e"}]
+
+
+def _speakers_reference(figures: pd.DataFrame) -> dict:
+    rows = figures.dropna(subset=["speaker"]).drop_duplicates("speaker")
+    roles_ = rows["speakerRole"] if "speakerRole" in rows else pd.Series("", index=rows.index)
+    return {s: (role if pd.notna(role) else "") for s, role in zip(rows["speaker"], roles_)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(texts, texts), max_size=30), st.booleans())
+def test_speakers_are_those_of_the_frame_in_order_of_first_appearance(rows, with_roles):
+    frame = pd.DataFrame({"speaker": pd.array([r[0] for r in rows], dtype="string[pyarrow]")})
+    if with_roles:
+        frame["speakerRole"] = pd.array([r[1] for r in rows], dtype="string[pyarrow]")
+    frame.index = pd.Index(range(2, 2 + len(rows)), name="line")  # rows are indexed by editor line
+    found = claims._speakers(frame)
+    assert found == _speakers_reference(frame)
+    assert list(found) == list(_speakers_reference(frame))

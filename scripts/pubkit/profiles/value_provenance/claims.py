@@ -61,9 +61,15 @@ def _claim_ids(frame: pd.DataFrame) -> np.ndarray:
     in a fifth of its time)."""
     ids = np.zeros(len(frame), dtype=np.int64)
     for name in frame.columns:
-        codes, distinct = pd.factorize(frame[name], use_na_sentinel=False)
-        ids, _ = pd.factorize(ids * (len(distinct) + 1) + codes)  # below len(frame) ** 2: no overflow
+        codes, distinct = _codes(frame[name])
+        ids, _ = pd.factorize(ids * (distinct + 1) + codes)  # below len(frame) ** 2: no overflow
     return ids
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Each value's code, in order of first appearance (a missing value one code too), and how many codes."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    return codes.astype(np.int64), len(distinct)
 
 
 class _Claims:
@@ -298,9 +304,12 @@ def _speakers(figures: pd.DataFrame) -> dict[str, str]:
     """Every speaker the figures name, with the role they are given."""
     if "speaker" not in figures:
         return {}
-    rows = figures.dropna(subset=["speaker"]).drop_duplicates("speaker")
-    roles_ = rows["speakerRole"] if "speakerRole" in rows else pd.Series("", index=rows.index)
-    return {s: (role if pd.notna(role) else "") for s, role in zip(rows["speaker"], roles_)}
+    codes, _ = _codes(figures["speaker"])  # numbered in order of first appearance
+    _, firsts = np.unique(codes, return_index=True)  # the row where each first appears, in that order
+    firsts = firsts[figures["speaker"].iloc[firsts].notna().to_numpy()]  # a missing speaker is none
+    names = figures["speaker"].iloc[firsts]  # two columns, at a row a speaker: never the whole frame
+    roles_ = figures["speakerRole"].iloc[firsts] if "speakerRole" in figures else pd.Series("", index=names.index)
+    return {s: (role if pd.notna(role) else "") for s, role in zip(names, roles_)}
 
 
 SAID_AFTER = 160  # how far after a quote a language that names speakers after it is read for one
