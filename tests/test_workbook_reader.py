@@ -129,3 +129,17 @@ def test_a_sheet_with_a_row_more_than_the_csv_is_one_finding_a_field(release, tm
     assert [(f.field, str(f.message)) for f in found] == [
         (field["name"], f"has {rows + 1} rows, but the CSV has {rows}") for field in table.fields
     ]
+
+
+def test_a_sheet_missing_from_the_workbook_is_a_finding_of_its_table(release, tmp_path):
+    from openpyxl import load_workbook
+
+    copy = shutil.copytree(release, tmp_path / release.name)
+    book_path = next(copy.glob("*.xlsx"))
+    table = descriptor.load(copy).tables[-1]
+    book = load_workbook(book_path)
+    del book[table.name]
+    book.save(book_path)
+    found = [f for f in agree.agree(copy, "r") if f.path == f"r/{book_path.name}"]
+    assert len(found) == 1
+    assert str(found[0].message).startswith(f"calamine cannot read the sheets of {table.name}: ")

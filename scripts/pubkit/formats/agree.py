@@ -33,7 +33,7 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
         return failed.findings
     try:
         workbook = _workbook(folder / f"{release.release_name}.xlsx")
-    except _unreadable() as err:
+    except (OSError, _calamine_error()) as err:
         return [_finding(f"{shown}/{release.release_name}.xlsx", None, None, f"calamine cannot read it: {err}")]
     database = _database(folder / release.database_file)
     findings = []
@@ -42,7 +42,7 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
         raw = read.raw_table(release, table)
         try:
             findings += _table(shown, release, table, raw, (workbook, names[table.name]), database, fast)
-        except _unreadable() as err:  # a sheet missing or damaged in a release whose checksums were forged
+        except _calamine_error() as err:  # a sheet missing or damaged in a release whose checksums were forged
             detail = f"calamine cannot read the sheets of {table.name}: {err}"
             findings.append(_finding(f"{shown}/{release.release_name}.xlsx", None, None, detail))
     if database is not None:
@@ -276,11 +276,12 @@ def _workbook(path: Path):
     return CalamineWorkbook.from_path(str(path))
 
 
-def _unreadable() -> tuple[type[Exception], ...]:
-    """What calamine raises of a workbook it cannot read (evaluated only when something is raised)."""
+def _calamine_error() -> type[Exception]:
+    """What calamine raises of a workbook or sheet it cannot read (named only once something is raised, so
+    that an error of another file, a Parquet one, is never blamed on the workbook)."""
     from python_calamine_plus import CalamineError
 
-    return (CalamineError, OSError)
+    return CalamineError
 
 
 def _differences(path: str, lines, name: str, want: list, got: list) -> list[Finding]:
