@@ -149,3 +149,91 @@ def test_a_file_of_quotes_alone_is_scanned_in_chunks(monkeypatch):
         (0, 12),
         (12, 13),
     ]
+
+
+# Reading in parts ------------------------------------------------------------------
+
+
+def _parts_seen(tmp_path, data: bytes, size: int):
+    """What the reader in parts reads of ``data`` as TABLE's file, its parts joined; None where it leaves
+    the file to the whole read."""
+    import types
+
+    import numpy as np
+
+    from pubkit.standard import readparts
+
+    (tmp_path / TABLE.path).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / TABLE.path).write_bytes(data)
+    made = readparts.plan(types.SimpleNamespace(root=tmp_path), TABLE, size)
+    if made is None:
+        return None, 0
+    try:
+        got = list(readparts.parts(made, TABLE))
+    except bulkcsv.NotPlain:  # pyarrow refused a part: the caller reads the table whole
+        return None, -1
+    first = got[0]
+    joined = {
+        "header": first.header,
+        "header_line": first.header_line,
+        "columns": [[v for p in got for v in p.columns[i].to_pylist()] for i in range(len(first.columns))],
+        "lines": np.concatenate([p.lines for p in got]).tolist(),
+        "record_lines": np.concatenate([p.record_lines for p in got]).tolist(),
+        "blank_lines": [line for p in got for line in p.blank_lines],
+        "widths": np.concatenate([p.widths for p in got]).tolist(),
+    }
+    return joined, len(got)
+
+
+plain_cells = st.lists(st.sampled_from(["a", "中", " ", ",", '"', "\n", "\r\n"]), max_size=4).map("".join)
+rows_of_cells = st.lists(st.lists(plain_cells, min_size=0, max_size=4), min_size=1, max_size=12)
+
+
+@FUZZ
+@given(rows=rows_of_cells, eol=st.sampled_from(["\n", "\r\n"]), size=st.integers(1, 40), trailing=st.booleans())
+def test_a_file_read_in_parts_reads_as_the_whole(tmp_path_factory, monkeypatch, rows, eol, size, trailing):
+    monkeypatch.setattr(read, "HEADER_SAMPLE", 2)  # parts of a few bytes: frictionless' sample fits the first
+    data = write([["a", "b", "c"], *rows], False, eol)
+    data = data if trailing else data[: -len(eol)]
+    joined, count = _parts_seen(tmp_path_factory.mktemp("parts"), data, size)
+    event(f"{min(count, 3)} parts")
+    if joined is None:
+        event("left to the whole read: " + read.from_bytes(TABLE, data).reader)
+        return
+    whole = read.from_bytes(TABLE, data)
+    assert whole.reader == "bulk" and joined == as_seen(whole), data
+
+
+@FUZZ
+@given(text=st.lists(pieces, max_size=40).map("".join), size=st.integers(1, 12))
+def test_any_text_read_in_parts_reads_as_the_whole_or_is_left_to_it(tmp_path_factory, monkeypatch, text, size):
+    monkeypatch.setattr(read, "HEADER_SAMPLE", 2)
+    data = ("a,b,c\n" + text).encode()
+    joined, count = _parts_seen(tmp_path_factory.mktemp("parts"), data, size)
+    event(f"{min(count, 3)} parts")
+    if joined is not None:
+        whole = read.from_bytes(TABLE, data)
+        assert whole.reader == "bulk" and joined == as_seen(whole), data
+
+
+@pytest.mark.parametrize(
+    "why, data",
+    [
+        ("a quote left open", b'a,b,c\n1,"2,3\n4,5,6\n'),
+        ("a lone carriage return", b"a,b,c\n1,2,3\r4,5,6\n"),
+        ("a byte-order mark", b"\xef\xbb\xbfa,b,c\n1,2,3\n"),
+        ("a blank line before the header", b"\na,b,c\n1,2,3\n"),
+        ("a record longer than four parts", b"a,b,c\n" + b'1,"' + b"x" * 64 + b'",3\n'),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_file_that_is_not_plain_is_left_to_the_whole_read(tmp_path, monkeypatch, why, data):
+    monkeypatch.setattr(read, "HEADER_SAMPLE", 1)
+    assert _parts_seen(tmp_path, data, 8) == (None, 0)
+
+
+def test_a_file_whose_first_part_cannot_hold_frictionless_sample_is_left_to_the_whole_read(tmp_path):
+    data = b"a,b,c\n" + b"1,2,3\n" * 200
+    assert _parts_seen(tmp_path, data, 64) == (None, 0)  # 100 records span more than four parts
+    joined, count = _parts_seen(tmp_path, data, 700)
+    assert count == 2 and joined == as_seen(read.from_bytes(TABLE, data))

@@ -20,7 +20,7 @@ from conftest import ROOT
 from pubkit.checks import validate
 from pubkit.formats import agree
 from pubkit.releases import assemble, verify
-from pubkit.standard import descriptor, workbookcells
+from pubkit.standard import descriptor, read, readparts, workbookcells
 
 SCHEMA = {
     "fields": [
@@ -180,6 +180,8 @@ def test_the_fast_comparison_of_formats_finds_what_the_reference_finds(built_rel
     assert found == agree.agree(release, "r", fast=False)
     with mock.patch.object(agree, "BATCH_ROWS", 3):  # batches end anywhere: the same findings, in order
         assert agree.agree(release, "r") == found
+    with mock.patch.object(readparts, "PART_BYTES", 300), mock.patch.object(read, "HEADER_SAMPLE", 2):
+        assert agree.agree(release, "r") == found  # the CSV read in parts of a few rows: the same findings
 
 
 @settings(max_examples=300, deadline=None)
@@ -226,3 +228,15 @@ def test_arrow_columns_become_python_values_as_the_reference_makes_them(data, ki
         series = pd.Series(pd.arrays.ArrowExtensionArray(array))
     fast, reference = workbookcells.python_values(series), workbookcells.python_values_reference(series)
     assert [(type(v), repr(v)) for v in fast] == [(type(v), repr(v)) for v in reference]
+
+
+def test_a_release_csv_is_compared_a_part_at_a_time(built_release, monkeypatch):
+    """Cut into parts of a few rows, every table's CSV agrees with every format as when read whole."""
+    monkeypatch.setattr(readparts, "PART_BYTES", 2000)
+    monkeypatch.setattr(read, "HEADER_SAMPLE", 2)
+    release = descriptor.load(built_release)
+    planned = {t.name: readparts.plan(release, t) for t in release.tables}
+    assert all(made is not None for made in planned.values()) and max(len(m) for m in planned.values()) > 3
+    assert agree.agree(built_release, "r") == []
+    monkeypatch.setattr(readparts, "plan", lambda pkg, table, size=None: None)  # every table read whole
+    assert agree.agree(built_release, "r") == []

@@ -27,7 +27,10 @@ def _reference_rows(path, name: str) -> list[list]:
 
 def _streamed_rows(path, name: str) -> list[list]:
     sheets = agree._Sheets(agree._workbook(path), [name])
-    return [sheets.header, *(row for _, batch in sheets.batches(7) for row in batch)] if sheets.header else []
+    rows = [sheets.header] if sheets.header else []
+    while batch := sheets.take(7):
+        rows += batch
+    return rows
 
 
 def _as_compared(rows: list[list]) -> list[list]:

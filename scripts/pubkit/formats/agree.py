@@ -6,6 +6,7 @@ comparable Python value (``normalise``).
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,8 @@ import pandas as pd
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed, Finding
 from pubkit.formats import export, sqlite
-from pubkit.standard import descriptor, fieldtypes, read, workbookcells
+from pubkit.standard import descriptor, fieldtypes, read, readparts, workbookcells
+from pubkit.standard.bulkcsv import NotPlain
 
 
 def _finding(path: str, line: int | None, field: str | None, detail: str) -> Finding:
@@ -38,10 +40,9 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
     database = _database(folder / release.database_file)
     findings = []
     names = export.sheet_names([(table.name, _parquet_rows(release, table)) for table in release.tables])
-    for table in release.tables:  # one table read at a time
-        raw = read.raw_table(release, table)
+    for table in release.tables:  # one table at a time, a part at a time where its CSV is plain
         try:
-            findings += _table(shown, release, table, raw, (workbook, names[table.name]), database, fast)
+            findings += _table(shown, release, table, (workbook, names[table.name]), database, fast)
         except _calamine_error() as err:  # a sheet missing or damaged in a release whose checksums were forged
             detail = f"calamine cannot read the sheets of {table.name}: {err}"
             findings.append(_finding(f"{shown}/{release.release_name}.xlsx", None, None, detail))
@@ -50,7 +51,7 @@ def agree(folder: Path, shown: str, fast: bool = True) -> list[Finding]:
     return findings
 
 
-BATCH_ROWS = 65_536  # rows of the workbook and the database compared at a time
+BATCH_ROWS = 65_536  # rows of every format compared at a time
 
 
 def _parquet_rows(release, table) -> int:
@@ -61,72 +62,98 @@ def _parquet_rows(release, table) -> int:
     return pq.ParquetFile(release.root / "parquet" / f"{table.name}.parquet").metadata.num_rows
 
 
-def _table(shown, release, table, raw, book, database, fast: bool) -> list[Finding]:
-    """One table's findings: by field, the Parquet's, then the workbook's, then the database's, in row order."""
+def _table(shown, release, table, book, database, fast: bool) -> list[Finding]:
+    """One table's findings, its CSV read a part at a time (``readparts``) where it is plain, else whole."""
+    made = readparts.plan(release, table)
+    if made is not None:
+        try:
+            return _compared(shown, release, table, readparts.parts(made, table), book, database, fast)
+        except NotPlain:  # pyarrow refused a part: the whole read says what the file holds
+            pass
+    return _compared(shown, release, table, [read.raw_table(release, table)], book, database, fast)
+
+
+def _compared(shown, release, table, raws, book, database, fast: bool) -> list[Finding]:
+    """One table's findings: by field, the Parquet's, then the workbook's, then the database's, in row
+    order; each part of the CSV (``raws``) typed and compared with the same rows of every format in turn."""
     import pyarrow.parquet as pq
 
     excel_path, database_path = f"{shown}/{release.release_name}.xlsx", f"{shown}/{release.database_file}"
-    typed = read.frame(raw)
     differ = [_finding(excel_path, None, table.name, "the columns differ between CSV, Parquet and Excel")]
-    parquet = pq.read_table(release.root / "parquet" / f"{table.name}.parquet")
-    if parquet.schema.names != table.field_names:
-        return differ
-    written = Written(table, typed, raw)
-    found: dict[tuple[int, int], list[Finding]] = {}
-    for i, field in enumerate(table.fields):
-        found[0, i] = _parquet_column(shown, table, field, typed, parquet, written, fast)
-    del parquet
-    written.forget_arrow()  # the Parquet compared, its copies go before the workbook and the database are read
+    parquet = _ParquetRows(pq.ParquetFile(release.root / "parquet" / f"{table.name}.parquet"))
     sheets = _Sheets(*book)
-    if sheets.header != table.field_names:
+    if parquet.names != table.field_names or sheets.header != table.field_names:
         return differ
-    stored = _Stored(database, table) if database is not None else None
-    missing = []
-    if database is not None and stored.count is None:
+    stored, missing = _Stored(database, table) if database is not None else None, []
+    if stored is not None and stored.count is None:
         detail = "the SQLite database lacks the table, or its columns differ from the CSV's"
-        missing = [_finding(database_path, None, table.name, detail)]
-        stored = None
-    formats = [(1, excel_path, sheets, _excel_cells)]
+        missing, stored = [_finding(database_path, None, table.name, detail)], None
+    formats = [
+        (0, f"{shown}/parquet/{table.name}.parquet", parquet, _parquet_cells),
+        (1, excel_path, sheets, _excel_cells),
+    ]
     formats += [(2, database_path, stored, _sqlite_cells)] if stored is not None else []
-    for slot, path, rows, compare in formats:
-        found.update(_format_findings(slot, path, rows, compare, written, fast))
+    found: dict[tuple[int, int], list[Finding]] = {}
+    expected = 0
+    for written in _batches(table, raws):
+        expected += len(written.typed)
+        for slot, path, rows, compare in formats:
+            part = rows.take(len(written.typed))
+            for i, field in enumerate(table.fields):
+                cells = part if slot == 0 else [row[i] if i < len(row) else None for row in part]
+                if len(part) == len(written.typed):  # a format short of rows is its count's finding alone
+                    found.setdefault((slot, i), []).extend(compare(path, field, written, cells, fast))
+    for slot, path, rows, _ in formats:
+        counted = rows.counted()
+        if counted != expected:
+            detail = f"has {counted} rows, but the CSV has {expected}"
+            found.update({(slot, i): [_finding(path, None, f["name"], detail)] for i, f in enumerate(table.fields)})
     ordered = [f for i in range(len(table.fields)) for slot in (0, 1, 2) for f in found.get((slot, i), [])]
     return missing + ordered
 
 
-def _format_findings(slot: int, path: str, rows, compare, written: Written, fast: bool) -> dict:
-    """One format's findings by field: its rows compared batch by batch as they are read and counted; a
-    count that differs from the CSV's is each field's one finding. ``rows.count`` is None where the rows
-    are counted only as they are read (the workbook's, streamed)."""
-    table, expected = written.table, len(written.typed)
-    found: dict[tuple[int, int], list[Finding]] = {}
-    counted = rows.count
-    if counted is None or counted == expected:
-        counted = 0
-        for start, batch in rows.batches(BATCH_ROWS):
-            counted = start + len(batch)
-            if counted > expected:  # more rows than the CSV: read on only to count them
-                continue
-            part = written.part(start, counted)
-            for i, field in enumerate(table.fields):
-                cells = [row[i] if i < len(row) else None for row in batch]
-                found.setdefault((slot, i), []).extend(compare(path, field, part, cells, fast))
-    if counted != expected:
-        detail = f"has {counted} rows, but the CSV has {expected}"
-        return {(slot, i): [_finding(path, None, f["name"], detail)] for i, f in enumerate(table.fields)}
-    return found
+def _batches(table, raws):
+    """Each part of the CSV typed, ``BATCH_ROWS`` rows at a time: as many as any format's rows held at once."""
+    for raw in raws:
+        whole = Written(table, read.frame(raw), raw)
+        for start in range(0, len(whole.typed), BATCH_ROWS):
+            yield whole.part(start, start + BATCH_ROWS) if len(whole.typed) > BATCH_ROWS else whole
+
+
+class _ParquetRows:
+    """A table's rows as its Parquet file holds them, ``BATCH_ROWS`` read at a time, taken as asked."""
+
+    def __init__(self, file):
+        self.names, self.total = file.schema_arrow.names, file.metadata.num_rows
+        self.batches, self.held, self.taken = file.iter_batches(batch_size=BATCH_ROWS), None, 0
+
+    def take(self, count: int):
+        """The next ``count`` rows (fewer at the end) as an Arrow table."""
+        import pyarrow
+
+        got, size = [], 0
+        while size < count:
+            batch = self.held if self.held is not None else next(self.batches, None)
+            if batch is None:
+                break
+            got.append(batch.slice(0, count - size))
+            size += len(got[-1])
+            self.held = batch.slice(len(got[-1])) if len(got[-1]) < len(batch) else None
+        self.taken += size
+        return pyarrow.Table.from_batches(got) if got else []
+
+    def counted(self) -> int:
+        return self.total
 
 
 class _Sheets:
     """A table's rows across its sheets (``export.sheet_names``), streamed a row at a time from A1
     (python-calamine-plus; no sheet is held whole): the first sheet's header, then the rows below each
-    sheet's header in batches. calamine reads an empty cell as ``""``, which is ``None`` here (a release's
-    text fields count the empty string as missing)."""
-
-    count = None  # counted as the rows are read
+    sheet's header, taken as asked. calamine reads an empty cell as ``""``, which is ``None`` here (a
+    release's text fields count the empty string as missing)."""
 
     def __init__(self, workbook, names: list[str]):
-        self.workbook, self.names = workbook, names
+        self.workbook, self.names, self.taken = workbook, names, 0
         self.rows = self._streamed()
         self.header = [None if v == "" else v for v in next(self.rows, [])]
 
@@ -136,8 +163,15 @@ class _Sheets:
                 if n or not number:  # each later sheet repeats the header
                     yield row
 
-    def batches(self, size: int):
-        yield from _batched(self.rows, size, lambda row: [None if v == "" else v for v in row])
+    def take(self, count: int) -> list[list]:
+        """The next ``count`` rows (fewer at the end)."""
+        rows = [[None if v == "" else v for v in row] for row in itertools.islice(self.rows, count)]
+        self.taken += len(rows)
+        return rows
+
+    def counted(self) -> int:
+        """Every row: those taken, and the rest, read on only to count them."""
+        return self.taken + sum(1 for _ in self.rows)
 
 
 class _Stored:
@@ -156,26 +190,11 @@ class _Stored:
         except sqlite3.Error:
             self.count = None
 
-    def batches(self, size: int):
-        yield from _batched(iter(lambda: self.cursor.fetchmany(size), []), size, None, flat=False)
+    def take(self, count: int) -> list[tuple]:
+        return self.cursor.fetchmany(count) if count else []
 
-
-def _batched(rows, size: int, each, flat: bool = True):
-    """(first row number, rows) of ``size`` rows at a time; ``flat=False``: ``rows`` gives batches already."""
-    start = 0
-    if not flat:
-        for batch in rows:
-            yield start, batch
-            start += len(batch)
-        return
-    batch = []
-    for row in rows:
-        batch.append(each(row))
-        if len(batch) == size:
-            yield start, batch
-            start, batch = start + size, []
-    if batch:
-        yield start, batch
+    def counted(self) -> int:
+        return self.count
 
 
 def _database(path: Path):
@@ -189,8 +208,8 @@ def _database(path: Path):
 
 
 class Written:
-    """What the build writes of a table read back from the release CSV: its Arrow columns and its
-    workbook cells, made on demand, for the fast comparisons; ``part`` gives those of some of its rows."""
+    """What the build writes of (a part of) a table read back from the release CSV: its Arrow columns and
+    its workbook and database cells, made on demand, for the fast comparisons."""
 
     def __init__(self, table, typed, raw, text: pd.DataFrame | None = None):
         self.table, self.typed, self.raw = table, typed, raw
@@ -198,9 +217,6 @@ class Written:
 
     def part(self, start: int, stop: int) -> Written:
         return Written(self.table, self.typed.iloc[start:stop], self.raw, self.text().iloc[start:stop])
-
-    def forget_arrow(self) -> None:
-        self._arrow = None
 
     def arrow(self, name: str):
         if self._arrow is None:
@@ -222,15 +238,15 @@ class Written:
         return self._text
 
 
-def _parquet_column(shown, table, field, typed, parquet, written: Written, fast: bool) -> list[Finding]:
-    """One Parquet column: equal as written (one comparison in C), or compared cell by cell, each format's
-    value brought to one comparable value (``normalise``), which names every cell that differs."""
+def _parquet_cells(path: str, field: dict, part: Written, rows, fast: bool) -> list[Finding]:
+    """Rows of one Parquet column: equal as written (one comparison in C), or compared cell by cell, each
+    format's value brought to one comparable value (``normalise``), which names every cell that differs."""
     name, kind = field["name"], field.get("type", "string")
-    if fast and parquet[name].equals(written.arrow(name)):
+    if fast and rows[name].equals(part.arrow(name)):
         return []
-    want = [_normalised(kind, v) for v in workbookcells.python_values(typed[name])]
-    got = [_normalised(kind, v) for v in parquet[name].to_pylist()]
-    return _differences(f"{shown}/parquet/{table.name}.parquet", typed.index, name, want, got)
+    want = [_normalised(kind, v) for v in workbookcells.python_values(part.typed[name])]
+    got = [_normalised(kind, v) for v in rows[name].to_pylist()]
+    return _differences(path, part.typed.index, name, want, got)
 
 
 def _excel_cells(path: str, field: dict, part: Written, cells: list, fast: bool) -> list[Finding]:

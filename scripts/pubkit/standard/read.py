@@ -133,12 +133,12 @@ def from_bytes(table: Table, data: bytes, bulk: bool = True) -> RawTable:
     """Parse ``data`` as ``table``; ``bulk=False`` forces the record-by-record reader."""
     if bulk and not table.csv_options and not table.layout and csvscan.bulk_readable(data):
         try:
-            if _sampled_header(data) != 0:
+            if sampled_header(data) != 0:
                 raise NotPlain  # frictionless finds the header further down: the record reader says where
-            return _assemble(table, *bulk_records(data), reader="bulk")
+            return assemble(table, *bulk_records(data), reader="bulk")
         except NotPlain:
             pass
-    raw = _assemble(table, *_csv_records(data, table.path, table.csv_options, table.layout), reader="csv")
+    raw = assemble(table, *_csv_records(data, table.path, table.csv_options, table.layout), reader="csv")
     if table.layout.get("header") is False:  # the stand-in header is no record: number rows as frictionless does
         return dataclasses.replace(raw, record_lines=raw.record_lines[1:], header_line=0)
     return raw
@@ -254,7 +254,7 @@ def _comments(records: list[list[str]], layout: dict) -> set[int]:
     return rows
 
 
-def _assemble(
+def assemble(
     table: Table, bulk: pyarrow.Table, others: dict[int, list[str]], breaks: np.ndarray, reader: str
 ) -> RawTable:
     """One ``RawTable`` from either reader: blank records set aside, lines counted, rows in order."""
@@ -316,7 +316,7 @@ def header_index(widths: list[int]) -> int:
     return next((i for i, w in enumerate(widths) if width - drift <= w <= width + drift), 0)
 
 
-def _sampled_header(data: bytes) -> int:
+def sampled_header(data: bytes) -> int:
     """``header_index`` of a file's first records, read by the csv module as frictionless samples them."""
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
     try:
