@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
 from pubkit.base.findings import CheckFailed
-from pubkit.standard import bulkcsv, csvscan, descriptor, read
+from pubkit.standard import arrowcast, bulkcsv, csvscan, descriptor, fieldtypes, read
 
 PKG = descriptor.load(ROOT, trusted=True)
 TABLE = PKG.table("area_memberships")
@@ -237,3 +238,64 @@ def test_a_file_whose_first_part_cannot_hold_frictionless_sample_is_left_to_the_
     assert _parts_seen(tmp_path, data, 64) == (None, 0)  # 100 records span more than four parts
     joined, count = _parts_seen(tmp_path, data, 700)
     assert count == 2 and joined == as_seen(read.from_bytes(TABLE, data))
+
+
+# Plain integer and number columns, read in Arrow -----------------------------------
+
+plain_integers = st.from_regex(r"-?[0-9]{1,18}", fullmatch=True)
+plain_numbers = st.one_of(st.from_regex(fieldtypes.NUMBER_TEXT, fullmatch=True), st.floats().map(repr))
+others = st.sampled_from(["+5", " 1", "1 ", "1,000", "NaN", "nan", "-inf", "INF", "0x1", "١٢", "１７", "1_000", "abc"])
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(["integer", "number"]),
+    data=st.data(),
+)
+def test_a_plain_column_read_in_arrow_reads_as_frictionless_reads_it(kind, data):
+    import math
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow
+
+    plain = plain_integers if kind == "integer" else plain_numbers
+    cells = data.draw(st.lists(st.one_of(plain, st.just(""), others), max_size=12))
+    field = {"name": "x", "type": kind}
+    column = pyarrow.chunked_array([pyarrow.array(cells, pyarrow.string())])
+    index = pd.RangeIndex(len(cells))
+    typed = read._typed(column, np.array([c == "" for c in cells], dtype=bool), field, [""], index)
+    convert = int if kind == "integer" else fieldtypes._float
+    reference = fieldtypes._by_reference(pd.Series([c or None for c in cells], dtype=object), field, convert)
+    fast = arrowcast.plain_values(column.combine_chunks(), [""], field) is not None
+    event(f"{kind}: {'in Arrow' if fast else 'by the casts'}")
+    assert fast == all(c == "" or re.fullmatch(arrowcast.PLAIN[kind][0], c) for c in cells)
+    assert str(typed.dtype) == ("Int64" if kind == "integer" else "float64") or not fast
+    for got, want in zip(typed.tolist(), reference.tolist()):
+        if want is None or (isinstance(want, float) and math.isnan(want) and kind == "integer"):
+            assert got is None or got is pd.NA or (isinstance(got, float) and math.isnan(got)), (cells, got)
+        elif isinstance(want, float) and math.isnan(want):
+            assert isinstance(got, float) and math.isnan(got), cells
+        else:  # the same value, the sign of a zero included
+            assert repr(float(got)) == repr(float(want)) and (kind == "number" or got == want), (cells, got, want)
+
+
+@pytest.mark.parametrize(
+    "kind, cells, expected",
+    [
+        ("integer", ["10000000000000001", " 1"], [10000000000000001, 1]),  # was rounded through a float
+        ("integer", ["10000000000000001", ""], [10000000000000001, None]),
+        ("number", ["-0", "1"], ["-0.0", "1.0"]),  # the sign of a zero is frictionless' too
+        ("number", ["-0", " 1"], ["-0.0", "1.0"]),
+    ],
+)
+def test_every_digit_and_sign_is_read(kind, cells, expected):
+    import numpy as np
+    import pandas as pd
+    import pyarrow
+
+    column = pyarrow.chunked_array([pyarrow.array(cells, pyarrow.string())])
+    is_missing = np.array([c == "" for c in cells], dtype=bool)
+    typed = read._typed(column, is_missing, {"name": "x", "type": kind}, [""], pd.RangeIndex(len(cells)))
+    got = [None if pd.isna(v) else (repr(float(v)) if kind == "number" else int(v)) for v in typed.tolist()]
+    assert got == expected

@@ -35,7 +35,7 @@ from pubkit.standard.workbookcells import (
     _excel_text,
 )
 
-NUMBER_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+NUMBER_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,6})?"  # longer exponents: the reference
 INTEGER_TEXT = r"[+-]?[0-9]{1,18}"  # within int64: longer integers go to the reference reader
 DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 DATETIME_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?"
@@ -86,7 +86,6 @@ def _fast_then_reference(
     cells: pd.Series, field: dict, plain: str, fast, dtype, convert, strict: bool = False
 ) -> pd.Series:
     """``fast`` for the cells that match ``plain`` (where both readers agree), the reference reader for the rest.
-
     A strict package (``pubkit:strict``) takes only plain text of default-format fields: ``１７.８４``
     or `` 1`` are type errors there, where frictionless would read them.
     """
@@ -115,8 +114,7 @@ def _cast_string(cells: pd.Series, field: dict, strict: bool = False) -> pd.Seri
 def _cast_number(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     """float64; a column with a NaN that frictionless reads (``NaN``, ``nan``) holds Arrow doubles, where
     NaN is a value and an empty cell is null."""
-    fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
-    typed = _fast_then_reference(cells, field, NUMBER_TEXT, fast, "float64", _float, strict)
+    typed = _fast_then_reference(cells, field, NUMBER_TEXT, _plain_floats, "float64", _float, strict)
     maybe = typed.isna() & cells.str.contains("nan", case=False, na=False, regex=False)
     if not maybe.any() or (strict and uses_defaults(field)):
         return typed
@@ -126,6 +124,13 @@ def _cast_number(cells: pd.Series, field: dict, strict: bool = False) -> pd.Seri
     return pd.Series(pd.arrays.ArrowExtensionArray(values), index=cells.index)
 
 
+def _plain_floats(cells: pd.Series) -> pd.Series:
+    """Plain number text read by pyarrow, correctly rounded (pandas' own parser is not: ``+10E31``)."""
+    present = cells.dropna()
+    values = pyarrow.compute.cast(pyarrow.array(present.tolist(), pyarrow.string()), pyarrow.float64())
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=present.index, dtype="float64").reindex(cells.index)
+
+
 def _float(value) -> float:
     """frictionless' Decimal as a float; a signalling NaN (``sNaN``), which float() refuses, as NaN."""
     return math.nan if isinstance(value, decimal.Decimal) and value.is_snan() else float(value)
@@ -133,7 +138,7 @@ def _float(value) -> float:
 
 def _cast_integer(cells: pd.Series, field: dict, strict: bool = False) -> pd.Series:
     """Int64; a column holding an integer beyond int64 keeps Python's exact integers instead (any size)."""
-    fast = lambda c: pd.to_numeric(c, errors="coerce")  # noqa: E731
+    fast = lambda c: pd.to_numeric(c.dropna()).astype(object).reindex(c.index)  # never through a float  # noqa: E731
     typed = _fast_then_reference(cells, field, INTEGER_TEXT, fast, object, int, strict)
     values = [None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else int(v) for v in typed]
     if any(v is not None and not -(2**63) <= v < 2**63 for v in values):

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed
-from pubkit.standard import csvscan, fieldtypes, labels, sourcebytes, tabular
+from pubkit.standard import arrowcast, csvscan, fieldtypes, labels, sourcebytes, tabular
 from pubkit.standard.bulkcsv import NotPlain, blank_records, bulk_numbers, bulk_records, rows_at
 from pubkit.standard.csvscan import BOM
 from pubkit.standard.descriptor import DataPackage, Table
@@ -336,7 +336,11 @@ def _typed(
     if field.get("type", "string") == "string" and field.get("format", "default") == "default":
         return _series(_null_where(text, is_missing), index)
     # Cast each distinct cell once: a column of a million rows has few distinct values, mostly.
-    encoded = pc.dictionary_encode(text.combine_chunks())
+    whole = text.combine_chunks()
+    plain = arrowcast.plain_values(whole, missing, field)
+    if plain is not None:  # every cell plain: none leaves Arrow
+        return pd.Series(arrowcast.as_pandas(plain, field), index=index, name=field["name"], copy=False)
+    encoded = pc.dictionary_encode(whole)
     typed = cast(pd.Series(encoded.dictionary.to_pylist(), dtype=object), field, missing, strict)
     positions = encoded.indices.to_numpy(zero_copy_only=False)
     return pd.Series(typed.array.take(positions), index=index, name=field["name"])
