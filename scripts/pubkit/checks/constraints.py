@@ -17,8 +17,11 @@ from pubkit.extensions import Rule
 from pubkit.standard import fieldtypes, read, tableschema
 
 
-def findings(pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame], extra: list[Rule]) -> list[Finding]:
-    """Every table's constraints and keys, the core rules, and the ``extra`` rules of extensions."""
+def findings(
+    pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame], extra: list[Rule], keyed: bool = True
+) -> list[Finding]:
+    """Every table's constraints and keys, the core rules, and the ``extra`` rules of extensions;
+    ``keyed=False``: all but the primary key (``streamed`` checks it across a table's parts)."""
     found = []
     for name, frame in frames.items():
         table_rules = rules.for_table(pkg, name, frames) + [r for r in extra if r.table == name]
@@ -29,7 +32,8 @@ def findings(pkg, raws: dict[str, read.RawTable], frames: dict[str, pd.DataFrame
             schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as failed:
             found += _translated(raws[name], frame, failed.failure_cases, {r.key: r for r in table_rules})
-        found += keys.primary_key_findings(raws[name], frame) + keys.unique_key_findings(raws[name], frame)
+        found += keys.primary_key_findings(raws[name], frame) if keyed else []
+        found += keys.unique_key_findings(raws[name], frame)
         found += keys.category_findings(raws[name], frame)
         found += reference_findings(raws[name], frame)
     return found

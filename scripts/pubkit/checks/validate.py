@@ -15,9 +15,10 @@ from dataclasses import replace
 
 from pubkit.base import errors
 from pubkit.base.findings import CheckFailed, Finding, dedupe
-from pubkit.checks import constraints, engine_frictionless, identity, structure
+from pubkit.checks import constraints, engine_frictionless, identity, streamed, structure
 from pubkit.extensions import Context
 from pubkit.standard import plugins, read, views
+from pubkit.standard.bulkcsv import NotPlain
 from pubkit.standard.descriptor import DataPackage
 
 
@@ -28,9 +29,17 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
     everything frictionless finds. ``engine="frictionless"`` also runs frictionless'
     own row-by-row validation, for anyone who wants its verdict too.
     """
-    ctx, findings = read_all(pkg)
     modules, found = plugins.load(pkg, pkg.trusted)
-    findings += found + declared_integrity(pkg) + identity.declaration_findings(pkg) + views.findings(pkg)
+    common = found + declared_integrity(pkg) + identity.declaration_findings(pkg) + views.findings(pkg)
+    made = streamed.plans(pkg) if engine == "fast" and not modules else None
+    if made is not None:
+        try:
+            skeletons, findings = streamed.findings(pkg, made)
+            return _ordered(findings + common, Context(pkg, skeletons))
+        except NotPlain:  # pyarrow refused a part: the whole read says what the file holds
+            pass
+    ctx, findings = read_all(pkg)
+    findings += common
     if engine == "frictionless":
         findings += engine_frictionless.findings_of(pkg, ctx.raws)
     for name, raw in ctx.raws.items():
@@ -45,6 +54,10 @@ def sources(pkg: DataPackage, engine: str = "fast") -> list[Finding]:
     findings += constraints.findings(pkg, ctx.raws, ctx.frames, extra)
     for found in plugins.call(modules, "check", aligned):
         findings += found
+    return _ordered(findings, ctx)
+
+
+def _ordered(findings: list[Finding], ctx: Context) -> list[Finding]:
     columns = {raw.table.path: {label: i for i, label in enumerate(raw.header)} for raw in ctx.raws.values()}
     return sorted(_numbered(dedupe(findings), ctx), key=lambda f: _order(f, columns))
 

@@ -1,0 +1,109 @@
+"""Check a package's tables a part at a time: reads each CSV in parts (``readparts``), writes nothing.
+
+``validate.sources`` takes this path for a package where it finds exactly what the whole read finds:
+every table read in parts (``readparts.plan``), no extension, and nothing that joins rows beyond a part
+but the primary key (no foreign key, ``unique`` constraint or unique key; a strict package's
+categories are row by row, so they stay). Each part gets every check that looks at one row at a time;
+the primary key's cells, as text and typed, and every row's line are all that is kept across parts
+(a few bytes a row), and the key is checked once, whole. ``tests/test_streamed_check.py`` holds the
+findings equal to the whole read's (hypothesis), and bounds the memory it takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pyarrow
+
+from pubkit.base import errors
+from pubkit.base.findings import CheckFailed, Finding
+from pubkit.checks import constraints, keys, structure
+from pubkit.standard import read, readparts
+from pubkit.standard.descriptor import DataPackage, Table
+
+
+def plans(pkg: DataPackage) -> dict[str, readparts.Plan] | None:
+    """Each table's parts, where every table is one for this path; else None (the whole read checks them)."""
+    if not pkg.tables or any(_joins_rows(t) for t in pkg.tables):
+        return None
+    made = {t.name: readparts.plan(pkg, t) for t in pkg.tables}
+    return None if any(m is None for m in made.values()) else made
+
+
+def _joins_rows(table: Table) -> bool:
+    schema = table.schema
+    unique = any(f.get("constraints", {}).get("unique") for f in table.fields)
+    return bool(schema.get("foreignKeys") or schema.get("uniqueKeys") or unique)
+
+
+def findings(pkg: DataPackage, made: dict[str, readparts.Plan]) -> tuple[dict[str, read.RawTable], list[Finding]]:
+    """Every table's findings, and for each a ``RawTable`` of its keys and lines alone (what numbers the
+    findings by record, as ``validate`` does). Raises ``NotPlain`` where pyarrow refuses a part."""
+    skeletons, found = {}, []
+    for table in pkg.tables:
+        try:
+            skeletons[table.name], table_found = _table(pkg, table, made[table.name])
+        except CheckFailed as failed:  # columns and fields that cannot be paired: as ``validate.read_all``
+            table_found = failed.findings
+        found += table_found
+    return skeletons, found
+
+
+def _table(pkg: DataPackage, table: Table, made: readparts.Plan) -> tuple[read.RawTable, list[Finding]]:
+    key = table.schema.get("primaryKey") or []
+    found, kept, first = [], [], None
+    for raw in readparts.parts(made, table):
+        frame = read.frame(raw)
+        if first is None:
+            first = raw
+            found += structure.header_findings(raw)
+        found += structure.row_findings(raw) + structure.type_findings(raw, frame)
+        found += structure.precision_findings(raw, frame)
+        found += constraints.findings(pkg, {table.name: raw}, {table.name: frame}, [], keyed=False)
+        kept.append(_Kept(raw, frame[key], key))
+    skeleton = _skeleton(first, kept)
+    if not len(skeleton):
+        found.append(errors.NO_ROWS.at(table.path, 1))
+    found += keys.primary_key_findings(skeleton, pd.concat([k.frame for k in kept]))
+    return skeleton, found
+
+
+@dataclasses.dataclass(frozen=True)
+class _Kept:
+    """What a part leaves for the whole table's checks: its key's text columns (by position) and typed
+    cells, and its lines."""
+
+    columns: dict[int, pyarrow.ChunkedArray]
+    frame: pd.DataFrame
+    lines: np.ndarray
+    record_lines: np.ndarray
+    blank_lines: tuple[int, ...]
+
+    def __init__(self, raw: read.RawTable, frame: pd.DataFrame, key: list[str]):
+        positions = {raw.position(name) for name in key} - {None}
+        object.__setattr__(self, "columns", {i: raw.columns[i] for i in positions})
+        object.__setattr__(self, "frame", frame)
+        object.__setattr__(self, "lines", raw.lines)
+        object.__setattr__(self, "record_lines", raw.record_lines)
+        object.__setattr__(self, "blank_lines", raw.blank_lines)
+
+
+def _skeleton(first: read.RawTable, kept: list[_Kept]) -> read.RawTable:
+    """The whole table's lines, record lines and blank lines, with the text of its key's columns alone
+    (the others empty): what key findings and record numbers read."""
+    columns = [
+        pyarrow.chunked_array([c for k in kept for c in k.columns[i].chunks], pyarrow.string())
+        if i in kept[0].columns
+        else pyarrow.chunked_array([], pyarrow.string())
+        for i in range(len(first.columns))
+    ]
+    return dataclasses.replace(
+        first,
+        columns=columns,
+        lines=np.concatenate([k.lines for k in kept]),
+        record_lines=np.concatenate([k.record_lines for k in kept]),
+        blank_lines=tuple(line for k in kept for line in k.blank_lines),
+        widths=np.empty(0, dtype=np.int64),  # row checks are done: no one reads them
+    )

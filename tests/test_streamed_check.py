@@ -1,0 +1,186 @@
+"""A package checked a part of each table at a time (``checks.streamed``) gets exactly the findings of the
+whole read, record numbers and order included (hypothesis, with parts of a few rows), and the path is
+taken only where that holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from pubkit.checks import streamed, validate
+from pubkit.standard import csvscan, descriptor, read, readparts
+
+FIELDS = [
+    {"name": "id", "type": "integer"},
+    {"name": "code", "type": "string", "constraints": {"pattern": "[A-Z][0-9]", "required": True}},
+    {"name": "value", "type": "number", "constraints": {"minimum": 0}},
+    {"name": "kind", "type": "string", "constraints": {"enum": ["a", "b"]}},
+    {"name": "day", "type": "date"},
+]
+good = st.tuples(
+    st.integers(0, 30).map(str),
+    st.sampled_from(["A1", "B2", "Z9"]),
+    st.sampled_from(["0", "1.5", "17.84", "1e3"]),
+    st.sampled_from(["a", "b", ""]),
+    st.sampled_from(["2022-09-23", "2020-02-29", ""]),
+).map(list)
+defect = st.sampled_from(["x", "", "-1", "c", "2022-02-30", "1 000", "\u0001", "A1,", 'q"q'])
+
+
+@st.composite
+def rows(draw):
+    found = []
+    for row in draw(st.lists(good, min_size=0, max_size=25)):
+        change = draw(st.sampled_from(["none", "none", "none", "cell", "blank", "short", "long"]))
+        if change == "cell":
+            row[draw(st.integers(0, 4))] = draw(defect)
+        elif change == "blank":
+            row = ["", "", "", "", ""]
+        elif change == "short":
+            row = row[: draw(st.integers(1, 4))]
+        elif change == "long":
+            row = [*row, "extra"]
+        found.append(row)
+    return found
+
+
+def _package(folder, header: list[str], body: list[list[str]], key: bool, eol: str):
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator=eol).writerows([header, *body])
+    (folder / "data").mkdir(exist_ok=True)
+    (folder / "data" / "table.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    schema = {"fields": FIELDS, **({"primaryKey": ["id"]} if key else {})}
+    resource = {"name": "table", "path": "data/table.csv", "schema": schema}
+    (folder / "datapackage.json").write_text(json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8")
+    return descriptor.load(folder)
+
+
+def _whole(pkg):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(streamed, "plans", lambda pkg: None)
+        return validate.sources(pkg)
+
+
+EXAMPLES = max(40, int(os.environ.get("FUZZ_EXAMPLES", "250")))  # `make test` 40; `make test-deep` 2000
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    body=rows(),
+    header=st.sampled_from([["id", "code", "value", "kind", "day"], ["id", "code", "value", "kind"], ["id", "x"]]),
+    key=st.booleans(),
+    eol=st.sampled_from(["\n", "\r\n"]),
+    size=st.integers(8, 200),
+)
+def test_a_package_checked_in_parts_gets_the_findings_of_the_whole_read(
+    tmp_path_factory, monkeypatch, body, header, key, eol, size
+):
+    monkeypatch.setattr(readparts, "PART_BYTES", size)
+    monkeypatch.setattr(read, "HEADER_SAMPLE", 2)
+    pkg = _package(tmp_path_factory.mktemp("pkg"), header, body, key, eol)
+    made = streamed.plans(pkg)
+    event("in parts" if made is not None else "whole")
+    event(f"{min(len(made['table']), 4) if made else 0} parts")
+    assert validate.sources(pkg) == _whole(pkg)  # every finding, its record number and place included
+
+
+@pytest.mark.parametrize(
+    "why, change",
+    [
+        ("a foreign key", {"foreignKeys": [{"fields": ["id"], "reference": {"resource": "", "fields": ["id"]}}]}),
+        ("a unique key", {"uniqueKeys": [["code"]]}),
+        ("a unique field", {"fields": [{**FIELDS[0], "constraints": {"unique": True}}, *FIELDS[1:]]}),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_what_joins_rows_beyond_a_part_is_checked_whole(tmp_path, why, change):
+    pkg = _package(tmp_path, [f["name"] for f in FIELDS], [["1", "A1", "1", "a", ""]], True, "\n")
+    assert streamed.plans(pkg) is not None
+    descriptor_path = tmp_path / "datapackage.json"
+    described = json.loads(descriptor_path.read_text())
+    described["resources"][0]["schema"].update(change)
+    descriptor_path.write_text(json.dumps(described))
+    assert streamed.plans(descriptor.load(tmp_path)) is None
+
+
+# A memory bound ----------------------------------------------------------------------
+
+BOUNDED = r"""
+import resource, sys
+from pubkit.checks import streamed, validate
+from pubkit.standard import descriptor
+
+small, big, headroom, whole = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "whole"
+if whole:
+    streamed.plans = lambda pkg: None
+validate.sources(descriptor.load(small))  # every module imported, every thread pool started
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+limit = int(status["VmData"].split()[0]) * 1024 + headroom
+resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+print(len(validate.sources(descriptor.load(big))), "findings")
+"""
+HEADROOM = 160 << 20  # bytes the check may take beyond the interpreter with its modules loaded
+ROWS, COLUMNS = 1_000_000, 10
+
+
+def _wide_package(folder, rows: int):
+    """A table of ``rows`` rows of ten short cells, keyed by its first (written by pyarrow, in a second)."""
+    import numpy as np
+    import pyarrow
+    import pyarrow.compute as pc
+
+    (folder / "data").mkdir(parents=True)
+    numbers = np.random.default_rng(0).integers(0, 1000, size=(rows, COLUMNS - 1))
+    cells = [pyarrow.array(np.arange(rows)).cast(pyarrow.string())]
+    for j in range(1, COLUMNS):  # odd columns text (v12), even ones integers
+        column = pyarrow.array(numbers[:, j - 1]).cast(pyarrow.string())
+        cells.append(pc.binary_join_element_wise("v", column, "") if j % 2 else column)
+    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\n")
+    header = ",".join(["id", *(f"c{j}" for j in range(1, COLUMNS))]) + "\n"
+    (folder / "data" / "t.csv").write_bytes(header.encode() + bytes(csvscan.text_bytes(lines)))
+    fields = [{"name": "id", "type": "integer"}]
+    fields += [{"name": f"c{j}", "type": "string" if j % 2 else "integer"} for j in range(1, COLUMNS)]
+    resource = {"name": "t", "path": "data/t.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}
+    (folder / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [resource]}), encoding="utf-8")
+    return folder
+
+
+def _as_python_objects(path, rows: int) -> int:
+    """The bytes the table's rows take as Python lists of text (as ``csv.reader`` gives them), measured on
+    its first ten thousand rows."""
+    import itertools
+    import tracemalloc
+
+    with path.open(newline="", encoding="utf-8") as stream:
+        tracemalloc.start()
+        sample = list(itertools.islice(csv.reader(stream), 1, 10_001))
+        taken = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+    return taken * rows // len(sample)
+
+
+def _bounded(small, big, mode: str):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "ARROW_DEFAULT_MEMORY_POOL": "system"}
+    env["MALLOC_MMAP_THRESHOLD_"] = "131072"  # a freed large block goes back to the system, as it is counted
+    arguments = [sys.executable, "-c", BOUNDED, str(small), str(big), str(HEADROOM), mode]
+    return subprocess.run(arguments, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_a_table_is_checked_within_a_bound_its_rows_as_python_objects_overflow_four_times(tmp_path):
+    small, big = _wide_package(tmp_path / "small", 100), _wide_package(tmp_path / "big", ROWS)
+    assert _as_python_objects(big / "data" / "t.csv", ROWS) > 4 * HEADROOM
+    done = _bounded(small, big, "parts")
+    assert (done.returncode, done.stdout) == (0, "0 findings\n"), done.stderr[-2000:]
+    whole = _bounded(small, big, "whole")  # the bound bites: the whole read does not fit in it
+    assert whole.returncode != 0 and "findings" not in whole.stdout
