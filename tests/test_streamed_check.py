@@ -184,3 +184,18 @@ def test_a_table_is_checked_within_a_bound_its_rows_as_python_objects_overflow_f
     assert (done.returncode, done.stdout) == (0, "0 findings\n"), done.stderr[-2000:]
     whole = _bounded(small, big, "whole")  # the bound bites: the whole read does not fit in it
     assert whole.returncode != 0 and "findings" not in whole.stdout
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(values=st.lists(st.one_of(st.integers(-3, 3), st.integers(-(2**63), 2**63 - 1)), max_size=30))
+def test_a_key_seen_distinct_when_sorted_repeats_nothing_when_hashed(values):
+    import pandas as pd
+
+    from pubkit.checks import keys
+
+    frame = pd.DataFrame({"id": pd.array(values, dtype="Int64")}, index=pd.Index(range(2, 2 + len(values))))
+    distinct = keys._sorted_distinct(frame, ["id"])
+    event(f"distinct: {distinct}")
+    assert distinct == (len(set(values)) == len(values))
+    again, _ = keys.repeats(frame, ["id"])
+    assert again.tolist() == [2 + i for i, v in enumerate(values) if v in values[:i]]

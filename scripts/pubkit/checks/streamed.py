@@ -62,11 +62,14 @@ def _table(pkg: DataPackage, table: Table, made: readparts.Plan) -> tuple[read.R
         found += structure.row_findings(raw) + structure.type_findings(raw, frame)
         found += structure.precision_findings(raw, frame)
         found += constraints.findings(pkg, {table.name: raw}, {table.name: frame}, [], keyed=False)
-        kept.append(_Kept(raw, frame[key], key))
-    skeleton = _skeleton(first, kept)
+        kept.append(_Kept(raw, frame[key].reset_index(drop=True), key))  # the lines are kept once
+    skeleton, frames = _skeleton(first, kept), [k.frame for k in kept]
+    kept.clear()
     if not len(skeleton):
         found.append(errors.NO_ROWS.at(table.path, 1))
-    found += keys.primary_key_findings(skeleton, pd.concat([k.frame for k in kept]))
+    keyed = pd.concat(frames, ignore_index=True).set_axis(skeleton.index)
+    frames.clear()
+    found += keys.primary_key_findings(skeleton, keyed)
     return skeleton, found
 
 
@@ -85,9 +88,14 @@ class _Kept:
         positions = {raw.position(name) for name in key} - {None}
         object.__setattr__(self, "columns", {i: raw.columns[i] for i in positions})
         object.__setattr__(self, "frame", frame)
-        object.__setattr__(self, "lines", raw.lines)
-        object.__setattr__(self, "record_lines", raw.record_lines)
+        object.__setattr__(self, "lines", _compact(raw.lines))
+        object.__setattr__(self, "record_lines", _compact(raw.record_lines))
         object.__setattr__(self, "blank_lines", raw.blank_lines)
+
+
+def _compact(lines: np.ndarray) -> np.ndarray:
+    """Lines in four bytes each where they fit (a file of fewer than two billion lines)."""
+    return lines.astype(np.int32) if not len(lines) or lines[-1] < 2**31 - 1 else lines
 
 
 def _skeleton(first: read.RawTable, kept: list[_Kept]) -> read.RawTable:
