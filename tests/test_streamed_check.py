@@ -50,15 +50,26 @@ def rows(draw):
     return found
 
 
-def _package(folder, header: list[str], body: list[list[str]], key: bool, eol: str):
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator=eol).writerows([header, *body])
+def _package(folder, header: list[str], body: list[list[str]], key: bool, eol: str, kinds: list[str] | None = None):
+    """A table of ``body`` rows; with ``kinds``, its ``kind`` a foreign key to a second table of those codes."""
     (folder / "data").mkdir(exist_ok=True)
-    (folder / "data" / "table.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    _write(folder / "data" / "table.csv", [header, *body], eol)
     schema = {"fields": FIELDS, **({"primaryKey": ["id"]} if key else {})}
-    resource = {"name": "table", "path": "data/table.csv", "schema": schema}
-    (folder / "datapackage.json").write_text(json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8")
+    resources = [{"name": "table", "path": "data/table.csv", "schema": schema}]
+    if kinds is not None:
+        _write(folder / "data" / "kinds.csv", [["code"], *([k] for k in kinds)], eol)
+        reference = {"resource": "kinds", "fields": ["code"]}
+        schema["foreignKeys"] = [{"fields": ["kind"], "reference": reference}]
+        resources.append({"name": "kinds", "path": "data/kinds.csv", "schema": {"fields": [{"name": "code"}]}})
+    described = {"name": "p", "resources": resources}
+    (folder / "datapackage.json").write_text(json.dumps(described), encoding="utf-8")
     return descriptor.load(folder)
+
+
+def _write(path, rows: list[list[str]], eol: str) -> None:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator=eol).writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
 
 
 def _whole(pkg):
@@ -77,23 +88,28 @@ EXAMPLES = max(40, int(os.environ.get("FUZZ_EXAMPLES", "250")))  # `make test` 4
     key=st.booleans(),
     eol=st.sampled_from(["\n", "\r\n"]),
     size=st.integers(8, 200),
+    kinds=st.none() | st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=4),
 )
 def test_a_package_checked_in_parts_gets_the_findings_of_the_whole_read(
-    tmp_path_factory, monkeypatch, body, header, key, eol, size
+    tmp_path_factory, monkeypatch, body, header, key, eol, size, kinds
 ):
     monkeypatch.setattr(readparts, "PART_BYTES", size)
     monkeypatch.setattr(read, "HEADER_SAMPLE", 2)
-    pkg = _package(tmp_path_factory.mktemp("pkg"), header, body, key, eol)
+    pkg = _package(tmp_path_factory.mktemp("pkg"), header, body, key, eol, kinds)
     made = streamed.plans(pkg)
     event("in parts" if made is not None else "whole")
     event(f"{min(len(made['table']), 4) if made else 0} parts")
+    event("a foreign key" if kinds is not None else "no foreign key")
     assert validate.sources(pkg) == _whole(pkg)  # every finding, its record number and place included
 
 
 @pytest.mark.parametrize(
     "why, change",
     [
-        ("a foreign key", {"foreignKeys": [{"fields": ["id"], "reference": {"resource": "", "fields": ["id"]}}]}),
+        (
+            "a foreign key to its table",
+            {"foreignKeys": [{"fields": ["id"], "reference": {"resource": "", "fields": ["id"]}}]},
+        ),
         ("a unique key", {"uniqueKeys": [["code"]]}),
         ("a unique field", {"fields": [{**FIELDS[0], "constraints": {"unique": True}}, *FIELDS[1:]]}),
     ],
@@ -199,3 +215,15 @@ def test_a_key_seen_distinct_when_sorted_repeats_nothing_when_hashed(values):
     assert distinct == (len(set(values)) == len(values))
     again, _ = keys.repeats(frame, ["id"])
     assert again.tolist() == [2 + i for i, v in enumerate(values) if v in values[:i]]
+
+
+def test_a_foreign_key_is_checked_part_by_part_against_its_parent_read_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(readparts, "PART_BYTES", 16)
+    monkeypatch.setattr(read, "HEADER_SAMPLE", 2)
+    body = [[str(n), "A1", "1", kind, ""] for n, kind in enumerate(["a", "b", "a", "c", "b"])]
+    pkg = _package(tmp_path, [f["name"] for f in FIELDS], body, True, "\n", ["b", "a"])
+    made = streamed.plans(pkg)
+    assert list(made) == ["kinds", "table"] and len(made["table"]) > 2  # the parent first
+    assert [str(f) for f in validate.sources(pkg) if f.type == "foreign-key"] == [
+        'data/table.csv:5: kind: "c" is not found in kinds.code (foreign key)'
+    ]

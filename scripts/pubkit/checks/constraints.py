@@ -23,7 +23,8 @@ def findings(
     """Every table's constraints and keys, the core rules, and the ``extra`` rules of extensions;
     ``keyed=False``: all but the primary key (``streamed`` checks it across a table's parts)."""
     found = []
-    for name, frame in frames.items():
+    for name in raws:  # ``frames`` may hold more: the parents a part's foreign keys read (``streamed``)
+        frame = frames[name]
         table_rules = rules.for_table(pkg, name, frames) + [r for r in extra if r.table == name]
         checks = [pa.Check(_vectorised(rule, frames), error=rule.key) for rule in table_rules]
         absent = frozenset(f for f in raws[name].table.field_names if raws[name].position(f) is None)

@@ -2,10 +2,11 @@
 
 ``validate.sources`` takes this path for a package where it finds exactly what the whole read finds:
 every table read in parts (``readparts.plan``), no extension, and nothing that joins rows beyond a part
-but the primary key (no foreign key, ``unique`` constraint or unique key; a strict package's
-categories are row by row, so they stay). Each part gets every check that looks at one row at a time;
-the primary key's cells, as text and typed, and every row's line are all that is kept across parts
-(a few bytes a row), and the key is checked once, whole. ``tests/test_streamed_check.py`` holds the
+but the primary key and foreign keys to other tables (no ``unique`` constraint, unique key or foreign
+key to its own table). Each part gets every check that looks at one row at a time, its foreign keys
+against the columns they name of their parents, read before it; the primary key's cells, as text and
+typed, every row's line and the columns other tables' keys name are all that is kept across parts (a
+few bytes a row), and the primary key is checked once, whole. ``tests/test_streamed_check.py`` holds the
 findings equal to the whole read's (hypothesis), and bounds the memory it takes.
 """
 
@@ -25,35 +26,63 @@ from pubkit.standard.descriptor import DataPackage, Table
 
 
 def plans(pkg: DataPackage) -> dict[str, readparts.Plan] | None:
-    """Each table's parts, where every table is one for this path; else None (the whole read checks them)."""
-    if not pkg.tables or any(_joins_rows(t) for t in pkg.tables):
+    """Each table's parts, parents before the tables whose foreign keys name them, where every table is
+    one for this path; else None (the whole read checks them)."""
+    order = _parents_first(pkg)
+    if order is None or any(_joins_rows(t) for t in pkg.tables):
         return None
-    made = {t.name: readparts.plan(pkg, t) for t in pkg.tables}
+    made = {t.name: readparts.plan(pkg, t) for t in order}
     return None if any(m is None for m in made.values()) else made
 
 
 def _joins_rows(table: Table) -> bool:
-    schema = table.schema
+    """A unique key or field, or a foreign key to its own table: rows of one part joined with another's."""
     unique = any(f.get("constraints", {}).get("unique") for f in table.fields)
-    return bool(schema.get("foreignKeys") or schema.get("uniqueKeys") or unique)
+    return bool(table.schema.get("uniqueKeys") or unique or any(not p or p == table.name for p, _ in _refs(table)))
+
+
+def _refs(table: Table) -> list[tuple[str, list[str]]]:
+    """(parent table, its fields) of each foreign key of ``table``."""
+    found = []
+    for fk in table.schema.get("foreignKeys", []):
+        fields = fk["reference"]["fields"]
+        found.append((fk["reference"]["resource"], [fields] if isinstance(fields, str) else list(fields)))
+    return found
+
+
+def _parents_first(pkg: DataPackage) -> list[Table] | None:
+    """The tables, each after every table its foreign keys name; None where they name one another in a ring."""
+    names, order, pending = {t.name for t in pkg.tables}, [], list(pkg.tables)
+    while pending:
+        done = {t.name for t in order}
+        ready = [t for t in pending if all(p in done or p not in names for p, _ in _refs(t))]
+        if not ready:
+            return None
+        order += ready
+        pending = [t for t in pending if t not in ready]
+    return order
 
 
 def findings(pkg: DataPackage, made: dict[str, readparts.Plan]) -> tuple[dict[str, read.RawTable], list[Finding]]:
     """Every table's findings, and for each a ``RawTable`` of its keys and lines alone (what numbers the
     findings by record, as ``validate`` does). Raises ``NotPlain`` where pyarrow refuses a part."""
-    skeletons, found = {}, []
-    for table in pkg.tables:
+    skeletons, found, parents = {}, [], {}
+    referred = {p: fields for t in pkg.tables for p, fields in _refs(t)}
+    for name in made:
+        table = pkg.table(name)
         try:
-            skeletons[table.name], table_found = _table(pkg, table, made[table.name])
+            skeletons[name], parents[name], table_found = _table(pkg, table, made[name], parents, referred)
         except CheckFailed as failed:  # columns and fields that cannot be paired: as ``validate.read_all``
             table_found = failed.findings
         found += table_found
     return skeletons, found
 
 
-def _table(pkg: DataPackage, table: Table, made: readparts.Plan) -> tuple[read.RawTable, list[Finding]]:
+def _table(pkg: DataPackage, table: Table, made: readparts.Plan, parents: dict, referred: dict) -> tuple:
+    """The table's skeleton, the columns other tables' foreign keys read of it (all its rows), and its findings."""
     key = table.schema.get("primaryKey") or []
-    found, kept, first = [], [], None
+    found, kept, first, shared = [], [], None, []
+    referred_fields = sorted({f for p, fields in referred.items() if p == table.name for f in fields})
     for raw in readparts.parts(made, table):
         frame = read.frame(raw)
         if first is None:
@@ -61,7 +90,8 @@ def _table(pkg: DataPackage, table: Table, made: readparts.Plan) -> tuple[read.R
             found += structure.header_findings(raw)
         found += structure.row_findings(raw) + structure.type_findings(raw, frame)
         found += structure.precision_findings(raw, frame)
-        found += constraints.findings(pkg, {table.name: raw}, {table.name: frame}, [], keyed=False)
+        found += constraints.findings(pkg, {table.name: raw}, {**parents, table.name: frame}, [], keyed=False)
+        shared.append(frame[[f for f in referred_fields if f in frame]].reset_index(drop=True))
         kept.append(_Kept(raw, frame[key].reset_index(drop=True), key))  # the lines are kept once
     skeleton, frames = _skeleton(first, kept), [k.frame for k in kept]
     kept.clear()
@@ -70,7 +100,7 @@ def _table(pkg: DataPackage, table: Table, made: readparts.Plan) -> tuple[read.R
     keyed = pd.concat(frames, ignore_index=True).set_axis(skeleton.index)
     frames.clear()
     found += keys.primary_key_findings(skeleton, keyed)
-    return skeleton, found
+    return skeleton, pd.concat(shared, ignore_index=True), found
 
 
 @dataclasses.dataclass(frozen=True)
