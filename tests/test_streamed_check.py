@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from devtools import plain
 from pubkit.checks import streamed, validate
-from pubkit.standard import csvscan, descriptor, read, readparts
+from pubkit.standard import descriptor, read, readparts
 
 FIELDS = [
     {"name": "id", "type": "integer"},
@@ -142,29 +143,7 @@ resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 print(len(validate.sources(descriptor.load(big))), "findings")
 """
 HEADROOM = 160 << 20  # bytes the check may take beyond the interpreter with its modules loaded
-ROWS, COLUMNS = 1_000_000, 10
-
-
-def _wide_package(folder, rows: int):
-    """A table of ``rows`` rows of ten short cells, keyed by its first (written by pyarrow, in a second)."""
-    import numpy as np
-    import pyarrow
-    import pyarrow.compute as pc
-
-    (folder / "data").mkdir(parents=True)
-    numbers = np.random.default_rng(0).integers(0, 1000, size=(rows, COLUMNS - 1))
-    cells = [pyarrow.array(np.arange(rows)).cast(pyarrow.string())]
-    for j in range(1, COLUMNS):  # odd columns text (v12), even ones integers
-        column = pyarrow.array(numbers[:, j - 1]).cast(pyarrow.string())
-        cells.append(pc.binary_join_element_wise("v", column, "") if j % 2 else column)
-    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\n")
-    header = ",".join(["id", *(f"c{j}" for j in range(1, COLUMNS))]) + "\n"
-    (folder / "data" / "t.csv").write_bytes(header.encode() + bytes(csvscan.text_bytes(lines)))
-    fields = [{"name": "id", "type": "integer"}]
-    fields += [{"name": f"c{j}", "type": "string" if j % 2 else "integer"} for j in range(1, COLUMNS)]
-    resource = {"name": "t", "path": "data/t.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}
-    (folder / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [resource]}), encoding="utf-8")
-    return folder
+ROWS = 1_000_000
 
 
 def _as_python_objects(path, rows: int) -> int:
@@ -194,7 +173,7 @@ def _bounded(small, big, mode: str):
 
 
 def test_a_table_is_checked_within_a_bound_its_rows_as_python_objects_overflow_four_times(tmp_path):
-    small, big = _wide_package(tmp_path / "small", 100), _wide_package(tmp_path / "big", ROWS)
+    small, big = plain.write(tmp_path / "small", 100), plain.write(tmp_path / "big", ROWS)
     assert _as_python_objects(big / "data" / "t.csv", ROWS) > 4 * HEADROOM
     done = _bounded(small, big, "parts")
     assert (done.returncode, done.stdout) == (0, "0 findings\n"), done.stderr[-2000:]

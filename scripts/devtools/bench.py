@@ -91,6 +91,11 @@ TARGETS = {  # measure: (target, what bounds it when it is missed, and the profi
         "against 0.75 s for the plain one (2.7 times) in one hour and 3.7 to 5.8 s in the next, the code "
         "unchanged",
     ),
+    "plain_check_peak_rss_gb": (
+        1.0,
+        "a plain table (`devtools.plain`: ten short cells a row, keyed by the first) is checked a part at a time "
+        "(`checks.streamed`); what is kept across parts is each row's line and its key, a few bytes a row",
+    ),
     "make_check_seconds": (1.5, "interpreter start and imports (pandas, pyarrow, pandera, frictionless)"),
     "xlsx_vs_bare_xlsxwriter_ratio": (1.3, "per-cell number formats and the print setup, on top of the cells"),
 }
@@ -104,10 +109,13 @@ BASELINES = (
     "bare sqlite3",
 )
 COMMANDS = ("build (clean)", "build (no change)", "check (dist/ present)", "check (no dist/)", "release")
+PLAIN_TIMES = 10  # the plain package's rows, in observations: ten million at BENCH_ROWS=1000000
+PLAIN_CHECK = f"check, a plain package of {PLAIN_TIMES} times the rows"
 STRESS = (
     "build (clean), distinct quotes",
     "check (no dist/), distinct quotes",
     "check (no dist/), 10 % duplicated ids",
+    PLAIN_CHECK,
 )
 
 
@@ -157,6 +165,7 @@ def _commands(root: Path, rows: int) -> dict[str, dict]:
     """The commands users run, each a whole process, on synthetic packages of ``rows`` observations."""
     package = root / ".build" / f"bench-commands-{rows}"
     distinct, duplicated = root / ".build" / f"bench-distinct-{rows}", root / ".build" / f"bench-duplicated-{rows}"
+    plain = root / ".build" / f"bench-plain-{rows * PLAIN_TIMES}"
     python, frictionless = sys.executable, str(Path(sys.executable).parent / "frictionless")
     writers = [python, "-m", STEPS_MODULE]
     steps = [
@@ -180,6 +189,8 @@ def _commands(root: Path, rows: int) -> dict[str, dict]:
         ("check (no dist/), distinct quotes", _pubkit("check", str(distinct)), 1),
         ("synth, 10 % duplicated ids", _synth(duplicated, rows, "--duplicates", "0.1"), 1),
         ("check (no dist/), 10 % duplicated ids", _pubkit("check", str(duplicated)), 1),
+        ("synth, plain", [python, "-m", "devtools.plain", str(_fresh(plain)), "--rows", str(rows * PLAIN_TIMES)], 1),
+        (PLAIN_CHECK, _pubkit("check", str(plain)), 1),
     ]
     results = {}
     for name, command, runs in steps:
@@ -314,6 +325,7 @@ def _ratios(results: dict, commands: dict[int, dict], sizes: tuple[int, int]) ->
         / large["frictionless validate"]["wall"],
         "distinct_quotes_check_vs_check_ratio": large["check (no dist/), distinct quotes"]["wall"]
         / large["check (no dist/)"]["wall"],
+        "plain_check_peak_rss_gb": large[PLAIN_CHECK]["rss_mb"] / 1024,
         "make_check_seconds": results["make check (this package)"]["wall"],
         "xlsx_vs_bare_xlsxwriter_ratio": results["write xlsx (ours)"]["write"]
         / results["write xlsx (bare xlsxwriter)"]["write"],
@@ -381,7 +393,9 @@ def _markdown(sizes, component_rows: int, results: dict, commands: dict, ratios:
         "",
         "`check (no dist/)` exits 1: it reports the missing release, and nothing else. The distinct-quotes package "
         "widens each quote by a different span of the same clause, so no two observations share a quote; the "
-        "duplicated one gives a tenth of its rows the id of the row before, and `check` reports each.",
+        "duplicated one gives a tenth of its rows the id of the row before, and `check` reports each. The plain "
+        f"package (`devtools.plain`) is a table of {PLAIN_TIMES} times the rows, ten short cells each, keyed by "
+        "the first: no extension, so `check` reads it a part at a time; it exits 0.",
         "",
         "## Components",
         "",
