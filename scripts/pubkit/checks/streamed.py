@@ -13,6 +13,7 @@ findings equal to the whole read's (hypothesis), and bounds the memory it takes.
 from __future__ import annotations
 
 import dataclasses
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -92,7 +93,7 @@ def _table(pkg: DataPackage, table: Table, made: readparts.Plan, parents: dict, 
         found += structure.precision_findings(raw, frame)
         found += constraints.findings(pkg, {table.name: raw}, {**parents, table.name: frame}, [], keyed=False)
         shared.append(frame[[f for f in referred_fields if f in frame]].reset_index(drop=True))
-        kept.append(_Kept(raw, frame[key].reset_index(drop=True), key))  # the lines are kept once
+        kept.append(_kept(raw, frame[key].reset_index(drop=True), key))  # the lines are kept once
     skeleton, frames = _skeleton(first, kept), [k.frame for k in kept]
     kept.clear()
     if not len(skeleton):
@@ -103,8 +104,7 @@ def _table(pkg: DataPackage, table: Table, made: readparts.Plan, parents: dict, 
     return skeleton, pd.concat(shared, ignore_index=True), found
 
 
-@dataclasses.dataclass(frozen=True)
-class _Kept:
+class _Kept(NamedTuple):
     """What a part leaves for the whole table's checks: its key's text columns (by position) and typed
     cells, and its lines."""
 
@@ -114,13 +114,10 @@ class _Kept:
     record_lines: np.ndarray
     blank_lines: tuple[int, ...]
 
-    def __init__(self, raw: read.RawTable, frame: pd.DataFrame, key: list[str]):
-        positions = {raw.position(name) for name in key} - {None}
-        object.__setattr__(self, "columns", {i: raw.columns[i] for i in positions})
-        object.__setattr__(self, "frame", frame)
-        object.__setattr__(self, "lines", _compact(raw.lines))
-        object.__setattr__(self, "record_lines", _compact(raw.record_lines))
-        object.__setattr__(self, "blank_lines", raw.blank_lines)
+
+def _kept(raw: read.RawTable, frame: pd.DataFrame, key: list[str]) -> _Kept:
+    columns = {i: raw.columns[i] for i in {raw.position(name) for name in key} - {None}}
+    return _Kept(columns, frame, _compact(raw.lines), _compact(raw.record_lines), raw.blank_lines)
 
 
 def _compact(lines: np.ndarray) -> np.ndarray:

@@ -125,7 +125,7 @@ class _ParquetRows:
 
     def __init__(self, file):
         self.names, self.total = file.schema_arrow.names, file.metadata.num_rows
-        self.batches, self.held, self.taken = file.iter_batches(batch_size=BATCH_ROWS), None, 0
+        self.batches, self.held = file.iter_batches(batch_size=BATCH_ROWS), None
 
     def take(self, count: int):
         """The next ``count`` rows (fewer at the end) as an Arrow table."""
@@ -139,7 +139,6 @@ class _ParquetRows:
             got.append(batch.slice(0, count - size))
             size += len(got[-1])
             self.held = batch.slice(len(got[-1])) if len(got[-1]) < len(batch) else None
-        self.taken += size
         return pyarrow.Table.from_batches(got) if got else []
 
     def counted(self) -> int:
