@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from pubkit.formats import export, workbook
-from pubkit.releases import assemble, buildinfo
+from pubkit.releases import buildinfo
 from pubkit.standard import descriptor, read, views
 
 
@@ -22,7 +22,7 @@ def main(kind: str, package: str) -> None:
     pkg = descriptor.load(package, trusted=True)
     raws = {t.name: read.raw_table(pkg, t) for t in pkg.tables}
     typed = {name: read.frame(raw) for name, raw in raws.items()}
-    texts = {t.name: export.text_frame(t, typed[t.name], assemble.raw_text(raws[t.name])) for t in pkg.tables}
+    texts = {t.name: export.text_frame(t, typed[t.name], export.raw_text(raws[t.name])) for t in pkg.tables}
     made = views.make(pkg, typed, texts)
     tables = [*(table for table, _, _ in made), *pkg.tables]
     typed.update({table.name: frame for table, frame, _ in made})

@@ -1,6 +1,6 @@
 """A plain package at any size: writes OUT_DIR with one table of N rows of ten short cells, keyed by its first.
 
-``python -m devtools.plain OUT --rows N`` (from ``scripts/``). No extension, no document, no value
+``python -m devtools.plain OUT --rows N`` (from ``scripts/``), ready to build and release. No extension, no document, no value
 provenance: a table as a statistics office publishes one, which ``check`` reads a part at a time
 (``checks.streamed``). Odd columns hold text (``v12``), even ones integers; pyarrow writes it, in a
 second a million rows.
@@ -13,6 +13,13 @@ import json
 from pathlib import Path
 
 COLUMNS = 10
+RELEASABLE = {  # what a release needs besides the table
+    "title": "A plain table",
+    "id": "urn:uuid:8c3b4a52-5f0e-4a8e-9d51-1b2f3c4d5e6f",
+    "version": "1.0.0",
+    "created": "2026-01-01T00:00:00Z",
+    "licenses": [{"name": "CC0-1.0"}],
+}
 
 
 def write(folder: Path, rows: int) -> Path:
@@ -38,7 +45,8 @@ def write(folder: Path, rows: int) -> Path:
     fields = [{"name": "id", "type": "integer"}]
     fields += [{"name": f"c{j}", "type": "string" if j % 2 else "integer"} for j in range(1, COLUMNS)]
     resource = {"name": "t", "path": "data/t.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}
-    (folder / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [resource]}), encoding="utf-8")
+    described = {"name": "t", **RELEASABLE, "resources": [resource]}
+    (folder / "datapackage.json").write_text(json.dumps(described), encoding="utf-8")
     return folder
 
 

@@ -14,6 +14,7 @@ value is escaped for its context, and only ``http(s):`` and relative links are m
 from __future__ import annotations
 
 from html import escape
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -60,17 +61,17 @@ NUMERIC = ("number", "integer", "year")
 def render(
     core: dict,
     tables: list,
-    texts: dict[str, pd.DataFrame],
+    shown: dict[str, Shown],
     files: dict[str, tuple[int, str]],
     citation: str,
     added: list[Datasheet],
     described: dict | None = None,
 ) -> str:
-    """``texts`` holds each table's cells as the release CSV writes them; ``added``, what extensions add;
+    """``shown`` holds what the page shows of each table (``shown``); ``added``, what extensions add;
     ``described``, the schema.org description to embed (the release's, less the files written after the page)."""
     title = escape(core.get("title", core["name"]))
     tables = sorted(tables, key=lambda t: not lead(t))  # a table that declares its lead columns comes first
-    labels = {t.name: _labels(t, texts[t.name]) for t in tables}
+    labels = {t.name: shown[t.name].labels for t in tables}
     sections = [(a, h, body) for extra in added for a, h, body in extra.sections]
     nav = [(f"table-{t.name}", t.title) for t in tables] + [(a, h) for a, h, _ in sections]
     nav += [("downloads", "Downloads"), ("cite", "How to cite")]
@@ -90,7 +91,7 @@ def render(
         f"<p>{escape(core.get('description', ''))}</p>",
         _version_line(core),
         "<nav>" + "".join(f'<a href="#{escape(a)}">{escape(h)}</a>' for a, h in nav) + "</nav>",
-        *[_table_section(t, texts[t.name], added, labels) for t in tables],
+        *[_table_section(t, shown[t.name], added, labels) for t in tables],
         *[f'<section id="{escape(a)}"><h2>{escape(h)}</h2>{body}</section>' for a, h, body in sections],
         _downloads(files, core),
         _cite(core, citation),
@@ -129,11 +130,24 @@ def _version_line(core: dict) -> str:
     )
 
 
-def _table_section(table, text: pd.DataFrame, added: list[Datasheet], labels: dict) -> str:
+class Shown(NamedTuple):
+    """What the page shows of a table: its first ``PREVIEW_ROWS`` rows as the release CSV writes them, how
+    many rows it has, and its key -> label (``_labels``) for the keys the previews name, at least."""
+
+    preview: pd.DataFrame
+    rows: int
+    labels: dict[str, str] | None
+
+
+def shown(table, text: pd.DataFrame) -> Shown:
+    """What the page shows of a whole table, ``text`` as the release CSV writes it."""
+    return Shown(text.iloc[:PREVIEW_ROWS], len(text), _labels(table, text))
+
+
+def _table_section(table, seen: Shown, added: list[Datasheet], labels: dict) -> str:
     anchor = escape(f"table-{table.name}")
     heading = escape(table.title)
-    shown = text.iloc[:PREVIEW_ROWS]
-    count = len(text)
+    shown, count = seen.preview, seen.rows
     note = (
         (f"All {count:,} rows." if count != 1 else "All 1 row.")
         if count <= PREVIEW_ROWS
@@ -169,14 +183,32 @@ def lead(table) -> list[str]:
     return [f for f in declared if f in table.field_names] if isinstance(declared, list) else []
 
 
-def _labels(table, text: pd.DataFrame) -> dict[str, str] | None:
-    """A table's key -> the text that names its row (``datasette.label_column``); None without both."""
+def label_fields(table) -> tuple[str, str] | None:
+    """The key and label columns of a table whose rows have labels: a one-field key and
+    ``datasette.label_column``; None without both."""
     key = table.schema.get("primaryKey")
     key = [key] if isinstance(key, str) else key
     label = datasette.label_column(table)
-    if not key or len(key) != 1 or not label:
+    return (key[0], label) if key and len(key) == 1 and label else None
+
+
+def named_keys(table, preview: pd.DataFrame) -> dict[str, set[str]]:
+    """Each parent table -> the keys ``preview``'s one-field foreign keys name (labels the page looks up)."""
+    named: dict[str, set[str]] = {}
+    for key in table.schema.get("foreignKeys", []):
+        fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
+        parent = key.get("reference", {}).get("resource") or table.name
+        if len(fields) == 1:
+            named.setdefault(parent, set()).update(preview[fields[0]].tolist())
+    return named
+
+
+def _labels(table, text: pd.DataFrame) -> dict[str, str] | None:
+    """A table's key -> the text that names its row (``datasette.label_column``); None without both."""
+    fields = label_fields(table)
+    if fields is None or not len(text):
         return None
-    return dict(zip(text[key[0]].tolist(), text[label].tolist(), strict=True))
+    return dict(zip(text[fields[0]].tolist(), text[fields[1]].tolist(), strict=True))
 
 
 def _foreign_labels(table, labels: dict) -> dict[str, dict[str, str]]:
@@ -185,7 +217,7 @@ def _foreign_labels(table, labels: dict) -> dict[str, dict[str, str]]:
     for key in table.schema.get("foreignKeys", []):
         fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
         parent = key.get("reference", {}).get("resource") or table.name
-        if len(fields) == 1 and labels.get(parent):
+        if len(fields) == 1 and labels.get(parent) is not None:
             found[fields[0]] = labels[parent]
     return found
 

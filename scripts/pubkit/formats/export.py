@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from pubkit.standard import categories, csvscan, fieldtypes, tableschema
+from pubkit.standard import categories, csvscan, fieldtypes, read, tableschema
 from pubkit.standard.descriptor import Table
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -44,6 +44,11 @@ def text_frame(table: Table, typed: pd.DataFrame, raw_text: pd.DataFrame) -> pd.
     return pd.DataFrame(columns, index=typed.index)
 
 
+def raw_text(raw: read.RawTable) -> pd.DataFrame:
+    """A table's (or a part's) cells as the source holds them, a column per field."""
+    return pd.DataFrame({name: raw.text(name) for name in raw.table.field_names}, index=raw.index)
+
+
 def _formatted(typed: pd.Series, formatter) -> pd.Series:
     """``formatter`` of each value, called once per distinct value; empty text for NA."""
     codes, distinct = pd.factorize(typed)
@@ -54,15 +59,26 @@ def _formatted(typed: pd.Series, formatter) -> pd.Series:
 
 def write_csv(table: Table, text: pd.DataFrame, path: Path) -> None:
     """RFC 4180 as Python's csv module writes it (minimal quoting, CRLF), built column-wise by pyarrow."""
+    with path.open("wb") as out:
+        out.write(csv_header(table))
+        for rows in csv_rows(table, text):
+            out.write(rows)
+
+
+def csv_header(table: Table) -> bytes:
     header = io.StringIO(newline="")
     csv.writer(header, lineterminator="\r\n").writerow(table.field_names)
+    return header.getvalue().encode("utf-8")
+
+
+def csv_rows(table: Table, text: pd.DataFrame):
+    """The CSV bytes of ``text``'s rows, ``CSV_BATCH_ROWS`` at a time: each row's bytes are its own, so that
+    a table written a part at a time is the same file."""
     arrow = pyarrow.Table.from_pandas(text[table.field_names], preserve_index=False)
-    with path.open("wb") as out:
-        out.write(header.getvalue().encode("utf-8"))
-        for batch in arrow.to_batches(max_chunksize=CSV_BATCH_ROWS):
-            cells = [_csv_cells(column, alone=batch.num_columns == 1) for column in batch.columns]
-            rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\r\n")
-            out.write(csvscan.text_bytes(rows))
+    for batch in arrow.to_batches(max_chunksize=CSV_BATCH_ROWS):
+        cells = [_csv_cells(column, alone=batch.num_columns == 1) for column in batch.columns]
+        rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\r\n")
+        yield csvscan.text_bytes(rows)
 
 
 def _csv_cells(column: pyarrow.Array, alone: bool) -> pyarrow.Array:
@@ -115,6 +131,15 @@ def _arrow_array(series: pd.Series, kind: pyarrow.DataType, declared: list = ())
     return pyarrow.array(series, type=kind, from_pandas=True)
 
 
+PARQUET_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": ZSTD_LEVEL,
+    "write_statistics": True,
+    "version": "2.6",
+    "store_schema": True,
+}
+
+
 def write_parquet(arrow: pyarrow.Table, path: Path) -> None:
     repeating = [
         f.name
@@ -123,17 +148,99 @@ def write_parquet(arrow: pyarrow.Table, path: Path) -> None:
     ]
     import pyarrow.parquet as pq  # slow to import; ``check`` never writes Parquet
 
-    pq.write_table(
-        arrow,
-        path,
-        compression="zstd",
-        compression_level=ZSTD_LEVEL,
-        row_group_size=ROW_GROUP_SIZE,
-        use_dictionary=repeating,
-        write_statistics=True,
-        version="2.6",
-        store_schema=True,
-    )
+    pq.write_table(arrow, path, row_group_size=ROW_GROUP_SIZE, use_dictionary=repeating, **PARQUET_OPTIONS)
+
+
+class Unsteady(Exception):
+    """A part that the whole table would type or encode otherwise than the parts before it: the table is
+    written whole instead."""
+
+
+class ParquetParts:
+    """A table's Parquet written a part at a time, in the bytes ``write_parquet`` writes of the whole table.
+
+    Each part's Arrow table is spooled to an Arrow IPC file beside ``path`` (on disk, not in memory); on
+    ``close`` every column's encoding is known (a text column with a repeated or missing value is
+    dictionary-encoded), and the spool is written out in row groups of ``ROW_GROUP_SIZE`` rows, each one
+    contiguous, as the whole table's are. A part typed otherwise than the first raises ``Unsteady``.
+    """
+
+    def __init__(self, path: Path):
+        self.path, self.spool = path, path.with_name(f".{path.name}.arrow")
+        self.schema: pyarrow.Schema | None = None
+        self.writer = None
+        self.repeats: dict[str, Repeats] = {}
+
+    def add(self, arrow: pyarrow.Table) -> None:
+        if self.schema is None:
+            import pyarrow.ipc
+
+            self.schema = arrow.schema
+            self.writer = pyarrow.ipc.new_file(str(self.spool), arrow.schema)
+            self.repeats = {f.name: Repeats() for f in arrow.schema if pyarrow.types.is_string(f.type)}
+        elif not arrow.schema.equals(self.schema, check_metadata=True):
+            raise Unsteady(f"a part's Arrow types differ from the first part's: {arrow.schema} {self.schema}")
+        for name, repeats in self.repeats.items():
+            repeats.add(arrow[name])
+        self.writer.write_table(arrow)
+
+    def close(self) -> None:
+        import pyarrow.ipc
+        import pyarrow.parquet as pq
+
+        self.writer.close()
+        repeating = [name for name, repeats in self.repeats.items() if repeats.found()]
+        with (
+            pyarrow.OSFile(str(self.spool)) as source,
+            pq.ParquetWriter(self.path, self.schema, use_dictionary=repeating, **PARQUET_OPTIONS) as out,
+        ):
+            reader = pyarrow.ipc.open_file(source)
+            for group in _row_groups((reader.get_batch(i) for i in range(reader.num_record_batches)), self.schema):
+                out.write_table(group, row_group_size=ROW_GROUP_SIZE)
+        self.spool.unlink()
+
+
+def _row_groups(batches, schema: pyarrow.Schema):
+    """The rows of ``batches`` in tables of ``ROW_GROUP_SIZE`` rows (the last one shorter), each one chunk;
+    one empty table where there are no rows."""
+    pending, held, total = [], 0, 0
+    for batch in batches:
+        total += batch.num_rows
+        while batch.num_rows:
+            taken = batch.slice(0, ROW_GROUP_SIZE - held)
+            pending.append(taken)
+            held += taken.num_rows
+            batch = batch.slice(taken.num_rows)
+            if held == ROW_GROUP_SIZE:
+                yield pyarrow.Table.from_batches(pending, schema).combine_chunks()
+                pending, held = [], 0
+    if pending or not total:
+        yield pyarrow.Table.from_batches(pending, schema).combine_chunks()
+
+
+class Repeats:
+    """Whether a text column holds a missing value or any value twice, told a part at a time (what
+    ``write_parquet`` asks of the whole column). Values are compared by their 64-bit hash across parts, and
+    exactly within one: two different values of equal hash (a chance near n²/2⁶⁵ in n values) would make
+    the column dictionary-encoded, which changes its encoding and no value."""
+
+    def __init__(self):
+        self.seen: list[np.ndarray] = []
+        self.repeated = False
+
+    def add(self, column: pyarrow.ChunkedArray) -> None:
+        if self.repeated or not len(column):
+            return
+        if column.null_count or pc.count_distinct(column).as_py() < len(column):
+            self.repeated, self.seen = True, []
+            return
+        self.seen.append(pd.util.hash_array(column.to_numpy(), categorize=False))
+
+    def found(self) -> bool:
+        if not self.repeated and len(self.seen) > 1:
+            hashes = np.concatenate(self.seen)
+            self.repeated = len(np.unique(hashes)) < len(hashes)
+        return self.repeated
 
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -145,14 +252,23 @@ def sheet_names(tables: list[tuple[str, int]]) -> dict[str, list[str]]:
     """Each table's sheets, given (name, rows) of every table in order: a table past a sheet's row limit
     spans several (``name_2``, …); every name is a legal sheet name (31 characters at most, none of
     ``[]:*?/\\``) and unique whatever its case, About and Fields included."""
-    used = {name.lower() for name in RESERVED_SHEETS}
-    names = {}
-    for table, rows in tables:
-        count = max(1, -(-rows // (EXCEL_MAX_ROWS - 1)))
-        names[table] = [
-            _unique(SHEET_FORBIDDEN.sub("_", table if n == 1 else f"{table}_{n}"), used) for n in range(1, count + 1)
-        ]
-    return names
+    named = SheetNames()
+    return {
+        table: [named.next(table) for _ in range(max(1, -(-rows // (EXCEL_MAX_ROWS - 1))))] for table, rows in tables
+    }
+
+
+class SheetNames:
+    """Sheet names given one at a time, as a workbook written a part at a time needs them: ``next(table)``
+    is the table's next sheet (``name``, then ``name_2``, …), each unique as ``sheet_names`` makes them."""
+
+    def __init__(self):
+        self.used = {name.lower() for name in RESERVED_SHEETS}
+        self.given: dict[str, int] = {}
+
+    def next(self, table: str) -> str:
+        n = self.given[table] = self.given.get(table, 0) + 1
+        return _unique(SHEET_FORBIDDEN.sub("_", table if n == 1 else f"{table}_{n}"), self.used)
 
 
 def _unique(name: str, used: set[str]) -> str:

@@ -1,8 +1,8 @@
 """The SQLite database of a release: reads typed and text frames, writes one ``.sqlite`` file.
 
 A table per table, with declared types (INTEGER, REAL, TEXT; an integer column beyond int64 is TEXT),
-NOT NULL, primary keys, foreign keys and an index per foreign key, an ``_about`` table, and a ``_categories``
-table where a field declares categories. Written into a fresh file in one transaction, so that the same rows
+NOT NULL, primary keys, foreign keys and an index per foreign key, a ``_categories`` table where a field
+declares categories, and an ``_about`` table (written last: it counts the rows). Written into a fresh file in one transaction, so that the same rows
 give the same bytes.
 """
 
@@ -29,40 +29,63 @@ def write_sqlite(
 
     Written into a fresh file in one transaction, so that the same rows give the same bytes.
     """
-    import sqlite3
+    with Database(path, [table for table, _, _ in sheets]) as database:
+        for table, typed, text in sheets:
+            database.add(table, typed, text)
+        database.close(about)
 
-    try:
-        _write(sqlite3.connect(path, isolation_level=None), sheets, about)
-    except _Refused as refused:  # a value SQLite cannot hold as the source holds it: a finding, not a crash
-        raise CheckFailed([errors.SQLITE_REFUSED.at(refused.path, table=refused.table, error=refused.error)]) from None
-    except sqlite3.OperationalError as err:  # the machine's fault, said as every other one is: one line
-        if not any(words in str(err) for words in MACHINE_FAULTS):
+
+class Database:
+    """The database written a table at a time, each table a part at a time (``add`` its rows in order), in
+    one transaction; ``close`` adds the indexes and ``_about`` and commits. Used as a context manager, it
+    says what SQLite refuses as a finding, and the machine's faults as one line."""
+
+    def __init__(self, path: Path, tables: list[Table]):
+        self.path, self.tables, self.created = path, tables, set()
+        self.connection = None
+
+    def __enter__(self):
+        import sqlite3
+
+        try:
+            self.connection = sqlite3.connect(self.path, isolation_level=None)
+            self.connection.execute("PRAGMA journal_mode = OFF")
+            self.connection.execute("BEGIN")
+            _write_categories(self.connection, self.tables)
+        except sqlite3.OperationalError as error:
+            self.__exit__(type(error), error, None)
             raise
-        raise OSError(errno.EIO, f"SQLite could not write the database: {err}", str(path)) from None
+        return self
+
+    def add(self, table: Table, typed: pd.DataFrame, text: pd.DataFrame) -> None:
+        if table.name not in self.created:
+            self.connection.execute(sqlite_schema(table, typed))
+            self.created.add(table.name)
+        try:
+            _insert(self.connection, table, typed, text)
+        except self.connection.IntegrityError as err:
+            raise _Refused(table.path, table.name, str(err)) from None
+
+    def close(self, about: list[tuple[str, str]]) -> None:
+        for table in self.tables:
+            for statement in sqlite_indexes(table):
+                self.connection.execute(statement)
+        self.connection.execute('CREATE TABLE "_about" ("property" TEXT NOT NULL, "value" TEXT)')
+        self.connection.executemany('INSERT INTO "_about" VALUES (?, ?)', about)
+        self.connection.execute("COMMIT")
+
+    def __exit__(self, kind, error, trace) -> None:
+        import sqlite3
+
+        if self.connection is not None:
+            self.connection.close()
+        if isinstance(error, _Refused):  # a value SQLite cannot hold as the source holds it: a finding
+            raise CheckFailed([errors.SQLITE_REFUSED.at(error.path, table=error.table, error=error.error)]) from None
+        if isinstance(error, sqlite3.OperationalError) and any(words in str(error) for words in MACHINE_FAULTS):
+            raise OSError(errno.EIO, f"SQLite could not write the database: {error}", str(self.path)) from None
 
 
 MACHINE_FAULTS = ("disk I/O error", "database or disk is full", "unable to open database file", "readonly")
-
-
-def _write(connection, sheets: list, about: list[tuple[str, str]]) -> None:
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("BEGIN")
-        connection.execute('CREATE TABLE "_about" ("property" TEXT NOT NULL, "value" TEXT)')
-        connection.executemany('INSERT INTO "_about" VALUES (?, ?)', about)
-        _write_categories(connection, [table for table, _, _ in sheets])
-        for table, typed, text in sheets:
-            connection.execute(sqlite_schema(table, typed))
-            try:
-                _insert(connection, table, typed, text)
-            except connection.IntegrityError as err:
-                raise _Refused(table.path, table.name, str(err)) from None
-        for table, _, _ in sheets:
-            for statement in sqlite_indexes(table):
-                connection.execute(statement)
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
 
 
 def _insert(connection, table: Table, typed: pd.DataFrame, text: pd.DataFrame) -> None:

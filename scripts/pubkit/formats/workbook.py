@@ -47,26 +47,58 @@ def write_xlsx(
     sheets: list[tuple[Table, pd.DataFrame, pd.DataFrame]], about: list[tuple[str, str]], path: Path, created: datetime
 ) -> None:
     """``sheets`` holds (table, typed frame, text frame) per table, in package order."""
-    import xlsxwriter  # import only when a workbook is written
-
-    book = xlsxwriter.Workbook(str(path), OPTIONS)
-    book.use_zip64()  # a sheet of more than 2 GiB of XML needs ZIP64; a smaller one is written byte for byte alike
-    properties = dict(about)
-    book.set_properties(
-        {"title": properties.get("title", ""), "author": properties.get("creator", ""), "created": created}
-    )
-    if properties.get("version"):
-        book.set_custom_property("version", properties["version"])
-    formats = _Formats(book)
-    _write_rows(book.add_worksheet("About"), formats, [("property", "value"), *about], widths=[24, 100], wrap=True)
-    names = export.sheet_names([(table.name, len(typed)) for table, typed, _ in sheets])
+    book = Book(path)
     for table, typed, text in sheets:
-        spans = range(0, max(len(typed), 1), export.EXCEL_MAX_ROWS - 1)
-        for name, start in zip(names[table.name], spans, strict=True):
-            stop = start + export.EXCEL_MAX_ROWS - 1
-            _write_table(book.add_worksheet(name), formats, table, typed.iloc[start:stop], text.iloc[start:stop])
-    _write_rows(book.add_worksheet("Fields"), formats, list(export.dictionary_rows([s[0] for s in sheets])))
-    book.close()
+        book.add(table, typed, text)
+        book.end_table(table)
+    book.close(about, [table for table, _, _ in sheets], created)
+
+
+class Book:
+    """A workbook written a table at a time, each table a part at a time (``add`` its rows in order, then
+    ``end_table``), About last (``close``): the bytes ``write_xlsx`` writes of the whole tables, since a
+    sheet's rows go to its own file as they come and its XML is put together on closing."""
+
+    def __init__(self, path: Path):
+        import xlsxwriter  # import only when a workbook is written
+
+        self.book = xlsxwriter.Workbook(str(path), OPTIONS)
+        self.book.use_zip64()  # a sheet of more than 2 GiB of XML needs ZIP64; a smaller one is written alike
+        self.formats = _Formats(self.book)
+        self.about = self.book.add_worksheet("About")
+        self.names = export.SheetNames()
+        self.sheet: _Sheet | None = None
+
+    def add(self, table: Table, typed: pd.DataFrame, text: pd.DataFrame) -> None:
+        start = 0
+        while start < len(typed) or self.sheet is None:
+            if self.sheet is None or self.sheet.rows == export.EXCEL_MAX_ROWS - 1:
+                self._end_sheet()
+                self.sheet = _Sheet(self.book.add_worksheet(self.names.next(table.name)), table, self.formats)
+            stop = start + export.EXCEL_MAX_ROWS - 1 - self.sheet.rows
+            self.sheet.add(typed.iloc[start:stop], text.iloc[start:stop])
+            start = stop
+
+    def end_table(self, table: Table) -> None:
+        if self.sheet is None:
+            self.sheet = _Sheet(self.book.add_worksheet(self.names.next(table.name)), table, self.formats)
+        self._end_sheet()
+
+    def _end_sheet(self) -> None:
+        if self.sheet is not None:
+            self.sheet.end()
+        self.sheet = None
+
+    def close(self, about: list[tuple[str, str]], tables: list[Table], created: datetime) -> None:
+        properties = dict(about)
+        self.book.set_properties(
+            {"title": properties.get("title", ""), "author": properties.get("creator", ""), "created": created}
+        )
+        if properties.get("version"):
+            self.book.set_custom_property("version", properties["version"])
+        _write_rows(self.about, self.formats, [("property", "value"), *about], widths=[24, 100], wrap=True)
+        _write_rows(self.book.add_worksheet("Fields"), self.formats, list(export.dictionary_rows(tables)))
+        self.book.close()
 
 
 ABOUT_ENTRY = "xl/worksheets/sheet1.xml"  # the first sheet: About
@@ -129,6 +161,8 @@ class _Formats:
         self.book = book
         self.bold = book.add_format({"bold": True})
         self.wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+        for first in (self.bold, self.wrapped):  # numbered first, as About's header and cells use them, though
+            first._get_xf_index()  # About is written last (a format is numbered where a cell first uses it)
         self.dates = {kind: book.add_format({"num_format": shown}) for kind, shown in DATE_FORMATS.items()}
         self._numbers: dict[str, object] = {}
 
@@ -172,15 +206,29 @@ def _write(sheet, formats: _Formats, row: int, column: int, value, wrapped=None)
         sheet.write_string(row, column, str(value), wrapped)
 
 
-def _write_table(sheet, formats: _Formats, table: Table, typed: pd.DataFrame, text: pd.DataFrame) -> None:
-    sample = [table.field_names, *_rows(table, typed.iloc[:SAMPLE_ROWS], text.iloc[:SAMPLE_ROWS])]
-    _prepare(sheet, sample, len(typed) + 1)
-    sheet.write_row(0, 0, table.field_names, formats.bold)
-    for start in range(0, len(typed), export.EXCEL_BATCH_ROWS):  # Python values for one batch at a time
-        stop = start + export.EXCEL_BATCH_ROWS
-        for number, values in enumerate(_rows(table, typed.iloc[start:stop], text.iloc[start:stop]), start=start + 1):
-            for column, value in enumerate(values):
-                _write(sheet, formats, number, column, value)
+class _Sheet:
+    """One sheet of a table, its rows added in order; its widths, filter and page set up at its ``end``,
+    from its first ``SAMPLE_ROWS`` rows."""
+
+    def __init__(self, sheet, table: Table, formats: _Formats):
+        self.sheet, self.table, self.formats = sheet, table, formats
+        self.rows, self.sample = 0, [table.field_names]
+        sheet.write_row(0, 0, table.field_names, formats.bold)
+
+    def add(self, typed: pd.DataFrame, text: pd.DataFrame) -> None:
+        wanted = SAMPLE_ROWS + 1 - len(self.sample)
+        if wanted > 0:
+            self.sample += list(_rows(self.table, typed.iloc[:wanted], text.iloc[:wanted]))
+        for start in range(0, len(typed), export.EXCEL_BATCH_ROWS):  # Python values for one batch at a time
+            stop = start + export.EXCEL_BATCH_ROWS
+            rows = _rows(self.table, typed.iloc[start:stop], text.iloc[start:stop])
+            for number, values in enumerate(rows, start=self.rows + start + 1):
+                for column, value in enumerate(values):
+                    _write(self.sheet, self.formats, number, column, value)
+        self.rows += len(typed)
+
+    def end(self) -> None:
+        _prepare(self.sheet, self.sample, self.rows + 1)
 
 
 def _rows(table: Table, typed: pd.DataFrame, text: pd.DataFrame):

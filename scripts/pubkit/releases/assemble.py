@@ -17,9 +17,11 @@ from pathlib import Path
 from pubkit.base import parallel
 from pubkit.checks import validate
 from pubkit.extensions import Context
-from pubkit.formats import agree, datasette, datasheet, export, metadata, sqlite, workbook
-from pubkit.releases import buildinfo, index
-from pubkit.standard import descriptor, fieldtypes, plugins, read, views
+from pubkit.formats import datasette, datasheet, export, metadata, sqlite, workbook
+from pubkit.releases import aboutrows, buildinfo, index, inparts
+from pubkit.releases.aboutrows import citation
+from pubkit.standard import descriptor, fieldtypes, plugins, views
+from pubkit.standard.bulkcsv import NotPlain
 from pubkit.standard.descriptor import DataPackage
 
 DIST = "dist"
@@ -61,35 +63,97 @@ def write_release(
     (``proof.reusable``): its workbook's sheets are copied, not written again (``workbook.redated``).
     """
     say = progress or (lambda line: None)
-    made = prepare(pkg, date, made_by)
-    ctx, modules, tables, typed, texts, core = made.ctx, made.modules, made.tables, made.typed, made.texts, made.core
+    created = date or buildinfo.build_date(pkg)
+    core, provenance = package_properties(pkg, created), buildinfo.record(pkg, created, made_by)
     out = parent / pkg.release_name
     out.mkdir(parents=True)
-    say("writing CSV and Parquet")
-    write_tables(made, out)
-    about = _about(tables, core, typed) + [row for rows in plugins.call(modules, "about", ctx) for row in rows]
-    _write_workbook_and_database(pkg, made, about, out, reuse, say)
-    rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): len(typed[t.name]) for t in tables}
-    markdown = metadata.provenance_markdown(core, made.provenance, rows, pkg.release_name)
+    written = _in_parts(pkg, out, core, provenance, created, reuse, say) or _whole(pkg, out, date, made_by, reuse, say)
+    tables, ctx, modules = written.tables, written.ctx, written.modules
+    rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): written.rows[t.name] for t in tables}
+    markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
     (out / "PROVENANCE.md").write_text(markdown, encoding="utf-8")
-    counts = [(t.name, t.title, len(typed[t.name])) for t in tables]
+    counts = [(t.name, t.title, written.rows[t.name]) for t in tables]
     files = tuple((f.path, f.resource.get("title") or f.name) for f in pkg.files)
     readme = metadata.release_readme(core, counts, (pkg.release_name, pkg.database_file), citation(core), files)
     (out / "README.md").write_text(readme, encoding="utf-8")
     _write_json(
         out / descriptor.DESCRIPTOR,
-        _release_descriptor([*pkg.tables, *tables[: len(made.views)]], core, made.provenance, out, pkg.files),
+        _release_descriptor([*pkg.tables, *tables[: written.views]], core, provenance, out, pkg.files),
     )
     say("writing the datasheet and metadata")
     added = plugins.call(modules, "datasheet", ctx)
     before_page = index.sizes_and_hashes(out)
     named = _named_files(pkg)
     described = _jsonld(core, before_page, modules, ctx, named)
-    page = datasheet.render(core, list(pkg.tables), texts, before_page, citation(core), added, described)
+    page = datasheet.render(core, list(pkg.tables), written.shown, before_page, citation(core), added, described)
     (out / DATASHEET).write_text(page, encoding="utf-8")
     _write_json(out / JSONLD, _jsonld(core, index.sizes_and_hashes(out), modules, ctx, named))
     write_sums(out)
     return out
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the rest of a release is written from once its tables are: the tables and views (the views
+    first), each one's row count, what the datasheet shows of each table, and the extensions and their context."""
+
+    tables: list
+    rows: dict[str, int]
+    shown: dict[str, datasheet.Shown]
+    views: int
+    modules: list
+    ctx: Context | None
+
+
+def _in_parts(pkg: DataPackage, out: Path, core: dict, provenance: dict, created, reuse, say) -> Written | None:
+    """The tables written a part at a time (``inparts``), where the package is one for it; None where it is
+    not, or where a part is unsteady (``export.Unsteady``) or not plain after all, with ``out`` emptied."""
+    made = inparts.plans(pkg, plugins.load(pkg, pkg.trusted)[0])
+    if made is None:
+        return None
+    tables, book = list(pkg.tables), out / f"{pkg.release_name}.xlsx"
+
+    def about(kept: dict) -> list[tuple[str, str]]:
+        rounded = [name for t in tables for name in inparts.in_order(t, kept[t.name].rounded)]
+        return aboutrows.about(tables, core, {t.name: kept[t.name].rows for t in tables}, rounded)
+
+    try:
+        say(
+            "writing CSV, Parquet and SQLite a part at a time" + ("" if reuse else "; the workbook in a second process")
+        )
+        writer = None if reuse else inparts.start_workbook(pkg, made, core, book, created)
+        try:
+            kept = inparts.write_tables(pkg, made, out, _key_values(core, provenance), out / pkg.database_file, about)
+            if reuse is not None:
+                say(f"dating the workbook anew: its sheets are those of the build in {DIST}/{reuse.name}")
+                workbook.redated(reuse / book.name, about(kept), book, created)
+            _write_database_extras(pkg, core, tables, out)
+            if writer is not None:
+                writer.result()
+        except BaseException:
+            if writer is not None:
+                writer.cancel()
+            raise
+    except (export.Unsteady, NotPlain) as why:
+        say(f"writing the tables whole: {why}")
+        shutil.rmtree(out)
+        out.mkdir()
+        return None
+    return Written(tables, {t.name: kept[t.name].rows for t in tables}, inparts.shown(pkg, kept), 0, [], None)
+
+
+def _whole(pkg: DataPackage, out: Path, date, made_by, reuse: Path | None, say) -> Written:
+    """The tables read whole, written in every format."""
+    made = prepare(pkg, date, made_by)
+    say("writing CSV and Parquet")
+    write_tables(made, out)
+    rows = {t.name: len(made.typed[t.name]) for t in made.tables}
+    rounded = [name for t in made.tables for name in aboutrows.rounded_fields(t, made.typed[t.name])]
+    about = aboutrows.about(made.tables, made.core, rows, rounded)
+    about += [row for rows in plugins.call(made.modules, "about", made.ctx) for row in rows]
+    _write_workbook_and_database(pkg, made, about, out, reuse, say)
+    shown = {t.name: datasheet.shown(t, made.texts[t.name]) for t in pkg.tables}
+    return Written(made.tables, rows, shown, len(made.views), made.modules, made.ctx)
 
 
 def _write_workbook_and_database(pkg: DataPackage, made, about: list, out: Path, reuse: Path | None, say) -> None:
@@ -108,16 +172,22 @@ def _write_workbook_and_database(pkg: DataPackage, made, about: list, out: Path,
     try:
         say("writing the SQLite database")
         sqlite.write_sqlite(sheets, about, out / pkg.database_file)
-        _write_json(out / DATASETTE, datasette.metadata(made.core, made.tables, pkg.database_file))
-        for source in [*pkg.source_paths(), *(f.path for f in pkg.files)]:  # at its path in the package, so
-            (out / source).parent.mkdir(parents=True, exist_ok=True)  # that a path the data gives resolves
-            shutil.copyfile(pkg.root / source, out / source)
+        _write_database_extras(pkg, made.core, made.tables, out)
         if writer is not None:
             writer.result()
     except BaseException:
         if writer is not None:
             writer.cancel()
         raise
+
+
+def _write_database_extras(pkg: DataPackage, core: dict, tables: list, out: Path) -> None:
+    """Datasette's description of the database, and the archived sources, each at its path in the package
+    (so that a path the data gives resolves)."""
+    _write_json(out / DATASETTE, datasette.metadata(core, tables, pkg.database_file))
+    for source in [*pkg.source_paths(), *(f.path for f in pkg.files)]:
+        (out / source).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pkg.root / source, out / source)
 
 
 @dataclass(frozen=True)
@@ -140,7 +210,7 @@ def prepare(pkg: DataPackage, date: datetime | None = None, made_by: dict | None
     ctx, _ = validate.read_all(pkg)
     modules, _ = plugins.load(pkg, pkg.trusted)
     typed = ctx.frames
-    texts = {t.name: export.text_frame(t, typed[t.name], raw_text(ctx.raws[t.name])) for t in pkg.tables}
+    texts = {t.name: export.text_frame(t, typed[t.name], export.raw_text(ctx.raws[t.name])) for t in pkg.tables}
     made = views.make(pkg, typed, texts)  # declared views: the first sheets after About
     tables = [*(table for table, _, _ in made), *pkg.tables]
     typed = {**typed, **{table.name: frame for table, frame, _ in made}}
@@ -155,14 +225,33 @@ def write_tables(made: Prepared, out: Path) -> None:
     ``check`` regenerates to prove a release (``proof.fresh``)."""
     for folder in ("csv", "parquet"):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    key_values = {
-        "datapackage": json.dumps(made.core, ensure_ascii=False, sort_keys=True),
-        "provenance": json.dumps(made.provenance, ensure_ascii=False, sort_keys=True),
-    }
+    key_values = _key_values(made.core, made.provenance)
     for table in made.tables:
         export.write_csv(table, made.texts[table.name], out / "csv" / f"{table.name}.csv")
         arrow = export.arrow_table(table, made.typed[table.name], key_values)
         export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
+
+
+def write_tables_as_built(pkg: DataPackage, date: datetime, made_by: dict, out: Path) -> None:
+    """The CSV and Parquet ``write_release`` writes (a part at a time where it would), into ``out``."""
+    made = inparts.plans(pkg, plugins.load(pkg, pkg.trusted)[0])
+    if made is not None:
+        core = package_properties(pkg, date)
+        try:
+            inparts.write_tables(pkg, made, out, _key_values(core, buildinfo.record(pkg, date, made_by)))
+            return
+        except (export.Unsteady, NotPlain):
+            shutil.rmtree(out)
+            out.mkdir()
+    write_tables(prepare(pkg, date, made_by), out)
+
+
+def _key_values(core: dict, provenance: dict) -> dict[str, str]:
+    """The Parquet files' key-value metadata: the release's package properties and provenance."""
+    return {
+        "datapackage": json.dumps(core, ensure_ascii=False, sort_keys=True),
+        "provenance": json.dumps(provenance, ensure_ascii=False, sort_keys=True),
+    }
 
 
 def _named_files(pkg: DataPackage) -> dict[str, dict]:
@@ -187,17 +276,6 @@ def _jsonld(core: dict, files: dict, modules: list, ctx, named: dict | None = No
 def write_sums(folder: Path) -> None:
     lines = [f"{buildinfo.sha256_file(folder / p)}  {p}\n" for p in index.files_of(folder) if p != SUMS]
     (folder / SUMS).write_text("".join(lines), encoding="utf-8")
-
-
-def citation(core: dict) -> str:
-    authors = "; ".join(metadata.name_of(c) for c in metadata.creators(core))
-    return f"{authors} ({core['created'][:4]}). {core['title']}. Version {core['version']}. {metadata.identifier(core)}"
-
-
-def raw_text(raw: read.RawTable):
-    import pandas as pd
-
-    return pd.DataFrame({name: raw.text(name) for name in raw.table.field_names}, index=raw.index)
 
 
 def package_properties(pkg: DataPackage, created) -> dict:
@@ -266,74 +344,6 @@ def _other_files(out: Path, tables: set[str]) -> list[dict]:
 def _format(path: str) -> str:
     name = path.rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[-1] if "." in name else "text"
-
-
-def _about(tables: list, core: dict, typed: dict) -> list[tuple[str, str]]:
-    rows = [
-        ("title", core["title"]),
-        ("creator", "; ".join(metadata.name_of(c) for c in metadata.creators(core))),
-        ("version", core["version"]),
-        ("created", core["created"]),
-        (
-            "license",
-            ", ".join(
-                f"{item.get('name', item.get('title', ''))} ({item.get('path', '')})"
-                for item in core.get("licenses", [])
-            ),
-        ),
-        ("how to cite", citation(core)),
-    ]
-    rows += [("source", s.get("title", s.get("path", ""))) for s in core.get("sources", [])]
-    names = export.sheet_names([(t.name, len(typed[t.name])) for t in tables])
-    for table in tables:
-        sheets = names[table.name]
-        split = f", split over the sheets {', '.join(sheets)}" if len(sheets) > 1 else ""
-        renamed = f", on the sheet {sheets[0]}" if len(sheets) == 1 and sheets[0] != table.name else ""
-        rows.append(
-            (
-                f"table {table.name}",
-                f"{len(typed[table.name])} rows{split}{renamed}"
-                + (f": {table.description}" if table.description else ""),
-            )
-        )
-    if any(names[t.name][0] != t.name for t in tables):
-        rows.append(
-            (
-                "sheet names",
-                "A sheet name holds at most 31 characters, none of []:*?/\\, and differs from every other whatever its "
-                "case (About and Fields included): the tables above say which sheet holds each.",
-            )
-        )
-    rows.append(
-        (
-            "text cells",
-            "Every text cell is stored as text, never as a formula; datetimes are ISO 8601 text with their UTC offset.",
-        )
-    )
-    return rows + _what_the_workbook_cannot_hold(tables, typed)
-
-
-def _what_the_workbook_cannot_hold(tables: list, typed: dict) -> list[tuple[str, str]]:
-    """Said where it happens: numbers past the workbook's significant digits are rounded in the workbook only."""
-    rounded = [
-        f"{table.name}.{field['name']}"
-        for table in tables
-        for field in table.fields
-        if field.get("type") == "number" and _beyond_excel(typed[table.name][field["name"]])
-    ]
-    if not rounded:
-        return []
-    detail = (
-        f"{', '.join(rounded)} hold numbers with more than {agree.EXCEL_DIGITS} significant digits; the workbook "
-        f"holds them rounded to {agree.EXCEL_DIGITS} (and Excel shows 15), while the CSV and Parquet files hold "
-        "every digit."
-    )
-    return [("numbers", detail)]
-
-
-def _beyond_excel(column) -> bool:
-    values = column.dropna().unique()
-    return any(agree.excel_precision(float(v)) != float(v) for v in values)
 
 
 def _write_json(path: Path, data: dict) -> None:
