@@ -520,7 +520,8 @@ def test_a_row_id_such_as_cite_or_downloads_is_namespaced_apart_from_the_pages_o
     pkg = descriptor.load(_small_package(tmp_path / "p", name="p", version="1.0.0", created="2026-12-04T00:00:00Z"))
     texts = {"m": pd.DataFrame({"id": ["cite", "downloads"], "n": ["1", "2"]})}
     extra = Datasheet(row_ids={"m": pd.Series(["cite", "downloads"])})
-    page = datasheet.render(pkg.descriptor, list(pkg.tables), texts, {}, "p (2026)", [extra])
+    shown = {"m": datasheet.shown(pkg.table("m"), texts["m"])}
+    page = datasheet.render(pkg.descriptor, list(pkg.tables), shown, {}, "p (2026)", [extra])
     anchors = re.findall(r' id="([^"]*)"', page)
     assert sorted(a for a in anchors if a in ("cite", "downloads", "row-cite", "row-downloads")) == [
         "cite",

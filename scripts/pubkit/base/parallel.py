@@ -49,6 +49,20 @@ class Pending:
         self.receive.close()
 
 
+@contextlib.contextmanager
+def alongside(pending: Pending | None):
+    """A block that runs while ``pending`` does: ``pending``'s result is awaited (its error raised) at the
+    block's end, and it is ended where the block fails. None: a block with nothing alongside."""
+    try:
+        yield
+        if pending is not None:
+            pending.result()
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+
+
 def start(function: Callable[..., Any], *args: Any) -> Pending:
     """``function(*args)``, started in a forked process."""
     import multiprocessing

@@ -61,9 +61,11 @@ class Database:
         if table.name not in self.created:
             self.connection.execute(sqlite_schema(table, typed))
             self.created.add(table.name)
+        import sqlite3
+
         try:
             _insert(self.connection, table, typed, text)
-        except self.connection.IntegrityError as err:
+        except sqlite3.IntegrityError as err:
             raise _Refused(table.path, table.name, str(err)) from None
 
     def close(self, about: list[tuple[str, str]]) -> None:

@@ -122,18 +122,12 @@ def _in_parts(pkg: DataPackage, out: Path, core: dict, provenance: dict, created
             "writing CSV, Parquet and SQLite a part at a time" + ("" if reuse else "; the workbook in a second process")
         )
         writer = None if reuse else inparts.start_workbook(pkg, made, core, book, created)
-        try:
+        with parallel.alongside(writer):
             kept = inparts.write_tables(pkg, made, out, _key_values(core, provenance), out / pkg.database_file, about)
             if reuse is not None:
                 say(f"dating the workbook anew: its sheets are those of the build in {DIST}/{reuse.name}")
                 workbook.redated(reuse / book.name, about(kept), book, created)
             _write_database_extras(pkg, core, tables, out)
-            if writer is not None:
-                writer.result()
-        except BaseException:
-            if writer is not None:
-                writer.cancel()
-            raise
     except (export.Unsteady, NotPlain) as why:
         say(f"writing the tables whole: {why}")
         shutil.rmtree(out)
@@ -169,16 +163,10 @@ def _write_workbook_and_database(pkg: DataPackage, made, about: list, out: Path,
         rows = sum(len(t) for t in made.typed.values())
         say(f"writing the workbook ({rows:,} rows: the longest step), in a second process")
         writer = parallel.start(workbook.write_xlsx, sheets, about, book, made.created)
-    try:
+    with parallel.alongside(writer):
         say("writing the SQLite database")
         sqlite.write_sqlite(sheets, about, out / pkg.database_file)
         _write_database_extras(pkg, made.core, made.tables, out)
-        if writer is not None:
-            writer.result()
-    except BaseException:
-        if writer is not None:
-            writer.cancel()
-        raise
 
 
 def _write_database_extras(pkg: DataPackage, core: dict, tables: list, out: Path) -> None:

@@ -126,13 +126,20 @@ def _declared(table: Table, arrow: pyarrow.Table) -> pyarrow.Table:
 
 
 def _labelled_tables(pkg: DataPackage) -> dict[str, tuple[str, str]]:
-    """Each table whose labels another table's preview may show: its key and label columns."""
+    """Each table whose labels another table's preview may show (its rows have labels, and a one-field
+    foreign key names it): its key and label columns."""
+    parents = {p for t in pkg.tables for fk in t.schema.get("foreignKeys", []) for p in _one_field_parent(fk)}
     found = {}
     for table in pkg.tables:
         fields = datasheet.label_fields(table)
-        if fields is not None:
+        if fields is not None and table.name in parents:
             found[table.name] = fields
     return found
+
+
+def _one_field_parent(key: dict) -> list[str]:
+    fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
+    return [key.get("reference", {}).get("resource", "")] if len(fields) == 1 else []
 
 
 def shown(pkg: DataPackage, kept: dict[str, Kept]) -> dict[str, datasheet.Shown]:
