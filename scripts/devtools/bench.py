@@ -99,6 +99,15 @@ TARGETS = {  # measure: (target, what bounds it when it is missed, and the profi
         "a plain table (`devtools.plain`: ten short cells a row, keyed by the first) is checked a part at a time "
         "(`checks.streamed`); what is kept across parts is each row's line and its key, a few bytes a row",
     ),
+    "plain_build_peak_rss_gb": (
+        1.0,
+        "a plain package of as many rows as the observations above is built a part at a time (`releases.inparts`): "
+        "each of the two processes holds a part, the datasheet's first rows and the parts' Parquet spool on disk",
+    ),
+    "plain_build_rss_growth_exponent": (
+        0.15,
+        "the same build at a tenth of the rows: what it holds is a part, whatever the rows",
+    ),
     "make_check_seconds": (1.5, "interpreter start and imports (pandas, pyarrow, pandera, frictionless)"),
     "xlsx_vs_bare_xlsxwriter_ratio": (1.3, "per-cell number formats and the print setup, on top of the cells"),
 }
@@ -114,11 +123,13 @@ BASELINES = (
 COMMANDS = ("build (clean)", "build (no change)", "check (dist/ present)", "check (no dist/)", "release")
 PLAIN_TIMES = 10  # the plain package's rows, in observations: ten million at BENCH_ROWS=1000000
 PLAIN_CHECK = f"check, a plain package of {PLAIN_TIMES} times the rows"
+PLAIN_BUILD = "build (clean), a plain package of the same rows"
 STRESS = (
     "build (clean), distinct quotes",
     "check (no dist/), distinct quotes",
     "check (no dist/), 10 % duplicated ids",
     PLAIN_CHECK,
+    PLAIN_BUILD,
 )
 
 
@@ -169,6 +180,7 @@ def _commands(root: Path, rows: int) -> dict[str, dict]:
     package = root / ".build" / f"bench-commands-{rows}"
     distinct, duplicated = root / ".build" / f"bench-distinct-{rows}", root / ".build" / f"bench-duplicated-{rows}"
     plain = root / ".build" / f"bench-plain-{rows * PLAIN_TIMES}"
+    plain_built = root / ".build" / f"bench-plain-build-{rows}"
     python, frictionless = sys.executable, str(Path(sys.executable).parent / "frictionless")
     writers = [python, "-m", STEPS_MODULE]
     steps = [
@@ -194,6 +206,8 @@ def _commands(root: Path, rows: int) -> dict[str, dict]:
         ("check (no dist/), 10 % duplicated ids", _pubkit("check", str(duplicated)), 1),
         ("synth, plain", [python, "-m", "devtools.plain", str(_fresh(plain)), "--rows", str(rows * PLAIN_TIMES)], 1),
         (PLAIN_CHECK, _pubkit("check", str(plain)), 1),
+        ("synth, plain (to build)", [python, "-m", "devtools.plain", str(_fresh(plain_built)), "--rows", str(rows)], 1),
+        (PLAIN_BUILD, _pubkit("build", str(plain_built)), 1),
     ]
     results = {}
     for name, command, runs in steps:
@@ -329,6 +343,8 @@ def _ratios(results: dict, commands: dict[int, dict], sizes: tuple[int, int]) ->
         "distinct_quotes_check_vs_check_ratio": large["check (no dist/), distinct quotes"]["wall"]
         / large["check (no dist/)"]["wall"],
         "plain_check_peak_rss_gb": large[PLAIN_CHECK]["rss_mb"] / 1024,
+        "plain_build_peak_rss_gb": large[PLAIN_BUILD]["rss_mb"] / 1024,
+        "plain_build_rss_growth_exponent": growth(small[PLAIN_BUILD]["rss_mb"], large[PLAIN_BUILD]["rss_mb"], sizes),
         "make_check_seconds": results["make check (this package)"]["wall"],
         "xlsx_vs_bare_xlsxwriter_ratio": results["write xlsx (ours)"]["write"]
         / results["write xlsx (bare xlsxwriter)"]["write"],
