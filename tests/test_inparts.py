@@ -130,6 +130,20 @@ def test_a_part_typed_otherwise_than_the_first_sends_the_release_to_the_whole_pa
     assert proof.differing_files(in_parts, whole) == []
 
 
+def test_a_part_whose_parquet_type_differs_from_the_first_sends_the_release_to_the_whole_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(readparts, "PART_BYTES", 64)
+    monkeypatch.setattr(read, "HEADER_SAMPLE", 2)
+    figures = [[str(n), "R0", "1", str(2**70), "", "2022-09-23T10:00:00Z", ""] for n in range(40)]
+    figures[-1][3] = str(10**40)  # beyond 38 digits: decimal256, where the first part's are decimal128
+    pkg = _package(tmp_path / "pkg", [["R0", "North", "a"]], figures)
+    in_parts, said = _written(pkg, tmp_path / "parts", whole=False)
+    whole, _ = _written(pkg, tmp_path / "whole", whole=True)
+    assert said[1] == (
+        "writing the tables whole: data/figures.csv: a later part's Parquet types of count differ from the first's"
+    )
+    assert proof.differing_files(in_parts, whole) == []
+
+
 def test_a_value_outside_the_declared_categories_sends_the_release_to_the_whole_path(tmp_path, monkeypatch):
     monkeypatch.setattr(readparts, "PART_BYTES", 32)
     monkeypatch.setattr(read, "HEADER_SAMPLE", 2)

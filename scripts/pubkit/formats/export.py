@@ -179,7 +179,10 @@ class ParquetParts:
             self.writer = pyarrow.ipc.new_file(str(self.spool), arrow.schema)
             self.repeats = {f.name: Repeats() for f in arrow.schema if pyarrow.types.is_string(f.type)}
         elif not arrow.schema.equals(self.schema, check_metadata=True):
-            raise Unsteady(f"a part's Arrow types differ from the first part's: {arrow.schema} {self.schema}")
+            changed = [f.name for f, was in zip(arrow.schema, self.schema, strict=True) if not f.equals(was, True)]
+            raise Unsteady(
+                f"a later part's Parquet types of {', '.join(changed) or 'the table'} differ from the first's"
+            )
         for name, repeats in self.repeats.items():
             repeats.add(arrow[name])
         self.writer.write_table(arrow)

@@ -2,8 +2,8 @@
 
 A table per table, with declared types (INTEGER, REAL, TEXT; an integer column beyond int64 is TEXT),
 NOT NULL, primary keys, foreign keys and an index per foreign key, a ``_categories`` table where a field
-declares categories, and an ``_about`` table (written last: it counts the rows). Written into a fresh file in one transaction, so that the same rows
-give the same bytes.
+declares categories, and an ``_about`` table (written last: it counts the rows). Written into a fresh file
+in one transaction, so that the same rows give the same bytes; ``Database`` writes it a part at a time.
 """
 
 from __future__ import annotations

@@ -69,10 +69,16 @@ def typed_parts(table: Table, plan: readparts.Plan) -> Iterator[tuple[pd.DataFra
         text = export.text_frame(table, typed, export.raw_text(raw))
         kinds = {name: (str(typed[name].dtype), str(text[name].dtype)) for name in table.field_names}
         first = first or kinds
-        changed = [f"{name} ({kinds[name][0]}, not {first[name][0]})" for name in kinds if kinds[name] != first[name]]
+        changed = [f"{name} ({_said(kinds[name], first[name])})" for name in kinds if kinds[name] != first[name]]
         if changed:
             raise export.Unsteady(f"{table.path}: a later part types {', '.join(changed)} otherwise than the first")
         yield typed, text
+
+
+def _said(now: tuple[str, str], was: tuple[str, str]) -> str:
+    """How a column's types changed: typed, else as text."""
+    changed = 0 if now[0] != was[0] else 1
+    return f"{now[changed]}, not {was[changed]}"
 
 
 def write_tables(
@@ -98,7 +104,7 @@ def write_tables(
                 for typed, text in typed_parts(table, made[table.name]):
                     for rows in export.csv_rows(table, text):
                         csv_out.write(rows)
-                    parquet.add(_declared(table, export.arrow_table(table, typed, key_values)))
+                    _add_parquet(table, parquet, export.arrow_table(table, typed, key_values))
                     if writer is not None:
                         writer.add(table, typed, text)
                     kept[table.name].add(table, typed, text, labelled.get(table.name))
@@ -113,6 +119,13 @@ def in_order(table: Table, rounded: set[str]) -> list[str]:
     return [f"{table.name}.{name}" for name in table.field_names if f"{table.name}.{name}" in rounded]
 
 
+def _add_parquet(table: Table, parquet: export.ParquetParts, arrow: pyarrow.Table) -> None:
+    try:
+        parquet.add(_declared(table, arrow))
+    except export.Unsteady as why:
+        raise export.Unsteady(f"{table.path}: {why}") from None
+
+
 def _declared(table: Table, arrow: pyarrow.Table) -> pyarrow.Table:
     """``arrow``, where no category column holds a value its field does not declare (the whole table's
     dictionary would hold it, in the order the whole column first shows it); else ``Unsteady``."""
@@ -121,7 +134,7 @@ def _declared(table: Table, arrow: pyarrow.Table) -> pyarrow.Table:
         if pyarrow.types.is_dictionary(column.type):
             declared = len(categories.values(table.field(name)))
             if any(len(chunk.dictionary) > declared for chunk in column.chunks):
-                raise export.Unsteady(f"{table.path}: {name} holds a value its categories do not declare")
+                raise export.Unsteady(f"{name} holds a value its categories do not declare")
     return arrow
 
 
