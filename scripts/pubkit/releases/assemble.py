@@ -67,7 +67,9 @@ def write_release(
     core, provenance = package_properties(pkg, created), buildinfo.record(pkg, created, made_by)
     out = parent / pkg.release_name
     out.mkdir(parents=True)
-    written = _in_parts(pkg, out, core, provenance, created, reuse, say) or _whole(pkg, out, date, made_by, reuse, say)
+    written = _in_parts(pkg, out, core, provenance, created, reuse, say) or _whole(
+        pkg, out, created, provenance, reuse, say
+    )
     tables, ctx, modules = written.tables, written.ctx, written.modules
     rows = {(t.name, t.path if t in pkg.tables else f"{views.PROPERTY} (a view)"): written.rows[t.name] for t in tables}
     markdown = metadata.provenance_markdown(core, provenance, rows, pkg.release_name)
@@ -136,9 +138,9 @@ def _in_parts(pkg: DataPackage, out: Path, core: dict, provenance: dict, created
     return Written(tables, {t.name: kept[t.name].rows for t in tables}, inparts.shown(pkg, kept), 0, [], None)
 
 
-def _whole(pkg: DataPackage, out: Path, date, made_by, reuse: Path | None, say) -> Written:
+def _whole(pkg: DataPackage, out: Path, created, provenance: dict, reuse: Path | None, say) -> Written:
     """The tables read whole, written in every format."""
-    made = prepare(pkg, date, made_by)
+    made = prepare(pkg, created, provenance=provenance)
     say("writing CSV and Parquet")
     write_tables(made, out)
     rows = {t.name: len(made.typed[t.name]) for t in made.tables}
@@ -193,8 +195,11 @@ class Prepared:
     created: datetime  # the build date
 
 
-def prepare(pkg: DataPackage, date: datetime | None = None, made_by: dict | None = None) -> Prepared:
-    """Read the validated sources once, and make every table and view a release writes."""
+def prepare(
+    pkg: DataPackage, date: datetime | None = None, made_by: dict | None = None, provenance: dict | None = None
+) -> Prepared:
+    """Read the validated sources once, and make every table and view a release writes; ``provenance``:
+    ``buildinfo.record`` of the same date and identity, where the caller has it (every input is hashed once)."""
     ctx, _ = validate.read_all(pkg)
     modules, _ = plugins.load(pkg, pkg.trusted)
     typed = ctx.frames
@@ -204,7 +209,7 @@ def prepare(pkg: DataPackage, date: datetime | None = None, made_by: dict | None
     typed = {**typed, **{table.name: frame for table, frame, _ in made}}
     texts = {**texts, **{table.name: text for table, _, text in made}}
     created = date or buildinfo.build_date(pkg)
-    provenance = buildinfo.record(pkg, created, made_by)
+    provenance = provenance or buildinfo.record(pkg, created, made_by)
     return Prepared(ctx, modules, made, tables, typed, texts, package_properties(pkg, created), provenance, created)
 
 
@@ -220,18 +225,20 @@ def write_tables(made: Prepared, out: Path) -> None:
         export.write_parquet(arrow, out / "parquet" / f"{table.name}.parquet")
 
 
-def write_tables_as_built(pkg: DataPackage, date: datetime, made_by: dict, out: Path) -> None:
-    """The CSV and Parquet ``write_release`` writes (a part at a time where it would), into ``out``."""
+def write_tables_as_built(pkg: DataPackage, date: datetime | None, made_by: dict | None, out: Path) -> None:
+    """The CSV and Parquet ``write_release`` writes (a part at a time where it would), into ``out``; ``date``
+    and ``made_by`` as ``write_release`` takes them."""
+    date = date or buildinfo.build_date(pkg)
     made = inparts.plans(pkg, plugins.load(pkg, pkg.trusted)[0])
+    provenance = buildinfo.record(pkg, date, made_by)
     if made is not None:
-        core = package_properties(pkg, date)
         try:
-            inparts.write_tables(pkg, made, out, _key_values(core, buildinfo.record(pkg, date, made_by)))
+            inparts.write_tables(pkg, made, out, _key_values(package_properties(pkg, date), provenance))
             return
         except (export.Unsteady, NotPlain):
             shutil.rmtree(out)
             out.mkdir()
-    write_tables(prepare(pkg, date, made_by), out)
+    write_tables(prepare(pkg, date, made_by, provenance), out)
 
 
 def _key_values(core: dict, provenance: dict) -> dict[str, str]:
